@@ -1,0 +1,89 @@
+// softmax.hpp: softmax and log-softmax kernels on raw pointers, forward and backward.
+//
+// The data is viewed as [outer, n, inner] (contiguous) and each of the outer·inner rows of n
+// elements, spaced `inner` apart, is normalised on its own. The forward subtracts the row's maximum
+// before exponentiating: softmax(x) = softmax(x - c) for any c, and with c = max every exponent is
+// ≤ 0, so exp never overflows (softmax(112, 96) is fine without it in double, but not 1120, 960).
+//
+// The backward passes never build the n×n Jacobian J = diag(y) - y·yᵀ. Its product with the
+// incoming gradient collapses to one dot product per row:
+//     softmax:      dx = Jᵀ·dy = y ⊙ (dy - ⟨dy, y⟩)
+//     log-softmax:  dx = dy - softmax(x) · Σ dy        (with softmax(x) = e^y)
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace sf::kernels {
+
+/// y = softmax(x) along the middle axis of [outer, n, inner]. A row whose entries are all -inf
+/// (every position masked) gives all zeros instead of 0/0 = NaN.
+template <class T>
+void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t i = 0; i < inner; ++i) {
+      const T* xr = x + o * n * inner + i;
+      T* yr = y + o * n * inner + i;
+      T m = -std::numeric_limits<T>::infinity();
+      for (std::int64_t k = 0; k < n; ++k) m = xr[k * inner] > m ? xr[k * inner] : m;
+      if (m == -std::numeric_limits<T>::infinity()) {
+        for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = T(0);
+        continue;
+      }
+      T total = 0;
+      for (std::int64_t k = 0; k < n; ++k) {
+        yr[k * inner] = std::exp(xr[k * inner] - m);
+        total += yr[k * inner];
+      }
+      const T inv = T(1) / total;
+      for (std::int64_t k = 0; k < n; ++k) yr[k * inner] *= inv;
+    }
+}
+
+/// dx = y ⊙ (dy - ⟨dy, y⟩) row by row (y is the forward output).
+template <class T>
+void softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t i = 0; i < inner; ++i) {
+      const std::int64_t base = o * n * inner + i;
+      T dot = 0;
+      for (std::int64_t k = 0; k < n; ++k) dot += dy[base + k * inner] * y[base + k * inner];
+      for (std::int64_t k = 0; k < n; ++k) dx[base + k * inner] = y[base + k * inner] * (dy[base + k * inner] - dot);
+    }
+}
+
+/// y = log softmax(x) = x - max - log Σ e^(x - max), row by row.
+template <class T>
+void log_softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t i = 0; i < inner; ++i) {
+      const T* xr = x + o * n * inner + i;
+      T* yr = y + o * n * inner + i;
+      T m = -std::numeric_limits<T>::infinity();
+      for (std::int64_t k = 0; k < n; ++k) m = xr[k * inner] > m ? xr[k * inner] : m;
+      if (m == -std::numeric_limits<T>::infinity()) {  // every entry -inf: log of all-zero weights
+        for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = m;
+        continue;
+      }
+      T total = 0;
+      for (std::int64_t k = 0; k < n; ++k) total += std::exp(xr[k * inner] - m);
+      const T log_total = std::log(total);
+      for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = xr[k * inner] - m - log_total;
+    }
+}
+
+/// dx = dy - e^y · Σ dy row by row (y is the forward output).
+template <class T>
+void log_softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t i = 0; i < inner; ++i) {
+      const std::int64_t base = o * n * inner + i;
+      T total = 0;
+      for (std::int64_t k = 0; k < n; ++k) total += dy[base + k * inner];
+      for (std::int64_t k = 0; k < n; ++k)
+        dx[base + k * inner] = dy[base + k * inner] - std::exp(y[base + k * inner]) * total;
+    }
+}
+
+}  // namespace sf::kernels

@@ -1,0 +1,66 @@
+// loops.hpp: the elementwise map helpers the op files share (tensor in, new tensor out).
+//
+// map_unary(x, f) and map_binary(a, b, f) allocate a contiguous output and run f over every
+// element with kernels::for_each_row, reading the inputs through their strides (broadcast
+// dimensions have stride 0). They know nothing of autograd: ops call them in their forward and
+// record a node themselves.
+#pragma once
+
+#include "core/kernels/strided_loop.hpp"
+#include "core/tensor.hpp"
+
+namespace sf::detail {
+
+/// The strides that read `t` as if it had the broadcast shape `shape` (0 on broadcast axes).
+inline Strides broadcast_strides(const Tensor& t, const Shape& shape) {
+  Strides s = Dims::filled(shape.size(), 0);
+  const std::int64_t lead = shape.size() - t.dim();
+  for (std::int64_t i = 0; i < t.dim(); ++i) s[lead + i] = t.size(i) == 1 ? 0 : t.strides()[i];
+  return s;
+}
+
+/// out[i] = f(x[i]); out has x's shape and dtype TOut.
+template <class TOut, class TIn, class F>
+Tensor map_unary(const Tensor& x, F f) {
+  Tensor out = empty(x.shape(), {.dtype = dtype_of<TOut>()});
+  TOut* o = out.data<TOut>();
+  const TIn* p = x.data<TIn>();
+  kernels::for_each_row<2>(x.shape(), {contiguous_strides(x.shape()), x.strides()},
+                           [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
+                             TOut* po = o + at[0];
+                             const TIn* px = p + at[1];
+                             if (step[1] == 1) {
+                               for (std::int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
+                             } else {
+                               for (std::int64_t i = 0; i < n; ++i) po[i * step[0]] = f(px[i * step[1]]);
+                             }
+                           });
+  return out;
+}
+
+/// out[i] = f(a[i], b[i]) over the broadcast shape `shape`; out has dtype TOut.
+template <class TOut, class TA, class TB, class F>
+Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& shape, F f) {
+  Tensor out = empty(shape, {.dtype = dtype_of<TOut>()});
+  TOut* o = out.data<TOut>();
+  const TA* pa = a.data<TA>();
+  const TB* pb = b.data<TB>();
+  kernels::for_each_row<3>(
+      shape, {contiguous_strides(shape), broadcast_strides(a, shape), broadcast_strides(b, shape)},
+      [&](std::int64_t n, const kernels::Offsets<3>& at, const kernels::Offsets<3>& step) {
+        TOut* po = o + at[0];
+        const TA* x = pa + at[1];
+        const TB* y = pb + at[2];
+        if (step[0] == 1 && step[1] == 1 && step[2] == 1) {
+          for (std::int64_t i = 0; i < n; ++i) po[i] = f(x[i], y[i]);
+        } else if (step[0] == 1 && step[1] == 1 && step[2] == 0) {
+          const TB y0 = y[0];
+          for (std::int64_t i = 0; i < n; ++i) po[i] = f(x[i], y0);
+        } else {
+          for (std::int64_t i = 0; i < n; ++i) po[i * step[0]] = f(x[i * step[1]], y[i * step[2]]);
+        }
+      });
+  return out;
+}
+
+}  // namespace sf::detail
