@@ -113,6 +113,7 @@ bool any_requires_grad(std::initializer_list<Tensor> inputs) {
   return false;
 }
 
+// [doc:attach]
 void detail::attach(const std::shared_ptr<Node>& node, const Tensor& out, const Tensor* inputs,
                     std::size_t count) {
   node->next.reserve(count);
@@ -131,6 +132,7 @@ void detail::attach(const std::shared_ptr<Node>& node, const Tensor& out, const 
   out.impl()->grad_fn = node;
   out.impl()->requires_grad = true;
 }
+// [doc:end]
 
 // ---- the backward pass --------------------------------------------------------------------------------
 
@@ -174,6 +176,7 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
     }
   }
 
+  // [doc:engine]
   // 2. Run the nodes in topological order (Kahn's algorithm), summing the gradients that reach a
   //    node along several paths before it runs.
   std::unordered_map<Node*, Tensor> grads{{start.get(), seed}};
@@ -207,6 +210,7 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
       if (--pending[next] == 0) ready.push_back(next);
     }
   }
+  // [doc:end]
 
   if (!retain_graph)
     for (Node* n : order_found) n->release_saved();

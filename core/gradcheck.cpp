@@ -74,6 +74,7 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
     const std::vector<double> analytic =
         x.grad().defined() ? x.grad().to_vector<double>() : std::vector<double>(static_cast<std::size_t>(x.numel()), 0.0);
 
+    // [doc:numeric]
     // Numeric gradient, one element at a time: perturb in place, evaluate twice, restore.
     std::vector<double> numeric(analytic.size());
     {
@@ -89,6 +90,7 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
         numeric[static_cast<std::size_t>(j)] = (plus - minus) / (2 * opt.eps);
       }
     }
+    // [doc:end]
 
     bool all_zero = true;
     std::int64_t worst = -1, disagree = 0;

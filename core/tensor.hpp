@@ -140,6 +140,7 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
+// [doc:tensor-impl]
 /// What a Tensor handle points to. Views have their own TensorImpl and share `storage`.
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -155,6 +156,7 @@ struct TensorImpl {
   std::weak_ptr<Node> grad_accumulator;  // leaves: the node that adds gradients into `grad`
   std::string name;
 };
+// [doc:end]
 
 // ---- creation (core/tensor.cpp) -----------------------------------------------------------------
 

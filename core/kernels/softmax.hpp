@@ -41,6 +41,7 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
     }
 }
 
+// [doc:softmax-backward]
 /// dx = y ⊙ (dy - ⟨dy, y⟩) row by row (y is the forward output).
 template <class T>
 void softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n, std::int64_t inner) {
@@ -52,6 +53,7 @@ void softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::i
       for (std::int64_t k = 0; k < n; ++k) dx[base + k * inner] = y[base + k * inner] * (dy[base + k * inner] - dot);
     }
 }
+// [doc:end]
 
 /// y = log softmax(x) = x - max - log Σ e^(x - max), row by row.
 template <class T>

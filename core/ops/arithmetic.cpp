@@ -71,6 +71,7 @@ std::vector<Tensor> Sub::backward(const Tensor& dout) {
           needs_grad(1) ? sum_to(neg(dout), input_shapes[1]) : Tensor()};
 }
 
+// [doc:mul]
 // ---- mul: out = a · b ------------------------------------------------------------------------------
 
 struct Mul final : Node {
@@ -93,6 +94,7 @@ std::vector<Tensor> Mul::backward(const Tensor& dout) {
   return {needs_grad(0) ? sum_to(mul(dout, b.get()), input_shapes[0]) : Tensor(),
           needs_grad(1) ? sum_to(mul(dout, a.get()), input_shapes[1]) : Tensor()};
 }
+// [doc:end]
 
 // ---- div: out = a / b ------------------------------------------------------------------------------
 

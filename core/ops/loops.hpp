@@ -11,6 +11,7 @@
 
 namespace sf::detail {
 
+// [doc:broadcast-strides]
 /// The strides that read `t` as if it had the broadcast shape `shape` (0 on broadcast axes).
 inline Strides broadcast_strides(const Tensor& t, const Shape& shape) {
   Strides s = Dims::filled(shape.size(), 0);
@@ -18,6 +19,7 @@ inline Strides broadcast_strides(const Tensor& t, const Shape& shape) {
   for (std::int64_t i = 0; i < t.dim(); ++i) s[lead + i] = t.size(i) == 1 ? 0 : t.strides()[i];
   return s;
 }
+// [doc:end]
 
 /// out[i] = f(x[i]); out has x's shape and dtype TOut.
 template <class TOut, class TIn, class F>

@@ -213,6 +213,7 @@ Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdim) {
 
 // ---- sum_to: the reverse of broadcasting ----------------------------------------------------------------
 
+// [doc:sum-to]
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   const std::int64_t lead = x.dim() - shape.size();
@@ -223,5 +224,6 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     if (i < lead || (shape[i - lead] == 1 && x.size(i) != 1)) axes.push_back(i);
   return sum(x, axes, true).reshape(shape);
 }
+// [doc:end]
 
 }  // namespace sf

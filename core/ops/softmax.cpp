@@ -26,6 +26,7 @@ Rows rows_around(const Shape& shape, std::int64_t axis) {
 
 // ---- softmax --------------------------------------------------------------------------------------------
 
+// [doc:softmax-op]
 struct Softmax final : Node {
   SavedTensor y{this};
   std::int64_t axis = 0;
@@ -57,6 +58,7 @@ std::vector<Tensor> Softmax::backward(const Tensor& dout) {
   });
   return {dx};
 }
+// [doc:end]
 
 // ---- log_softmax ------------------------------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ Shape infer_shape(const Shape& shape, std::int64_t count, const char* op, const 
   return out;
 }
 
+// [doc:view-strides]
 /// Strides that show memory laid out as (shape, strides) under `new_shape`, if any exist.
 /// Old dimensions are grouped into chunks that sit back to back in memory (stride[i] ==
 /// stride[i+1]·size[i+1]); a chunk can be re-split into new dimensions freely, but a new dimension
@@ -79,6 +80,7 @@ std::optional<Strides> view_strides(const Shape& shape, const Strides& strides, 
   if (view_d != -1) return std::nullopt;
   return out;
 }
+// [doc:end]
 
 }  // namespace
 
