@@ -233,16 +233,19 @@ void add_place(Generator& rng, Draft& draft, const Subject& subject) {
   append(draft.french, french_noun_phrase(np));
 }
 
-// ---- the five patterns ----
+// ---- the five patterns (four functions: "go to" is an object sentence with aller + à) ----
 
-void action_sentence(Generator& rng, Draft& draft, bool negated) {
-  const int v = pick(rng, verbs_of(VerbKind::transitive));
+// "The cats eat the apple [in the garden]." and, with aller + à, "We go to the park."
+void object_sentence(Generator& rng, Draft& draft, bool negated, VerbKind kind) {
+  const int v = pick(rng, verbs_of(kind));
   const Verb& verb = verbs()[static_cast<std::size_t>(v)];
   const Subject subject = draw_subject(rng, draft, verb.subjects, false);
   const int object = pick(rng, nouns_of(verb.objects, draft.used_nouns));
-  // After ne ... pas an indefinite object becomes "de" (pas de chat), so negated sentences and
-  // verbs of liking take only "the" or "this" objects.
-  const Role role = negated || verb.definite_object_only ? Role::definite_object : Role::object;
+  // After ne ... pas an indefinite direct object becomes "de" (pas de chat), so negated sentences
+  // and verbs of liking take only "the" or "this" objects.
+  const Role role = kind == VerbKind::motion                    ? Role::destination
+                    : negated || verb.definite_object_only ? Role::definite_object
+                                                           : Role::object;
   const NounPhrase np = draw_noun_phrase(rng, object, role, draft);
   draft.combinations.verb_object.push_back({v, object});
   append(draft.english, subject.english);
@@ -250,7 +253,7 @@ void action_sentence(Generator& rng, Draft& draft, bool negated) {
   add_verb(draft, verb, subject, negated);
   append(draft.english, english_noun_phrase(np));
   append(draft.french, french_noun_phrase(np));
-  if (chance(rng, 0.3)) add_place(rng, draft, subject);
+  if (kind == VerbKind::transitive && chance(rng, 0.3)) add_place(rng, draft, subject);
 }
 
 void activity_sentence(Generator& rng, Draft& draft, bool negated) {
@@ -294,31 +297,17 @@ void location_sentence(Generator& rng, Draft& draft, bool negated) {
   add_place(rng, draft, subject);
 }
 
-void motion_sentence(Generator& rng, Draft& draft, bool negated) {
-  const int v = pick(rng, verbs_of(VerbKind::motion));
-  const Verb& verb = verbs()[static_cast<std::size_t>(v)];
-  const Subject subject = draw_subject(rng, draft, verb.subjects, false);
-  const int destination = pick(rng, nouns_of(verb.objects, draft.used_nouns));
-  const NounPhrase np = draw_noun_phrase(rng, destination, Role::destination, draft);
-  draft.combinations.verb_object.push_back({v, destination});
-  append(draft.english, subject.english);
-  append(draft.french, subject.french);
-  add_verb(draft, verb, subject, negated);
-  append(draft.english, english_noun_phrase(np));
-  append(draft.french, french_noun_phrase(np));
-}
-
 }  // namespace
 
 GeneratedPair generate_pair(Generator& rng) {
   Draft draft;
   const double pattern = rng.uniform();
   const bool negated = chance(rng, 0.3);
-  if (pattern < 0.45) action_sentence(rng, draft, negated);
+  if (pattern < 0.45) object_sentence(rng, draft, negated, VerbKind::transitive);
   else if (pattern < 0.60) activity_sentence(rng, draft, negated);
   else if (pattern < 0.72) description_sentence(rng, draft, negated);
   else if (pattern < 0.85) location_sentence(rng, draft, negated);
-  else motion_sentence(rng, draft, negated);
+  else object_sentence(rng, draft, negated, VerbKind::motion);
   return {{english_spelling(draft.english), french_spelling(draft.french)}, draft.combinations};
 }
 

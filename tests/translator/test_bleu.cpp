@@ -31,7 +31,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(s.brevity_penalty == 1.0);
   }
 
-  TEST_CASE("bleu: clipping, the paper's example") {
+  TEST_CASE("bleu: clipping - the paper's example") {
     // Candidate: "the" 7 times; reference has "the" twice, so the clipped unigram precision is 2/7.
     const Tokens candidate = words("the the the the the the the"), reference = words("the cat is on the mat");
     const BleuScore one = corpus_bleu({candidate}, {reference}, {.max_n = 1});
@@ -51,7 +51,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(s.bleu == doctest::Approx(0.1353352832));
   }
 
-  TEST_CASE("bleu: one word wrong in eight, n up to 4") {
+  TEST_CASE("bleu: one word wrong in eight - n up to 4") {
     // a b c d e f g h against a b c d X f g h:
     //   p1 = 7/8; p2 = 5/7 (ab bc cd fg gh); p3 = 3/6 (abc bcd fgh); p4 = 1/5 (abcd); BP = 1.
     //   p1·p2·p3·p4 = 7/8 · 5/7 · 1/2 · 1/5 = 1/16, and (1/16)^(1/4) = 1/2.
@@ -61,7 +61,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(s.bleu == doctest::Approx(0.5));
   }
 
-  TEST_CASE("bleu: counts are summed over the corpus, not averaged over sentences") {
+  TEST_CASE("bleu: counts are summed over the corpus - not averaged over sentences") {
     // Sentence 1: "a b c" = reference: unigrams 3/3, bigrams 2/2. Sentence 2: "x y" vs "x z":
     // unigrams 1/2, bigrams 0/1. Corpus: p1 = 4/5, p2 = 2/3, c = r = 5, BLEU-2 = sqrt(8/15) ≈ 0.7303
     // (the mean of the sentence scores would be (1 + 0)/2 = 0.5).
@@ -79,7 +79,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(s.bleu == doctest::Approx(0.5));
   }
 
-  TEST_CASE("bleu: empty candidates score 0; bad arguments are refused") {
+  TEST_CASE("bleu: empty candidates score 0 - bad arguments are refused") {
     CHECK(corpus_bleu({{}}, {words("a b")}).bleu == 0.0);
     CHECK(corpus_bleu({}, {}).bleu == 0.0);
     CHECK_THROWS_WITH_AS(corpus_bleu({words("a")}, {}), doctest::Contains("1 candidates but 0 references"), sf::ValueError);

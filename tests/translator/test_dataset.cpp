@@ -61,7 +61,7 @@ int reserved_uses(const std::vector<std::string>& w, const HeldOut& held) {
 }  // namespace
 
 TEST_SUITE("ch13-translator") {
-  TEST_CASE("dataset: sizes, lengths, and no sentence in two places") {
+  TEST_CASE("dataset: sizes - lengths - and no sentence in two places") {
     const Dataset data = make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
     CHECK(data.train.size() == 3000);
     CHECK(data.validation.size() == 300);
@@ -77,7 +77,7 @@ TEST_SUITE("ch13-translator") {
     }
   }
 
-  TEST_CASE("dataset: held-out combinations occur only in the test set, and in every test sentence") {
+  TEST_CASE("dataset: held-out combinations occur only in the test set - and in every test sentence") {
     const Dataset data = make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
     CHECK(data.held_out.adjective_noun.size() > 50);
     CHECK(data.held_out.verb_object.size() > 50);
@@ -105,7 +105,7 @@ TEST_SUITE("ch13-translator") {
       for (const std::string& t : tokens(p.target)) CHECK_MESSAGE(train_tokens.count(t), t);
   }
 
-  TEST_CASE("dataset: deterministic, and training does not depend on the test size") {
+  TEST_CASE("dataset: deterministic - and training does not depend on the test size") {
     const Dataset a = make_dataset({.seed = 9, .train_size = 500, .validation_size = 50, .test_size = 50});
     const Dataset b = make_dataset({.seed = 9, .train_size = 500, .validation_size = 50, .test_size = 50});
     const Dataset c = make_dataset({.seed = 9, .train_size = 500, .validation_size = 10, .test_size = 200});

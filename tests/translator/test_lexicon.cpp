@@ -10,7 +10,7 @@
 using namespace sf::translator;
 
 TEST_SUITE("ch13-translator") {
-  TEST_CASE("lexicon: French vowel sounds, silent and aspirated h") {
+  TEST_CASE("lexicon: French vowel sounds - silent and aspirated h") {
     CHECK(starts_with_vowel_sound("arbre"));
     CHECK(starts_with_vowel_sound("éléphant"));
     CHECK(starts_with_vowel_sound("œuf"));
@@ -23,14 +23,14 @@ TEST_SUITE("ch13-translator") {
     CHECK_FALSE(english_takes_an("small"));
   }
 
-  TEST_CASE("lexicon: regular -er conjugation, with nous mangeons") {
+  TEST_CASE("lexicon: regular -er conjugation - with nous mangeons") {
     for (const Verb& v : verbs()) {
       if (v.english == "eat") CHECK(v.french == std::array<std::string, 6>{"mange", "manges", "mange", "mangeons", "mangez", "mangent"});
       if (v.english == "like") CHECK(v.french == std::array<std::string, 6>{"aime", "aimes", "aime", "aimons", "aimez", "aiment"});
     }
   }
 
-  TEST_CASE("lexicon: numbers two to ten, others refused") {
+  TEST_CASE("lexicon: numbers two to ten - others refused") {
     CHECK(number_words(2)[1] == "deux");
     CHECK(number_words(10)[0] == "ten");
     CHECK_THROWS_WITH_AS(number_words(11), doctest::Contains("only 2..10"), sf::ValueError);

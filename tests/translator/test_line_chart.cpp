@@ -50,7 +50,7 @@ TEST_SUITE("ch13-translator") {
 )svg");
   }
 
-  TEST_CASE("line chart: log scale, several series, a NaN gap, escaped names") {
+  TEST_CASE("line chart: log scale - several series - a NaN gap - escaped names") {
     svg::LineChart chart({.title = "loss <train> & val", .y_label = "loss", .log_y = true});
     chart.add_series("train \"A\"", {0, 1, 2, 3}, {5.0, 1.0, std::nan(""), 0.02});
     chart.add_series("étudiant", {0, 3}, {3.0, 0.5});
@@ -76,7 +76,7 @@ TEST_SUITE("ch13-translator") {
     CHECK_THROWS_WITH_AS(chart.to_svg(), doctest::Contains("nothing to draw"), ValueError);
   }
 
-  TEST_CASE("line chart: save writes the file, or names the path it cannot write") {
+  TEST_CASE("line chart: save writes the file - or names the path it cannot write") {
     svg::LineChart chart({.title = "t"});
     chart.add_series("s", {0, 1}, {0, 1});
     const std::string path = (std::filesystem::temp_directory_path() / "sf_line_chart_test.svg").string();

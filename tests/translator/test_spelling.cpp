@@ -22,7 +22,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(french_spelling({"près", "de", "huit", "arbres"}) == "Près de huit arbres.");
   }
 
-  TEST_CASE("spelling: French contractions, but not after an elision") {
+  TEST_CASE("spelling: French contractions - but not after an elision") {
     CHECK(french_spelling({"je", "vais", "à", "le", "parc"}) == "Je vais au parc.");
     CHECK(french_spelling({"je", "vais", "à", "les", "écoles"}) == "Je vais aux écoles.");
     CHECK(french_spelling({"il", "est", "près", "de", "le", "lit"}) == "Il est près du lit.");

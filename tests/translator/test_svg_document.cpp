@@ -11,7 +11,7 @@
 using namespace sf::svg;
 
 TEST_SUITE("ch13-translator") {
-  TEST_CASE("svg: text is escaped, UTF-8 passes through") {
+  TEST_CASE("svg: text is escaped - UTF-8 passes through") {
     CHECK(escape("a < b && c > \"d\" 'e'") == "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;");
     CHECK(escape("étudiant «ça»") == "étudiant «ça»");
     CHECK(escape(std::string("bell\x07")) == "bell?");

@@ -29,7 +29,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(tokenize("Don't go, it's late. I'm here") == Tokens{"don't", "go", ",", "it's", "late", ".", "i'm", "here"});
   }
 
-  TEST_CASE("tokenizer: punctuation, French spaces and numbers") {
+  TEST_CASE("tokenizer: punctuation - French spaces and numbers") {
     CHECK(tokenize("Va !") == Tokens{"va", "!"});
     CHECK(tokenize("Quoi\u202F? Il dit\u00A0: « oui ».") == Tokens{"quoi", "?", "il", "dit", ":", "«", "oui", "»", "."});
     CHECK(tokenize("He said \"no\"; (really)") == Tokens{"he", "said", "\"", "no", "\"", ";", "(", "really", ")"});

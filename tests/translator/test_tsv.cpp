@@ -20,7 +20,7 @@ TsvData read(const std::string& text, TsvConfig config = {}) {
 }  // namespace
 
 TEST_SUITE("ch13-translator") {
-  TEST_CASE("tsv: pairs, with extra columns, CRLF and a byte-order mark") {
+  TEST_CASE("tsv: pairs - with extra columns - CRLF and a byte-order mark") {
     const TsvData data = read("\xEF\xBB\xBFGo.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org\n"
                               "Hi.\tSalut.\r\n"
                               "I'm a student.\tJe suis étudiant.");  // no final newline
@@ -32,7 +32,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(describe(data.stats) == "read 3 lines: 3 pairs, nothing skipped");
   }
 
-  TEST_CASE("tsv: malformed lines are counted by kind, with the first line of each") {
+  TEST_CASE("tsv: malformed lines are counted by kind - with the first line of each") {
     const std::string long_line = "a\t" + std::string(100, 'b');
     const TsvData data = read("Go.\tVa !\n"           // 1 good
                               "no tab here\n"          // 2 no tab
@@ -60,7 +60,7 @@ TEST_SUITE("ch13-translator") {
                          "line 7)");
   }
 
-  TEST_CASE("tsv: a huge line without a newline is skipped, not kept") {
+  TEST_CASE("tsv: a huge line without a newline is skipped - not kept") {
     const TsvData data = read(std::string(1 << 20, 'x'), {.max_line_bytes = 4096});
     CHECK(data.stats.too_long == 1);
     CHECK(data.pairs.empty());
@@ -71,7 +71,7 @@ TEST_SUITE("ch13-translator") {
                          sf::IOError);
   }
 
-  TEST_CASE("tsv: the split is seeded, keeps one source on one side and keeps file order") {
+  TEST_CASE("tsv: the split is seeded - keeps one source on one side and keeps file order") {
     std::vector<SentencePair> pairs;
     for (int i = 0; i < 1000; ++i) pairs.push_back({"sentence " + std::to_string(i % 250), "phrase " + std::to_string(i)});
     const TrainValidation a = split_by_source(pairs, 0.2, 7), b = split_by_source(pairs, 0.2, 7);

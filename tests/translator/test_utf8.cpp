@@ -13,7 +13,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(decode_utf8("été") == U"été");
   }
 
-  TEST_CASE("utf8: every kind of bad sequence is rejected and replaced, never crashes") {
+  TEST_CASE("utf8: every kind of bad sequence is rejected and replaced - never crashes") {
     for (const std::string bad : {"\xC3", "\x80", "\xC0\x80", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
                                   "\xFF", "\xE2\x82"}) {
       CAPTURE(bad.size());

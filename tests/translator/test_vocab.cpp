@@ -29,7 +29,7 @@ const std::vector<Tokens> corpus = {{"le", "chat", "dort"}, {"le", "chien", "dor
 }  // namespace
 
 TEST_SUITE("ch13-translator") {
-  TEST_CASE("vocab: special tokens first, then by count, ties in byte order") {
+  TEST_CASE("vocab: special tokens first - then by count - ties in byte order") {
     const Vocab v = Vocab::build(corpus);
     CHECK(v.size() == 4 + 5);
     CHECK(v.token(0) == "<pad>");
@@ -59,7 +59,7 @@ TEST_SUITE("ch13-translator") {
     CHECK_THROWS_WITH_AS(v.decode({4, 99}), doctest::Contains("id 99 is out of range [0, 9)"), sf::IndexError);
   }
 
-  TEST_CASE("vocab: save and load round trip, UTF-8 included") {
+  TEST_CASE("vocab: save and load round trip - UTF-8 included") {
     const Vocab v = Vocab::build({{"l'", "été", "œuf", "«"}});
     TempFile file("roundtrip.txt");
     v.save(file.path);
