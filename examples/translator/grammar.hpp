@@ -37,7 +37,8 @@ struct GeneratedPair {
 };
 
 /// Draws one sentence pair; the same generator state always gives the same pair.
-/// Example: sf::Generator rng(7); auto g = generate_pair(rng); g.pair.source == "The dog sleeps in the park."
+/// Example: sf::Generator rng(91); generate_pair(rng).pair ==
+///          SentencePair{"The old man reads a small book.", "Le vieil homme lit un petit livre."}
 GeneratedPair generate_pair(Generator& rng);
 
 }  // namespace sf::translator
