@@ -2,7 +2,6 @@
 #include "doc_blocks.hpp"
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace sf::docs {
@@ -39,7 +38,18 @@ struct Block {
   bool has_block = false;
 };
 
-const std::regex kDirective(R"(^<!--\s*(include|output)\s+([^\s:]+)(?::(\S+))?\s*-->\s*$)");
+/// Parses "<!-- include path:name -->" or "<!-- output path[:name] -->"; false if the line is not one.
+bool parse_directive(const std::string& line, Block& b) {
+  if (line.rfind("<!--", 0) != 0 || line.size() < 7 || line.compare(line.size() - 3, 3, "-->") != 0) return false;
+  std::istringstream words(line.substr(4, line.size() - 7));
+  std::string kind, spec, extra;
+  if (!(words >> kind >> spec) || (words >> extra) || (kind != "include" && kind != "output")) return false;
+  const auto colon = spec.find(':');
+  b.kind = kind;
+  b.file = spec.substr(0, colon);
+  b.name = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  return true;
+}
 
 /// Finds every directive; `fences` lists every fenced block as (open, close, language).
 std::vector<Block> parse(const std::vector<std::string>& lines,
@@ -47,9 +57,8 @@ std::vector<Block> parse(const std::vector<std::string>& lines,
   std::vector<Block> blocks;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string t = trim(lines[i]);
-    std::smatch m;
-    if (std::regex_match(t, m, kDirective)) {
-      Block b{m[1], m[2], m[3], i};
+    if (Block b; parse_directive(t, b)) {
+      b.directive_line = i;
       std::size_t j = i + 1;
       while (j < lines.size() && trim(lines[j]).empty()) ++j;
       if (j < lines.size() && trim(lines[j]).rfind("```", 0) == 0) {
@@ -147,12 +156,18 @@ std::vector<std::string> check_chapter(const fs::path& root, const fs::path& cha
       problems.push_back(where + ":" + std::to_string(open + 1) + ": a ```" + lang +
                          " block without an include/output directive (chapters never paste code or output)");
   }
-  // Local links and images must exist.
-  const std::regex link(R"(\]\(([^)#\s]+)(#[^)]*)?\))");
+  // Local links and images must exist: every "](target)" outside code blocks.
+  std::vector<bool> in_code(lines.size(), false);
+  for (const auto& [open, close, lang] : fences)
+    for (std::size_t k = open; k <= close && k < lines.size(); ++k) in_code[k] = true;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    for (auto it = std::sregex_iterator(lines[i].begin(), lines[i].end(), link); it != std::sregex_iterator(); ++it) {
-      const std::string target = (*it)[1];
-      if (target.find("://") != std::string::npos || target.rfind("mailto:", 0) == 0) continue;
+    if (in_code[i]) continue;
+    for (auto at = lines[i].find("]("); at != std::string::npos; at = lines[i].find("](", at + 2)) {
+      const auto end = lines[i].find(')', at + 2);
+      if (end == std::string::npos) break;
+      std::string target = lines[i].substr(at + 2, end - at - 2);
+      target = target.substr(0, target.find('#'));
+      if (target.empty() || target.find("://") != std::string::npos || target.rfind("mailto:", 0) == 0) continue;
       if (!fs::exists(chapter.parent_path() / target))
         problems.push_back(where + ":" + std::to_string(i + 1) + ": link to " + target + ", which does not exist");
     }
