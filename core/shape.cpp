@@ -86,6 +86,15 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  for (std::int64_t i = 1; i <= from.size(); ++i) {
+    const std::int64_t f = from[from.size() - i];
+    if (f != 1 && f != to[to.size() - i]) return false;
+  }
+  return true;
+}
+
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t ndim, const char* op) {
   const std::int64_t lo = ndim == 0 ? -1 : -ndim;
   const std::int64_t hi = ndim == 0 ? 0 : ndim - 1;

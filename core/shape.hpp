@@ -67,6 +67,9 @@ bool is_contiguous(const Shape& shape, const Strides& strides);
 /// Throws ShapeError naming `op`, both shapes and the dimension that breaks the rule.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
+/// True when `from` broadcasts to exactly `to` (so `to` is the broadcast of the two).
+bool broadcasts_to(const Shape& from, const Shape& to);
+
 /// Turns a possibly negative axis into 0..ndim-1; throws IndexError naming `op` if out of range.
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t ndim, const char* op);
 

@@ -135,6 +135,9 @@ Tensor tensor(const std::vector<double>& values, const Shape& shape, TensorOptio
 Tensor tensor(const std::vector<double>& values, TensorOptions options) {
   return tensor(values, {static_cast<std::int64_t>(values.size())}, options);
 }
+Tensor eye(std::int64_t n, TensorOptions options) {
+  return generate({n, n}, options, [n](std::int64_t i) { return i / n == i % n ? 1.0 : 0.0; });
+}
 Tensor scalar_tensor(double value, TensorOptions options) { return full({}, value, options); }
 
 // ---- random -------------------------------------------------------------------------------------------
@@ -189,7 +192,7 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   check_inplace(*this, "add_");
   if (other.dtype() != dtype())
     fail<TypeError>("add_: dtypes differ: ", dtype_name(dtype()), " and ", dtype_name(other.dtype()));
-  if (!(broadcast_shapes(other.shape(), shape(), "add_") == shape()))
+  if (!broadcasts_to(other.shape(), shape()))
     fail<ShapeError>("add_: shape ", other.shape(), " does not broadcast to the destination's shape ", shape());
   dispatch_float(dtype(), "add_", [&]<class T>() {
     T* p = data<T>();

@@ -178,6 +178,8 @@ Tensor arange(double start, double end, double step = 1.0, TensorOptions options
 Tensor tensor(const std::vector<double>& values, const Shape& shape, TensorOptions options = {});
 /// A 1-D tensor: tensor({1, 2, 3}).
 Tensor tensor(const std::vector<double>& values, TensorOptions options = {});
+/// The n × n identity matrix.
+Tensor eye(std::int64_t n, TensorOptions options = {});
 /// A 0-dimensional tensor holding one value.
 Tensor scalar_tensor(double value, TensorOptions options = {});
 

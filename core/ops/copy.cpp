@@ -9,7 +9,7 @@
 namespace sf {
 
 void detail::copy_into(const Tensor& dst, const Tensor& src) {
-  if (!(broadcast_shapes(src.shape(), dst.shape(), "copy_") == dst.shape()))
+  if (!broadcasts_to(src.shape(), dst.shape()))
     fail<ShapeError>("copy_: source of shape ", src.shape(), " does not broadcast to the destination's shape ",
                      dst.shape());
   dispatch_all(dst.dtype(), [&]<class TD>() {

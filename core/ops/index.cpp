@@ -41,7 +41,7 @@ struct MaskedFill final : Node {
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   if (mask.dtype() != kBool) fail<TypeError>("masked_fill: the mask must be a bool tensor, got ", dtype_name(mask.dtype()));
-  if (!(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape()))
+  if (!broadcasts_to(mask.shape(), x.shape()))
     fail<ShapeError>("masked_fill: mask of shape ", mask.shape(), " does not broadcast to the input's shape ", x.shape());
   Tensor out = dispatch_float(x.dtype(), "masked_fill", [&]<class T>() {
     const T v = static_cast<T>(value);

@@ -72,6 +72,13 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   if (a_in.dim() == 0 || b_in.dim() == 0)
     fail<ShapeError>("matmul: both operands need at least one dimension, got ", a_in.shape(), " and ", b_in.shape());
   // A vector is a 1-row (left) or 1-column (right) matrix; that axis is removed again at the end.
+  // [..., M, K] · [K, N] (a Linear layer on a batch) is one [(...·M), K] · [K, N] product: a single
+  // large gemm instead of many small ones, whose backward gives the weight gradient already summed.
+  if (b_in.dim() == 2 && a_in.dim() > 2 && a_in.size(-1) == b_in.size(0)) {
+    Shape out_shape = a_in.shape();
+    out_shape[out_shape.size() - 1] = b_in.size(1);
+    return matmul(a_in.reshape({-1, a_in.size(-1)}), b_in).view(out_shape);
+  }
   const Tensor a = a_in.dim() == 1 ? a_in.unsqueeze(0) : a_in;
   const Tensor b = b_in.dim() == 1 ? b_in.unsqueeze(1) : b_in;
   if (a.size(-1) != b.size(-2))

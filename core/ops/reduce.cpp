@@ -217,7 +217,7 @@ Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdim) {
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   const std::int64_t lead = x.dim() - shape.size();
-  if (lead < 0 || !(broadcast_shapes(shape, x.shape(), "sum_to") == x.shape()))
+  if (lead < 0 || !broadcasts_to(shape, x.shape()))
     fail<ShapeError>("sum_to: shape ", shape, " does not broadcast to ", x.shape());
   Axes axes;
   for (std::int64_t i = 0; i < x.dim(); ++i)

@@ -98,8 +98,7 @@ TEST_SUITE("ch01-tensor") {
     check_values(w, {3, 3});
     Tensor e = ones({3}).expand({2, 3});
     CHECK_THROWS_AS(e.fill_(1), ValueError);
-    CHECK_THROWS_WITH_AS(zeros({2}).add_(ones({3})), "add_: shapes [3] and [2] cannot be broadcast: at dimension -1 "
-                                                     "sizes 3 and 2 differ and neither is 1",
+    CHECK_THROWS_WITH_AS(zeros({2}).add_(ones({3})), "add_: shape [3] does not broadcast to the destination's shape [2]",
                          ShapeError);
     CHECK_THROWS_AS(zeros({2}).add_(ones({2}, {.dtype = kFloat64})), TypeError);
   }

@@ -1,0 +1,54 @@
+// attention.cpp: scaled dot-product attention in its five steps, and the masks.
+#include "nn/attention.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "core/ops/compare.hpp"
+#include "core/ops/elementwise.hpp"
+#include "core/ops/index.hpp"
+#include "core/ops/matmul.hpp"
+#include "core/ops/softmax.hpp"
+
+namespace sf::nn {
+
+// [doc:attention-weights]
+Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, bool scaled) {
+  if (q.dim() < 2 || k.dim() < 2 || q.size(-1) != k.size(-1))
+    fail<ShapeError>("attention: queries ", q.shape(), " and keys ", k.shape(),
+                     " need at least 2 axes and the same last size d_k");
+  const std::int64_t d_k = q.size(-1);
+  Tensor scores = matmul(q, k.transpose(-2, -1));  // [.., Lq, Lk]: every query against every key
+  if (scaled) scores = scores / std::sqrt(static_cast<double>(d_k));  // keep the variance near 1
+  if (mask.defined()) {
+    if (mask.dtype() != kBool) fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
+    if (!broadcasts_to(mask.shape(), scores.shape()))
+      fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
+                       scores.shape(), " ([.., queries, keys])");
+    scores = masked_fill(scores, mask, -std::numeric_limits<double>::infinity());  // e^-inf = 0
+  }
+  return softmax(scores, -1);  // each row sums to 1 (or is all 0 when fully masked)
+}
+// [doc:end]
+
+// [doc:attention]
+Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {
+  if (v.dim() < 2 || k.size(-2) != v.size(-2))
+    fail<ShapeError>("attention: keys ", k.shape(), " and values ", v.shape(), " must have the same number of rows");
+  return matmul(attention_weights(q, k, mask), v);  // [.., Lq, Lk] · [.., Lk, d_v] → [.., Lq, d_v]
+}
+// [doc:end]
+
+Tensor causal_mask(std::int64_t length) {
+  if (length < 0) fail<ValueError>("causal_mask: length must be non-negative, got ", length);
+  const Tensor positions = arange(static_cast<double>(length), {.dtype = kInt64});
+  return lt(positions.unsqueeze(1), positions.unsqueeze(0));  // query row < key column: the future
+}
+
+Tensor padding_mask(const Tensor& ids, std::int64_t pad_id) {
+  if (ids.dim() != 2) fail<ShapeError>("padding_mask: expected ids [B, L], got shape ", ids.shape());
+  return eq(ids, static_cast<double>(pad_id)).view({ids.size(0), 1, 1, ids.size(1)});
+}
+
+}  // namespace sf::nn

@@ -1,0 +1,36 @@
+// dropout.hpp: inverted dropout, the regulariser the paper applies after every sub-layer (P = 0.1).
+//
+// In training, each element is zeroed with probability p and the survivors are scaled by 1/(1-p),
+// so the expected value of every element is unchanged and evaluation (where dropout does nothing)
+// needs no rescaling. The mask comes from our counter-based generator: element i uses draw
+// counter + i, so the same seed gives the same mask on every machine and thread count.
+#pragma once
+
+#include "core/random.hpp"
+#include "core/tensor.hpp"
+#include "nn/module.hpp"
+
+namespace sf::nn {
+
+/// x with each element zeroed with probability p and the rest scaled by 1/(1-p); x itself when not
+/// training or when p is 0.
+Tensor dropout(const Tensor& x, double p, bool training, Generator& gen);
+
+struct DropoutConfig {
+  double p = 0.5;
+};
+
+/// Dropout drop({.p = 0.1}); y = drop(x);  // identity after drop.eval()
+class Dropout : public Module {
+ public:
+  explicit Dropout(DropoutConfig config = {}, Generator& gen = default_generator());
+  Tensor forward(const Tensor& x) const { return dropout(x, config_.p, is_training(), *gen_); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
+  double p() const { return config_.p; }
+
+ private:
+  DropoutConfig config_;
+  Generator* gen_;
+};
+
+}  // namespace sf::nn

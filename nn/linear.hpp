@@ -1,0 +1,40 @@
+// linear.hpp: the fully connected layer, y = x·Wᵀ + b.
+//
+// "A bunch of fully connected neurons without the activation function" (lecture 004): every output
+// feature is a weighted sum of every input feature plus a bias. W is stored as PyTorch stores it,
+// out_features × in_features, so the product is x·Wᵀ and weights load directly from torch.nn.Linear.
+#pragma once
+
+#include "core/random.hpp"
+#include "core/tensor.hpp"
+#include "nn/module.hpp"
+
+namespace sf::nn {
+
+/// y = x·Wᵀ + b over the last axis of x; any leading axes ([B, L, in] → [B, L, out]).
+/// `bias` may be undefined (no bias).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+
+struct LinearConfig {
+  std::int64_t in_features = 0;
+  std::int64_t out_features = 0;
+  bool bias = true;
+  DType dtype = kFloat32;
+};
+
+/// Linear lin({.in_features = 512, .out_features = 2048}); Tensor y = lin(x);
+class Linear : public Module {
+ public:
+  explicit Linear(LinearConfig config, Generator& gen = default_generator());
+  Tensor forward(const Tensor& x) const { return linear(x, weight, bias); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
+  const LinearConfig& config() const { return config_; }
+
+  Tensor weight;  // [out_features, in_features]
+  Tensor bias;    // [out_features], undefined without bias
+
+ private:
+  LinearConfig config_;
+};
+
+}  // namespace sf::nn

@@ -1,0 +1,148 @@
+// module.cpp: registration, traversal and state dicts of Module.
+#include "nn/module.hpp"
+
+#include <sstream>
+
+#include "core/autograd.hpp"
+#include "core/error.hpp"
+
+namespace sf::nn {
+namespace {
+
+std::string join_name(const std::string& prefix, const std::string& name) {
+  if (prefix.empty()) return name;
+  if (name.empty()) return prefix;
+  return prefix + "." + name;
+}
+
+void check_name(const std::string& name, const char* what) {
+  if (name.find('.') != std::string::npos)
+    fail<ValueError>("Module: ", what, " name '", name, "' may not contain '.' (dots separate submodules)");
+}
+
+}  // namespace
+
+void Module::register_parameter(const std::string& name, Tensor& slot) {
+  check_name(name, "parameter");
+  if (name.empty()) fail<ValueError>("Module: a parameter needs a name");
+  if (!slot.defined()) fail<ValueError>("Module: parameter '", name, "' is registered before it has a value");
+  if (!slot.requires_grad()) slot.requires_grad_();
+  parameters_.push_back({name, &slot, true});
+}
+
+void Module::register_buffer(const std::string& name, Tensor& slot, bool persistent) {
+  check_name(name, "buffer");
+  buffers_.push_back({name, &slot, persistent});
+}
+
+void Module::register_module(const std::string& name, Module& child) {
+  check_name(name, "submodule");
+  children_.emplace_back(name, &child);
+}
+
+template <class F>
+void Module::visit_parameters(const std::string& prefix, F&& f) const {
+  for (const Slot& s : parameters_) f(join_name(prefix, s.name), *s.tensor);
+  for (const auto& [name, child] : children_) child->visit_parameters(join_name(prefix, name), f);
+}
+
+template <class F>
+void Module::visit_buffers(const std::string& prefix, F&& f) const {
+  for (const Slot& s : buffers_) f(join_name(prefix, s.name), *s.tensor, s.persistent);
+  for (const auto& [name, child] : children_) child->visit_buffers(join_name(prefix, name), f);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters() const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  visit_parameters("", [&](const std::string& n, Tensor& t) { out.emplace_back(n, t); });
+  return out;
+}
+
+std::vector<Tensor> Module::parameters() const {
+  std::vector<Tensor> out;
+  visit_parameters("", [&](const std::string&, Tensor& t) { out.push_back(t); });
+  return out;
+}
+
+std::int64_t Module::parameter_count() const {
+  std::int64_t n = 0;
+  visit_parameters("", [&](const std::string&, Tensor& t) { n += t.numel(); });
+  return n;
+}
+
+std::vector<std::pair<std::string, const Module*>> Module::named_modules() const {
+  std::vector<std::pair<std::string, const Module*>> out{{"", this}};
+  for (const auto& [name, child] : children_)
+    for (const auto& [sub, m] : child->named_modules()) out.emplace_back(join_name(name, sub), m);
+  return out;
+}
+
+void Module::zero_grad() {
+  NoGradGuard no_grad;
+  visit_parameters("", [](const std::string&, Tensor& t) {
+    if (t.grad().defined()) t.grad().zero_();
+  });
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (auto& [name, child] : children_) child->train(on);
+}
+
+StateDict Module::state_dict() const {
+  StateDict out;
+  visit_parameters("", [&](const std::string& n, Tensor& t) { out.emplace(n, t); });
+  visit_buffers("", [&](const std::string& n, Tensor& t, bool persistent) {
+    if (persistent) out.emplace(n, t);
+  });
+  return out;
+}
+
+void Module::load_state_dict(const StateDict& state) {
+  const StateDict mine = state_dict();
+  std::vector<std::string> missing, unexpected, mismatched;
+  for (const auto& [name, t] : mine) {
+    auto it = state.find(name);
+    if (it == state.end()) {
+      missing.push_back(name);
+    } else if (!(it->second.shape() == t.shape()) || is_floating(it->second.dtype()) != is_floating(t.dtype())) {
+      std::ostringstream os;
+      os << name << " (" << it->second.shape() << " in the state dict, " << t.shape() << " in the model)";
+      mismatched.push_back(os.str());
+    }
+  }
+  for (const auto& [name, t] : state)
+    if (!mine.count(name)) unexpected.push_back(name);
+  if (!missing.empty() || !unexpected.empty() || !mismatched.empty()) {
+    std::ostringstream os;
+    os << "load_state_dict: the state dict does not fit this model.";
+    auto list = [&](const char* what, const std::vector<std::string>& names) {
+      if (names.empty()) return;
+      os << ' ' << what << ":";
+      for (std::size_t i = 0; i < names.size(); ++i) os << (i ? ", " : " ") << names[i];
+      os << '.';
+    };
+    list("Missing", missing);
+    list("Unexpected", unexpected);
+    list("Wrong shape", mismatched);
+    throw Error(os.str());
+  }
+  NoGradGuard no_grad;
+  for (const auto& [name, t] : mine) {
+    Tensor target = t;
+    target.copy_(state.at(name));
+  }
+}
+
+void Module::to(DType dtype) {
+  visit_parameters("", [&](const std::string&, Tensor& t) {
+    if (t.dtype() == dtype) return;
+    t = t.detach().to(dtype);
+    t.requires_grad_();
+  });
+  visit_buffers("", [&](const std::string&, Tensor& t, bool) {
+    if (t.defined() && is_floating(t.dtype()) && t.dtype() != dtype) t = t.to(dtype);
+  });
+}
+
+}  // namespace sf::nn

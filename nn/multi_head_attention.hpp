@@ -1,0 +1,58 @@
+// multi_head_attention.hpp: multi-head attention (paper §3.2.2), with PyTorch's parameter layout.
+//
+//   head_i = Attention(Q·W_i^Q, K·W_i^K, V·W_i^V)        each head works in d_k = d_model / h dims
+//   MultiHead(Q, K, V) = Concat(head_1, …, head_h)·W^O
+//
+// The h heads' projections are stored as one matrix, as torch.nn.MultiheadAttention stores them:
+// in_proj_weight is [3·d_model, d_model], its rows the query, key and value projections in that
+// order (each [d_model, d_model], whose rows in turn are the heads' W_i), in_proj_bias [3·d_model],
+// and out_proj is the Linear W^O. Weights copied from PyTorch give the same numbers (tested).
+//
+// Inputs are batch first: [B, L, d_model] (or unbatched [L, d_model]), unlike PyTorch's default
+// (L, B, E), which is PyTorch's batch_first=True.
+#pragma once
+
+#include "core/random.hpp"
+#include "core/tensor.hpp"
+#include "nn/dropout.hpp"
+#include "nn/linear.hpp"
+#include "nn/module.hpp"
+
+namespace sf::nn {
+
+struct MultiHeadAttentionConfig {
+  std::int64_t d_model = 512;
+  std::int64_t heads = 8;
+  double dropout = 0.0;  // on the attention weights, in training
+  bool bias = true;
+  DType dtype = kFloat32;
+};
+
+/// MultiHeadAttention mha({.d_model = 512, .heads = 8});
+/// Tensor y = mha(x, x, x, mask);            // self-attention
+/// Tensor z = mha(y, memory, memory);        // cross-attention: queries from y, keys/values from memory
+class MultiHeadAttention : public Module {
+ public:
+  explicit MultiHeadAttention(MultiHeadAttentionConfig config, Generator& gen = default_generator());
+
+  /// query [B, Lq, d_model], key and value [B, Lk, d_model]; mask bool, broadcastable to
+  /// [B, heads, Lq, Lk], true = hidden. If `weights` is given it receives the attention weights of
+  /// every head, [B, heads, Lq, Lk] (PyTorch averages them over heads by default).
+  Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
+                 Tensor* weights = nullptr) const;
+  Tensor operator()(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
+                    Tensor* weights = nullptr) const {
+    return forward(query, key, value, mask, weights);
+  }
+  const MultiHeadAttentionConfig& config() const { return config_; }
+
+  Tensor in_proj_weight;  // [3·d_model, d_model]: W^Q, W^K, W^V stacked in that order
+  Tensor in_proj_bias;    // [3·d_model]
+  Linear out_proj;        // W^O: [d_model, d_model] and its bias
+  Dropout dropout;        // on the attention weights
+
+ private:
+  MultiHeadAttentionConfig config_;
+};
+
+}  // namespace sf::nn
