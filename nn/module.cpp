@@ -1,6 +1,7 @@
 // module.cpp: registration, traversal and state dicts of Module.
 #include "nn/module.hpp"
 
+#include <set>
 #include <sstream>
 
 #include "core/autograd.hpp"
@@ -53,20 +54,25 @@ void Module::visit_buffers(const std::string& prefix, F&& f) const {
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters() const {
+  // A tensor registered twice (tied weights: the output projection sharing the embedding table)
+  // is listed once, under the first name, so an optimizer updates it once.
   std::vector<std::pair<std::string, Tensor>> out;
-  visit_parameters("", [&](const std::string& n, Tensor& t) { out.emplace_back(n, t); });
+  std::set<const TensorImpl*> seen;
+  visit_parameters("", [&](const std::string& n, Tensor& t) {
+    if (seen.insert(t.impl()).second) out.emplace_back(n, t);
+  });
   return out;
 }
 
 std::vector<Tensor> Module::parameters() const {
   std::vector<Tensor> out;
-  visit_parameters("", [&](const std::string&, Tensor& t) { out.push_back(t); });
+  for (auto& [name, t] : named_parameters()) out.push_back(t);
   return out;
 }
 
 std::int64_t Module::parameter_count() const {
   std::int64_t n = 0;
-  visit_parameters("", [&](const std::string&, Tensor& t) { n += t.numel(); });
+  for (auto& [name, t] : named_parameters()) n += t.numel();
   return n;
 }
 
@@ -91,7 +97,7 @@ void Module::train(bool on) {
 
 StateDict Module::state_dict() const {
   StateDict out;
-  visit_parameters("", [&](const std::string& n, Tensor& t) { out.emplace(n, t); });
+  for (auto& [name, t] : named_parameters()) out.emplace(name, t);
   visit_buffers("", [&](const std::string& n, Tensor& t, bool persistent) {
     if (persistent) out.emplace(n, t);
   });
@@ -135,10 +141,15 @@ void Module::load_state_dict(const StateDict& state) {
 }
 
 void Module::to(DType dtype) {
+  std::map<const TensorImpl*, Tensor> converted;  // tied weights stay tied
   visit_parameters("", [&](const std::string&, Tensor& t) {
     if (t.dtype() == dtype) return;
-    t = t.detach().to(dtype);
-    t.requires_grad_();
+    auto [it, added] = converted.try_emplace(t.impl());
+    if (added) {
+      it->second = t.detach().to(dtype);
+      it->second.requires_grad_();
+    }
+    t = it->second;
   });
   visit_buffers("", [&](const std::string&, Tensor& t, bool) {
     if (t.defined() && is_floating(t.dtype()) && t.dtype() != dtype) t = t.to(dtype);

@@ -1,7 +1,10 @@
 // multi_head_attention.cpp: project, split into heads, attend, merge, project again.
 #include "nn/multi_head_attention.hpp"
 
+#include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "core/ops/compare.hpp"
+#include "core/ops/index.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/matmul.hpp"
 #include "nn/attention.hpp"
@@ -31,9 +34,21 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generato
   register_module("dropout", dropout);
 }
 
+Tensor MultiHeadAttention::project(const Tensor& x, std::int64_t first, std::int64_t count) const {
+  const std::int64_t E = config_.d_model;
+  const Tensor w = count == 3 ? in_proj_weight : in_proj_weight.narrow(0, first * E, count * E);
+  const Tensor b = !in_proj_bias.defined() || count == 3 ? in_proj_bias : in_proj_bias.narrow(0, first * E, count * E);
+  return linear(x, w, b);
+}
+
+Tensor MultiHeadAttention::split_heads(const Tensor& t) const {
+  const std::int64_t h = config_.heads, d_k = config_.d_model / h;
+  return t.view({t.size(0), t.size(1), h, d_k}).transpose(1, 2);  // [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k]
+}
+
 Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
                                    Tensor* weights) const {
-  const std::int64_t E = config_.d_model, h = config_.heads, d_k = E / h;
+  const std::int64_t E = config_.d_model;
   if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2) {  // unbatched [L, E]: a batch of one
     Tensor w;
     Tensor out = forward(query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0),
@@ -46,40 +61,41 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
                      query.shape(), " and key ", key.shape());
   if (!(key.shape() == value.shape()))
     fail<ShapeError>("MultiHeadAttention: key ", key.shape(), " and value ", value.shape(), " must have the same shape");
-  const std::int64_t B = query.size(0), Lq = query.size(1), Lk = key.size(1);
 
   // [doc:mha-project]
   // 1. Project. Self-attention needs one product with the packed [3E, E] weight; cross-attention
   //    projects the queries with its first E rows and keys and values with the rest.
   Tensor q, k, v;
-  const Tensor& W = in_proj_weight;
-  const Tensor& b = in_proj_bias;
-  auto rows = [&](const Tensor& t, std::int64_t start, std::int64_t n) { return t.defined() ? t.narrow(0, start, n) : t; };
   if (query.is_same(key) && key.is_same(value)) {
-    const auto qkv = chunk(linear(query, W, b), 3, -1);  // [B, L, 3E] → 3 × [B, L, E] (views)
-    q = qkv[0], k = qkv[1], v = qkv[2];
+    const auto qkv = chunk(project(query, 0, 3), 3, -1);  // [B, L, 3E] → 3 × [B, L, E] (views)
+    q = qkv[0];
+    k = qkv[1];
+    v = qkv[2];
   } else {
-    q = linear(query, rows(W, 0, E), rows(b, 0, E));
+    q = project(query, 0, 1);
     if (key.is_same(value)) {
-      const auto kv = chunk(linear(key, rows(W, E, 2 * E), rows(b, E, 2 * E)), 2, -1);
-      k = kv[0], v = kv[1];
+      const auto kv = chunk(project(key, 1, 2), 2, -1);
+      k = kv[0];
+      v = kv[1];
     } else {
-      k = linear(key, rows(W, E, E), rows(b, E, E));
-      v = linear(value, rows(W, 2 * E, E), rows(b, 2 * E, E));
+      k = project(key, 1, 1);
+      v = project(value, 2, 1);
     }
   }
   // [doc:end]
 
-  // [doc:mha-heads]
-  // 2. Split into heads: [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k]. A view, then a transpose:
-  //    no data moves, and each head sees d_k features of every token.
-  q = q.view({B, Lq, h, d_k}).transpose(1, 2);
-  k = k.view({B, Lk, h, d_k}).transpose(1, 2);
-  v = v.view({B, Lk, h, d_k}).transpose(1, 2);
+  // 2. Split into heads: [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k] (split_heads: a view, then a
+  //    transpose; no data moves, and each head sees d_k features of every token).
+  return attend(split_heads(q), split_heads(k), split_heads(v), mask, weights);
+}
 
+// [doc:mha-heads]
+Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                                  Tensor* weights) const {
+  const std::int64_t B = q.size(0), Lq = q.size(2), E = config_.d_model;
   // 3. Attend, every head of every sentence in one batched product.
-  Tensor w = attention_weights(q, k, mask);          // [B, h, Lq, Lk]
-  Tensor heads = matmul(dropout(w), v);              // [B, h, Lq, d_k]
+  Tensor w = attention_weights(q, k, mask);  // [B, h, Lq, Lk]
+  Tensor heads = matmul(dropout(w), v);      // [B, h, Lq, d_k]
 
   // 4. Merge the heads back ([B, Lq, h, d_k] → [B, Lq, E]); the transpose made the data
   //    non-contiguous, so contiguous() copies it into place before view.
@@ -88,7 +104,55 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   // 5. Mix the heads with W^O.
   if (weights) *weights = w;
   return out_proj(merged);
-  // [doc:end]
+}
+// [doc:end]
+
+// [doc:kv-cache]
+Tensor MultiHeadAttention::forward_step(const Tensor& x, KVCache& cache, std::int64_t capacity) const {
+  if (grad_enabled())
+    fail<AutogradError>("MultiHeadAttention::forward_step: incremental decoding is for generation; run it under "
+                        "NoGradGuard (the cache is not part of the autograd graph)");
+  const std::int64_t E = config_.d_model, h = config_.heads;
+  if (x.dim() != 3 || x.size(-1) != E)
+    fail<ShapeError>("MultiHeadAttention::forward_step: expected x [B, n, ", E, "], got ", x.shape());
+  const std::int64_t B = x.size(0), n = x.size(1);
+  if (!cache.key.defined()) {  // first call: room for `capacity` positions
+    cache.key = zeros({B, h, capacity, E / h}, {.dtype = x.dtype()});
+    cache.value = zeros({B, h, capacity, E / h}, {.dtype = x.dtype()});
+    cache.length = 0;
+  }
+  const std::int64_t start = cache.length, total = start + n;
+  if (cache.key.size(0) != B || total > cache.key.size(2))
+    fail<ValueError>("MultiHeadAttention::forward_step: the cache holds ", cache.key.size(0), " rows and ",
+                     cache.key.size(2), " positions, but ", B, " rows and ", total, " positions are needed");
+  const auto qkv = chunk(project(x, 0, 3), 3, -1);
+  cache.key.narrow(2, start, n).copy_(split_heads(qkv[1]));  // append this step's keys and values
+  cache.value.narrow(2, start, n).copy_(split_heads(qkv[2]));
+  cache.length = total;
+  Tensor mask;  // new position i (absolute start + i) may not see the positions after it
+  if (n > 1) {
+    const Tensor rows = arange(static_cast<double>(start), static_cast<double>(total), 1.0, {.dtype = kInt64});
+    mask = lt(rows.unsqueeze(1), arange(static_cast<double>(total), {.dtype = kInt64}).unsqueeze(0));
+  }
+  return attend(split_heads(qkv[0]), cache.key.narrow(2, 0, total), cache.value.narrow(2, 0, total), mask, nullptr);
+}
+// [doc:end]
+
+Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache,
+                                                 const Tensor& mask, Tensor* weights) const {
+  if (!cache.key.defined()) {  // project the memory once; every later step reuses it
+    const auto kv = chunk(project(memory, 1, 2), 2, -1);
+    cache.key = split_heads(kv[0]).contiguous();
+    cache.value = split_heads(kv[1]).contiguous();
+    cache.length = memory.size(1);
+  }
+  return attend(split_heads(project(query, 0, 1)), cache.key, cache.value, mask, weights);
+}
+
+void KVCache::select_rows(const Tensor& rows) {
+  if (!key.defined()) return;
+  key = index_select(key, 0, rows);
+  value = index_select(value, 0, rows);
 }
 
 }  // namespace sf::nn

@@ -20,6 +20,16 @@
 
 namespace sf::nn {
 
+/// The keys and values of positions already seen, per head, for incremental decoding: generating
+/// token t then projects only token t instead of the whole prefix again.
+struct KVCache {
+  Tensor key;    // [B, heads, capacity, d_k]; positions 0..length-1 are filled
+  Tensor value;  // [B, heads, capacity, d_k]
+  std::int64_t length = 0;
+  /// Keeps the batch rows `rows` (int64 [B']) in that order, e.g. the surviving beams of a search.
+  void select_rows(const Tensor& rows);
+};
+
 struct MultiHeadAttentionConfig {
   std::int64_t d_model = 512;
   std::int64_t heads = 8;
@@ -44,6 +54,16 @@ class MultiHeadAttention : public Module {
                     Tensor* weights = nullptr) const {
     return forward(query, key, value, mask, weights);
   }
+  /// Incremental self-attention, for generation (under NoGradGuard): x [B, n, d_model] are the
+  /// next n positions. Their keys and values are appended to `cache` (allocated for `capacity`
+  /// positions on first use), and new position i attends to every cached position and to new
+  /// positions up to i, exactly as the full causal forward would.
+  Tensor forward_step(const Tensor& x, KVCache& cache, std::int64_t capacity) const;
+  /// Cross-attention whose keys and values come from `memory` (fixed while decoding): they are
+  /// projected into `cache` on the first call and reused after.
+  Tensor forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache, const Tensor& mask = {},
+                               Tensor* weights = nullptr) const;
+
   const MultiHeadAttentionConfig& config() const { return config_; }
 
   Tensor in_proj_weight;  // [3·d_model, d_model]: W^Q, W^K, W^V stacked in that order
@@ -52,6 +72,13 @@ class MultiHeadAttention : public Module {
   Dropout dropout;        // on the attention weights
 
  private:
+  /// x [B, L, E] projected by rows [first·E, (first+count)·E) of the packed weight: [B, L, count·E].
+  Tensor project(const Tensor& x, std::int64_t first, std::int64_t count) const;
+  /// [B, L, E] → [B, heads, L, d_k] (a view).
+  Tensor split_heads(const Tensor& t) const;
+  /// Attention of per-head queries over per-head keys and values, heads merged, then W^O.
+  Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, Tensor* weights) const;
+
   MultiHeadAttentionConfig config_;
 };
 

@@ -13,3 +13,8 @@
 #include "nn/multi_head_attention.hpp"
 #include "nn/positional_encoding.hpp"
 #include "nn/residual.hpp"
+#include "nn/decoder.hpp"
+#include "nn/encoder.hpp"
+#include "nn/loss.hpp"
+#include "nn/module_list.hpp"
+#include "nn/transformer.hpp"

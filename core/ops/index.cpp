@@ -120,7 +120,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const Tensor& index) {
   out_shape[ax] = static_cast<std::int64_t>(idx.size());
   const Tensor xc = x.contiguous();
   Tensor out = empty(out_shape, {.dtype = x.dtype()});
-  dispatch_float(x.dtype(), "index_select", [&]<class T>() {
+  dispatch_all(x.dtype(), [&]<class T>() {  // any dtype: masks and ids are selected too (beam search)
     const T* px = xc.data<T>();
     T* po = out.data<T>();
     const auto k = static_cast<std::int64_t>(idx.size());
