@@ -5,7 +5,10 @@
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/index.hpp"
+#include <cmath>
+
 #include "nn/attention.hpp"
+#include "nn/init.hpp"
 
 namespace sf::nn {
 
@@ -53,6 +56,20 @@ Transformer::Transformer(TransformerConfig c, Generator& gen)
       output_projection(
           {.in_features = config_.layer.d_model, .out_features = config_.target_vocab, .dtype = config_.layer.dtype},
           gen) {
+  // Initialisation. The encoder and decoder matrices get Xavier-uniform values, as in
+  // torch.nn.Transformer. The embeddings get N(0, 1/d_model), as in tensor2tensor and fairseq: after
+  // the ·√d_model scaling every feature then has variance 1, and the tied output projection starts
+  // with logits of order 1 (with N(0, 1) embeddings, torch.nn.Embedding's default, the first loss
+  // of a 1000-word model would be near 100 instead of ln 1000 ≈ 6.9).
+  {
+    NoGradGuard no_grad;
+    for (Module* stack : {static_cast<Module*>(&encoder), static_cast<Module*>(&decoder)})
+      for (auto& [name, p] : stack->named_parameters())
+        if (p.dim() > 1) p.copy_(init::xavier_uniform(p.shape(), gen, p.dtype()));
+    const double std = 1.0 / std::sqrt(static_cast<double>(config_.layer.d_model));
+    for (Embedding* e : {&source_embedding, &target_embedding})
+      e->weight.copy_(normal(e->weight.shape(), 0.0, std, gen, {.dtype = e->weight.dtype()}));
+  }
   if (config_.share_embeddings) target_embedding.weight = source_embedding.weight;
   if (config_.tie_output) output_projection.weight = target_embedding.weight;  // [V, d]: same shape, same tensor
   register_module("source_embedding", source_embedding);

@@ -8,6 +8,8 @@
 // source_embedding.weight, target_embedding.weight and output_projection.{weight,bias}. As in the
 // paper (§3.4) the output projection shares its weight with the target embedding (tie_output),
 // and the two embeddings may share one table (share_embeddings, for a joint vocabulary).
+// Initial weights: Xavier-uniform for the encoder and decoder matrices (as torch.nn.Transformer),
+// N(0, 1/d_model) for the embeddings (so that embedding·√d_model has unit variance).
 #pragma once
 
 #include "nn/decoder.hpp"
