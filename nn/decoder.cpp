@@ -31,10 +31,10 @@ DecoderLayer::DecoderLayer(LayerConfig c, Generator& gen)
 }
 
 // [doc:decoder-layer]
-Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask,
-                             const Tensor& memory_mask) const {
+Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask, const Tensor& memory_mask,
+                             Tensor* cross_weights) const {
   auto look_back = [&](const Tensor& h) { return self_attn(h, h, h, self_mask); };
-  auto look_at_source = [&](const Tensor& h) { return multihead_attn(h, memory, memory, memory_mask); };
+  auto look_at_source = [&](const Tensor& h) { return multihead_attn(h, memory, memory, memory_mask, cross_weights); };
   Tensor y = add_and_norm(x, look_back, norm1, dropout1, config_.norm_first);
   y = add_and_norm(y, look_at_source, norm2, dropout2, config_.norm_first);  // Q from y; K, V from memory
   return add_and_norm(y, feed_forward, norm3, dropout3, config_.norm_first);
@@ -64,10 +64,12 @@ Decoder::Decoder(DecoderConfig config, Generator& gen) : config_(config) {
   }
 }
 
-Tensor Decoder::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask,
-                        const Tensor& memory_mask) const {
+Tensor Decoder::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask, const Tensor& memory_mask,
+                        std::vector<Tensor>* cross_weights) const {
   Tensor h = x;
-  for (const auto& layer : layers) h = layer->forward(h, memory, self_mask, memory_mask);  // all see the same memory
+  if (cross_weights) cross_weights->assign(layers.size(), Tensor());
+  for (std::size_t i = 0; i < layers.size(); ++i)  // every layer sees the same memory
+    h = layers[i].forward(h, memory, self_mask, memory_mask, cross_weights ? &(*cross_weights)[i] : nullptr);
   return norm ? (*norm)(h) : h;
 }
 

@@ -26,9 +26,10 @@ class DecoderLayer : public Module {
  public:
   explicit DecoderLayer(LayerConfig config, Generator& gen = default_generator());
   /// x [B, T, d_model], memory [B, S, d_model]; self_mask broadcastable to [B, h, T, T] (causal, and
-  /// target padding), memory_mask to [B, h, T, S] (source padding).
-  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
-                 const Tensor& memory_mask = {}) const;
+  /// target padding), memory_mask to [B, h, T, S] (source padding). If `cross_weights` is given it
+  /// receives the cross-attention weights [B, h, T, S]: which source words each target word looked at.
+  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
+                 Tensor* cross_weights = nullptr) const;
   /// The next positions x [B, n, d_model] only, reusing and extending `cache` (under NoGradGuard).
   Tensor step(const Tensor& x, const Tensor& memory, LayerCache& cache, const Tensor& memory_mask,
               std::int64_t capacity) const;
@@ -52,8 +53,9 @@ struct DecoderConfig {
 class Decoder : public Module {
  public:
   explicit Decoder(DecoderConfig config, Generator& gen = default_generator());
-  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
-                 const Tensor& memory_mask = {}) const;
+  /// `cross_weights`, if given, receives every layer's cross-attention weights [B, h, T, S].
+  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
+                 std::vector<Tensor>* cross_weights = nullptr) const;
   /// One generation step for every layer; `caches` holds one LayerCache per layer (created on the
   /// first call).
   Tensor step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches, const Tensor& memory_mask,

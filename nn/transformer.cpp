@@ -86,11 +86,12 @@ Tensor Transformer::encode(const Tensor& source) const {
   return encoder(positional(source_embedding(source)), source_mask);
 }
 
-Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const Tensor& source) const {
+Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const Tensor& source,
+                          std::vector<Tensor>* cross_weights) const {
   const Tensor self_mask = logical_or(causal_mask(target_in.size(1)),            // no peeking ahead
                                       padding_mask(target_in, config_.pad_id));  // nor at padding
-  const Tensor hidden =
-      decoder.forward(positional(target_embedding(target_in)), memory, self_mask, padding_mask(source, config_.pad_id));
+  const Tensor hidden = decoder.forward(positional(target_embedding(target_in)), memory, self_mask,
+                                       padding_mask(source, config_.pad_id), cross_weights);
   return output_projection(hidden);  // [B, T, target_vocab]
 }
 

@@ -63,8 +63,10 @@ class Transformer : public Module {
 
   /// The encoder half: memory [B, S, d_model].
   Tensor encode(const Tensor& source) const;
-  /// The decoder half on a whole target prefix: logits [B, T, target_vocab].
-  Tensor decode(const Tensor& target_in, const Tensor& memory, const Tensor& source) const;
+  /// The decoder half on a whole target prefix: logits [B, T, target_vocab]. `cross_weights`, if
+  /// given, receives each decoder layer's cross-attention weights [B, heads, T, S].
+  Tensor decode(const Tensor& target_in, const Tensor& memory, const Tensor& source,
+                std::vector<Tensor>* cross_weights = nullptr) const;
 
   /// Starts generation for `source` (under NoGradGuard): encodes it once.
   GenerationState start_generation(const Tensor& source, std::int64_t max_target_len) const;
