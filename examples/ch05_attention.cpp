@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   Tensor scaled = scores / std::sqrt(64.0);  // ÷ 8 → 14, 12
   Tensor weights = softmax(scaled, -1);      // → 0.8808, 0.1192
   std::cout << "scaled " << scaled << "\nweights " << weights << "\nunscaled " << softmax(scores, -1) << '\n';
+  // The softmax Jacobian's off-diagonal entry, -p1·p2 (chapter 2): how much gradient flows between the two scores.
+  auto off_diagonal = [](const Tensor& p) { return -p[0][0].item() * p[0][1].item(); };
+  std::cout << std::scientific << "-p1·p2: scaled " << off_diagonal(weights) << ", unscaled "
+            << off_diagonal(softmax(scores, -1)) << std::fixed << '\n';
   // Steps 5 and 6: weight the value vectors and add them up. Jay's figure gives no numbers for
   // v1 and v2, so take v1 = [1, 0] and v2 = [0, 1]: z1 then shows the mixture itself.
   Tensor v = tensor({1, 0, 0, 1}, {2, 2});

@@ -69,7 +69,7 @@ int main() {
   Tensor heads = matmul(w, v);                                                     // [2, 8, 10, 64]
   Tensor merged = heads.transpose(1, 2).contiguous().view({2, 10, 512});           // [2, 10, 512]
   Tensor out = mha.out_proj(merged);                                               // [2, 10, 512]
-  std::cout << "x " << x.shape() << " → q " << qkv[0].shape() << " → heads " << q.shape() << " → weights "
+  std::cout << "x " << x.shape() << " → q " << qkv[0].shape() << " → split " << q.shape() << " → weights "
             << w.shape() << " → per head " << heads.shape() << " → merged " << merged.shape() << " → out "
             << out.shape() << '\n';
   std::cout << "the module gives the same: max |difference| = " << max_difference(out, mha(x, x, x)) << '\n';

@@ -47,7 +47,7 @@ int main() {
   // [doc:variants]
   // The Annotated Transformer: a_2·(x − mean)/(std + ε) + b_2, std unbiased, ε = 1e-6.
   Tensor annotated = (x - mean(x)) / (sqrt(var(x, 0)) + 1e-6);
-  // The code lectures 000 follow: ε inside the root with the population variance (1e-12 in the
+  // The code lecture 000 follows: ε inside the root with the population variance (1e-12 in the
   // PyTorch repository, 1e-8 in the TensorFlow one), which is our formula.
   Tensor inside = (x - mean(x)) / sqrt(var(x, 0, false, 0) + 1e-8);
   std::cout << "(x − mean)/(std_unbiased + ε): " << annotated << "\n(x − mean)/√(var + ε):        " << inside << '\n';
