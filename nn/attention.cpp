@@ -40,6 +40,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
 }
 // [doc:end]
 
+// [doc:masks]
 Tensor causal_mask(std::int64_t length) {
   if (length < 0) fail<ValueError>("causal_mask: length must be non-negative, got ", length);
   const Tensor positions = arange(static_cast<double>(length), {.dtype = kInt64});
@@ -50,5 +51,6 @@ Tensor padding_mask(const Tensor& ids, std::int64_t pad_id) {
   if (ids.dim() != 2) fail<ShapeError>("padding_mask: expected ids [B, L], got shape ", ids.shape());
   return eq(ids, static_cast<double>(pad_id)).view({ids.size(0), 1, 1, ids.size(1)});
 }
+// [doc:end]
 
 }  // namespace sf::nn

@@ -16,11 +16,13 @@
 
 namespace sf::nn::init {
 
+// [doc:init-linear]
 /// U(-1/√fan_in, 1/√fan_in): torch.nn.Linear's weights and biases.
 inline Tensor linear_uniform(const Shape& shape, std::int64_t fan_in, Generator& gen, DType dtype) {
   const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
   return uniform(shape, -bound, bound, gen, {.dtype = dtype});
 }
+// [doc:end]
 
 /// Xavier/Glorot uniform for a [fan_out, fan_in] matrix.
 inline Tensor xavier_uniform(const Shape& shape, Generator& gen, DType dtype) {

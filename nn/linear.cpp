@@ -22,6 +22,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
 }
 // [doc:end]
 
+// [doc:linear-module]
 Linear::Linear(LinearConfig config, Generator& gen) : config_(config) {
   if (config.in_features <= 0 || config.out_features <= 0)
     fail<ValueError>("Linear: in_features and out_features must be positive, got ", config.in_features, " and ",
@@ -33,5 +34,6 @@ Linear::Linear(LinearConfig config, Generator& gen) : config_(config) {
     register_parameter("bias", bias);
   }
 }
+// [doc:end]
 
 }  // namespace sf::nn

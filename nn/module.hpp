@@ -38,6 +38,7 @@ class Module {
   Module(Module&&) = delete;
   Module& operator=(Module&&) = delete;
 
+  // [doc:module-api]
   /// Every parameter with its dotted name, in registration order (depth first).
   std::vector<std::pair<std::string, Tensor>> named_parameters() const;
   /// Every parameter: the handles an optimizer updates.
@@ -60,6 +61,7 @@ class Module {
   /// Every name must match and every shape agree; otherwise nothing is changed and an Error lists
   /// the missing, unexpected and mismatched names.
   void load_state_dict(const StateDict& state);
+  // [doc:end]
 
   /// Converts every parameter and buffer to `dtype` (float64 for gradient checks). The parameters
   /// become new tensors: create optimizers after calling this.

@@ -21,6 +21,7 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generato
   if (config.d_model <= 0 || config.heads <= 0 || config.d_model % config.heads != 0)
     fail<ValueError>("MultiHeadAttention: d_model ", config.d_model, " is not divisible by heads ", config.heads,
                      " (each head gets d_model / heads features)");
+  // [doc:mha-init]
   // As torch.nn.MultiheadAttention: Xavier-uniform packed projections, zero biases; out_proj keeps
   // Linear's initial weight but its bias starts at zero too.
   in_proj_weight = init::xavier_uniform({3 * config.d_model, config.d_model}, gen, config.dtype);
@@ -30,6 +31,7 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generato
     register_parameter("in_proj_bias", in_proj_bias);
     out_proj.bias.detach().zero_();
   }
+  // [doc:end]
   register_module("out_proj", out_proj);
   register_module("dropout", dropout);
 }

@@ -17,6 +17,7 @@
 
 namespace sf::kernels {
 
+// [doc:softmax-forward]
 /// y = softmax(x) along the middle axis of [outer, n, inner]. A row whose entries are all -inf
 /// (every position masked) gives all zeros instead of 0/0 = NaN.
 template <class T>
@@ -40,6 +41,7 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
       for (std::int64_t k = 0; k < n; ++k) yr[k * inner] *= inv;
     }
 }
+// [doc:end]
 
 // [doc:softmax-backward]
 /// dx = y ⊙ (dy - ⟨dy, y⟩) row by row (y is the forward output).

@@ -189,6 +189,7 @@ Tensor embedding(const Tensor& weight, const Tensor& ids, std::int64_t padding_i
   return out;
 }
 
+// [doc:embedding-backward]
 std::vector<Tensor> Embedding::backward(const Tensor& dout) {
   // dweight[v] = Σ over positions holding token v of dout[position]; the padding row gets nothing.
   const std::vector<std::int64_t> id = ids.get().to_vector<std::int64_t>();
@@ -206,6 +207,7 @@ std::vector<Tensor> Embedding::backward(const Tensor& dout) {
   });
   return {dw};
 }
+// [doc:end]
 
 // ---- gather -------------------------------------------------------------------------------------------------
 
