@@ -21,6 +21,9 @@ struct DropoutConfig {
 };
 
 /// Dropout drop({.p = 0.1}); y = drop(x);  // identity after drop.eval()
+/// The module draws its masks from `gen`, which it keeps by reference: the generator must outlive it.
+/// (Every module that takes a Generator& and contains dropout, from FeedForward to Transformer, keeps
+/// it the same way.)
 class Dropout : public Module {
  public:
   explicit Dropout(DropoutConfig config = {}, Generator& gen = default_generator());

@@ -12,15 +12,21 @@
 
 namespace sf::nn {
 
+namespace {
+MultiHeadAttentionConfig checked(MultiHeadAttentionConfig c) {
+  if (c.d_model <= 0 || c.heads <= 0 || c.d_model % c.heads != 0)
+    fail<ValueError>("MultiHeadAttention: d_model ", c.d_model, " is not divisible by heads ", c.heads,
+                     " (each head gets d_model / heads features)");
+  return c;
+}
+}  // namespace
+
 MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generator& gen)
-    : out_proj({.in_features = config.d_model, .out_features = config.d_model, .bias = config.bias,
+    : out_proj({.in_features = checked(config).d_model, .out_features = config.d_model, .bias = config.bias,
                 .dtype = config.dtype},
                gen),
       dropout({.p = config.dropout}, gen),
       config_(config) {
-  if (config.d_model <= 0 || config.heads <= 0 || config.d_model % config.heads != 0)
-    fail<ValueError>("MultiHeadAttention: d_model ", config.d_model, " is not divisible by heads ", config.heads,
-                     " (each head gets d_model / heads features)");
   // [doc:mha-init]
   // As torch.nn.MultiheadAttention: Xavier-uniform packed projections, zero biases; out_proj keeps
   // Linear's initial weight but its bias starts at zero too.
@@ -43,10 +49,12 @@ Tensor MultiHeadAttention::project(const Tensor& x, std::int64_t first, std::int
   return linear(x, w, b);
 }
 
+// [doc:mha-split]
 Tensor MultiHeadAttention::split_heads(const Tensor& t) const {
   const std::int64_t h = config_.heads, d_k = config_.d_model / h;
   return t.view({t.size(0), t.size(1), h, d_k}).transpose(1, 2);  // [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k]
 }
+// [doc:end]
 
 Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
                                    Tensor* weights) const {

@@ -47,7 +47,8 @@ class MultiHeadAttention : public Module {
 
   /// query [B, Lq, d_model], key and value [B, Lk, d_model]; mask bool, broadcastable to
   /// [B, heads, Lq, Lk], true = hidden. If `weights` is given it receives the attention weights of
-  /// every head, [B, heads, Lq, Lk] (PyTorch averages them over heads by default).
+  /// every head, [B, heads, Lq, Lk]. (PyTorch averages them over heads by default, and returns them
+  /// after dropout; these are before dropout, which is the same in evaluation.)
   Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
                  Tensor* weights = nullptr) const;
   Tensor operator()(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},

@@ -7,12 +7,28 @@ using namespace sf::nn;
 using sf::test::check_values;
 using sf::test::Inputs;
 using sf::test::rand64;
+using sf::NoGradGuard;
 
 TEST_SUITE("ch09-feed-forward") {
   TEST_CASE("the base model's FFN: 512 → 2048 → 512 has 2,099,712 parameters") {
     FeedForward ffn({.d_model = 512, .d_ff = 2048});
     CHECK(ffn.parameter_count() == 512 * 2048 + 2048 + 2048 * 512 + 512);
     CHECK(ffn.parameter_count() == 2099712);
+  }
+
+  TEST_CASE("a hand-checkable forward: the ReLU zeroes the negative hidden unit") {
+    FeedForward ffn({.d_model = 2, .d_ff = 2, .dropout = 0.0});
+    {
+      NoGradGuard no_grad;
+      ffn.linear1.weight.copy_(tensor({1, 0, 0, -1}, {2, 2}));  // hidden = (x1, -x2) + b1
+      ffn.linear1.bias.copy_(tensor({0, 1}));
+      ffn.linear2.weight.copy_(tensor({1, 1, 2, 0}, {2, 2}));   // out = (h1 + h2, 2·h1) + b2
+      ffn.linear2.bias.copy_(tensor({0.5, 0}));
+    }
+    // x = (3, 4): hidden before ReLU (3, -3) → (3, 0); out = (3 + 0 + 0.5, 6 + 0) = (3.5, 6)
+    check_values(ffn(tensor({3, 4}, {1, 2})), {3.5, 6});
+    // x = (-1, -2): hidden (-1, 3) → (0, 3); out = (0 + 3 + 0.5, 0) = (3.5, 0)
+    check_values(ffn(tensor({-1, -2}, {1, 2})), {3.5, 0});
   }
 
   TEST_CASE("position-wise: applying it to each row alone equals applying it to all rows at once") {
