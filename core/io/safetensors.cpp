@@ -198,17 +198,22 @@ class Reader {
     if (shape.kind != json::Value::Kind::Array) error("tensor '", name, "': shape is a JSON ", json::kind_name(shape.kind), ", not an array");
     if (shape.items.size() > static_cast<std::size_t>(Dims::kMaxDims))
       error("tensor '", name, "' has ", shape.items.size(), " dimensions; at most ", Dims::kMaxDims, " are supported");
-    std::optional<std::int64_t> numel = 1;
+    // The product of the sizes, skipping zeros, must fit: strides are such products, even when a
+    // zero size makes the tensor empty.
+    std::optional<std::int64_t> extent = 1;
+    bool empty_shape = false;
     for (std::size_t i = 0; i < shape.items.size(); ++i) {
       const json::Value& d = shape.items[i];
       if (d.kind != json::Value::Kind::Integer || d.integer < 0)
         error("tensor '", name, "': shape entry ", i, " is not a non-negative integer");
       e.shape.push_back(d.integer);
-      if (numel) numel = checked_mul(*numel, d.integer);
-      if (!numel) error("tensor '", name, "': the shape ", e.shape, "... has more elements than fit in 64 bits");
+      empty_shape = empty_shape || d.integer == 0;
+      if (extent) extent = checked_mul(*extent, std::max<std::int64_t>(d.integer, 1));
     }
-    const std::optional<std::int64_t> nbytes = checked_mul(*numel, static_cast<std::int64_t>(itemsize(e.dtype)));
-    if (!nbytes) error("tensor '", name, "' of shape ", e.shape, " has more bytes than fit in 64 bits");
+    if (!extent) error("tensor '", name, "': the sizes of shape ", e.shape, " multiply to more than 64 bits hold");
+    const std::optional<std::int64_t> nbytes =
+        checked_mul(empty_shape ? 0 : *extent, static_cast<std::int64_t>(itemsize(e.dtype)));
+    if (!nbytes) error("tensor '", name, "' of shape ", e.shape, " has more bytes than 64 bits hold");
 
     const json::Value& offsets = field("data_offsets");
     if (offsets.kind != json::Value::Kind::Array || offsets.items.size() != 2 ||
