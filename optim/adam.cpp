@@ -51,14 +51,13 @@ Adam::Adam(std::vector<Tensor> params, AdamConfig config, const char* name)
 
 // [doc:adam-step]
 void Adam::step() {
-  check_gradients();    // before changing anything
   NoGradGuard no_grad;  // the update itself is not part of any graph
   ++steps_;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Tensor& p = params_[i];
     const Tensor grad = p.grad();
     if (!grad.defined()) continue;  // this parameter took no part in the loss
-    const Tensor g = grad.contiguous();
+    const Tensor g = grad.contiguous();  // same shape and dtype as p: set_grad and backward see to that
     State& s = state_[i];
     ++s.t;
     dispatch_float(p.dtype(), name_, [&]<class T>() {

@@ -18,7 +18,6 @@ AdamW::AdamW(std::vector<Tensor> params, AdamWConfig config)
 
 // [doc:adamw-step]
 void AdamW::step() {
-  check_gradients();
   NoGradGuard no_grad;
   for (Tensor& p : params_)
     if (p.grad().defined()) p.mul_(1 - lr_ * weight_decay_);  // θ ← θ − lr·λ·θ

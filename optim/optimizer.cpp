@@ -37,19 +37,6 @@ void Optimizer::zero_grad() {
   for (Tensor& p : params_) p.set_grad(Tensor());
 }
 
-void Optimizer::check_gradients() const {
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    const Tensor& p = params_[i];
-    const Tensor g = p.grad();
-    if (!g.defined()) continue;
-    if (!(g.shape() == p.shape()))
-      fail<ShapeError>(name_, ".step: parameter ", i, " has shape ", p.shape(), " but its gradient ", g.shape());
-    if (g.dtype() != p.dtype())
-      fail<TypeError>(name_, ".step: parameter ", i, " is ", dtype_name(p.dtype()), " but its gradient ",
-                      dtype_name(g.dtype()));
-  }
-}
-
 void Optimizer::set_lr(double lr) {
   check_lr(lr, name_);
   lr_ = lr;

@@ -54,10 +54,6 @@ class Optimizer {
   virtual void load_state_dict(const std::map<std::string, Tensor>& state) = 0;
 
  protected:
-  /// Throws ShapeError/TypeError if a gradient does not match its parameter (a step calls this
-  /// first, so that a bad gradient leaves every parameter unchanged).
-  void check_gradients() const;
-
   std::vector<Tensor> params_;
   double lr_;
   std::int64_t steps_ = 0;
