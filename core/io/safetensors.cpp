@@ -56,7 +56,6 @@ std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>
   // Data order: larger elements first, then by name, so each tensor is aligned to its element size.
   std::vector<std::pair<std::string, Tensor>> order;
   for (const auto& [name, t] : tensors) {
-    if (name.empty()) fail<ValueError>("save_safetensors: a tensor name must not be empty");
     if (name == "__metadata__") fail<ValueError>("save_safetensors: '__metadata__' is reserved, not a tensor name");
     if (!t.defined()) fail<ValueError>("save_safetensors: tensor '", name, "' is undefined");
     order.emplace_back(name, t.detach().contiguous());

@@ -51,8 +51,8 @@ struct SafetensorsFile {
 inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;
 
 /// The bytes of a safetensors file holding `tensors` (any layout; written row-major) and `metadata`.
-/// Throws ValueError for an undefined tensor, an empty name, the name "__metadata__", or a name or
-/// metadata string that is not valid UTF-8.
+/// Throws ValueError for an undefined tensor, the name "__metadata__", or a name or metadata string
+/// that is not valid UTF-8. Whatever parse_safetensors returns can be written again.
 std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>& tensors,
                                              const std::map<std::string, std::string>& metadata = {});
 

@@ -51,6 +51,7 @@ TEST_SUITE("checkpoints") {
         {"empty", zeros({0, 5})},
         {"empty.i64", zeros({3, 0}, {.dtype = kInt64})},
         {"nan", tensor({NAN, INFINITY, -INFINITY}, {.dtype = kFloat64})},
+        {"", tensor({7})},  // legal in the format, if unusual
     };
     std::map<std::string, std::string> metadata{{"step", "1200"}, {"note", "été \"quoted\"\n"}, {"", "empty key"}};
     const SafetensorsFile back = parse_safetensors(serialize_safetensors(tensors, metadata));
@@ -116,8 +117,6 @@ TEST_SUITE("checkpoints") {
   }
 
   TEST_CASE("safetensors: what cannot be written is refused before any file is touched") {
-    CHECK_THROWS_WITH_AS(serialize_safetensors({{"", zeros({1})}}), "save_safetensors: a tensor name must not be empty",
-                         ValueError);
     CHECK_THROWS_WITH_AS(serialize_safetensors({{"__metadata__", zeros({1})}}),
                          "save_safetensors: '__metadata__' is reserved, not a tensor name", ValueError);
     CHECK_THROWS_WITH_AS(serialize_safetensors({{"w", Tensor()}}), "save_safetensors: tensor 'w' is undefined",
