@@ -35,8 +35,8 @@ void print_adam_steps() {
     const double t = state.at("param.0.step").item();
     const double m_hat = m / (1 - std::pow(0.9, t)), v_hat = v / (1 - std::pow(0.98, t));
     std::cout << "step " << t << ": g = " << g << "  m = " << m << "  v = " << v << "  m_hat = " << m_hat
-              << "  v_hat = " << v_hat << "  delta = " << std::scientific << theta.item() - before << std::defaultfloat
-              << '\n';
+              << "  v_hat = " << v_hat << "  delta = " << std::scientific << theta.item() - before
+              << std::defaultfloat << '\n';
   }
   // [doc:end]
 }
@@ -93,7 +93,8 @@ void write_schedule_chart(const std::string& dir) {
     cosine_lr.push_back(cosine.lr(s));
   }
   svg::LineChart chart({.title = "Learning rate: the paper's warm-up schedule (d_model 512, warmup 4000)",
-                        .x_label = "step", .y_label = "learning rate"});
+                        .x_label = "step",
+                        .y_label = "learning rate"});
   chart.add_series("paper (Noam)", steps, noam_lr);
   chart.add_series("cosine", steps, cosine_lr);
   chart.save(dir + "/ch12_schedule.svg");

@@ -15,13 +15,15 @@ namespace {
 void check_config(const AdamConfig& c, const char* name) {
   for (const auto& [value, what] : {std::pair{c.beta1, "beta1"}, std::pair{c.beta2, "beta2"}})
     if (!(value >= 0 && value < 1)) fail<ValueError>(name, ": ", what, " must be in [0, 1), got ", value);
-  if (!(c.eps >= 0 && std::isfinite(c.eps))) fail<ValueError>(name, ": eps must be finite and >= 0, got ", c.eps);
+  if (!(c.eps >= 0 && std::isfinite(c.eps)))
+    fail<ValueError>(name, ": eps must be finite and >= 0, got ", c.eps);
 }
 
 // [doc:adam-update]
 /// One Adam step for n weights θ with gradients g, running averages m and v, at step t (from 1).
 template <class T>
-void adam_update(T* theta, const T* g, T* m, T* v, std::int64_t n, const AdamConfig& c, double lr, std::int64_t t) {
+void adam_update(T* theta, const T* g, T* m, T* v, std::int64_t n, const AdamConfig& c, double lr,
+                 std::int64_t t) {
   const T beta1 = static_cast<T>(c.beta1), one_minus_beta1 = static_cast<T>(1 - c.beta1);
   const T beta2 = static_cast<T>(c.beta2), one_minus_beta2 = static_cast<T>(1 - c.beta2);
   const T bias1 = static_cast<T>(1 - std::pow(c.beta1, static_cast<double>(t)));  // 1 − β1^t
@@ -56,7 +58,7 @@ void Adam::step() {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Tensor& p = params_[i];
     const Tensor grad = p.grad();
-    if (!grad.defined()) continue;  // this parameter took no part in the loss
+    if (!grad.defined()) continue;       // this parameter took no part in the loss
     const Tensor g = grad.contiguous();  // same shape and dtype as p: set_grad and backward see to that
     State& s = state_[i];
     ++s.t;

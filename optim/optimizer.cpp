@@ -11,7 +11,8 @@ namespace sf::optim {
 namespace {
 
 void check_lr(double lr, const char* name) {
-  if (!std::isfinite(lr) || lr < 0) fail<ValueError>(name, ": the learning rate must be finite and >= 0, got ", lr);
+  if (!std::isfinite(lr) || lr < 0)
+    fail<ValueError>(name, ": the learning rate must be finite and >= 0, got ", lr);
 }
 
 }  // namespace
@@ -24,12 +25,15 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr, const char* name)
     const Tensor& p = params_[i];
     if (!p.defined()) fail<ValueError>(name, ": parameter ", i, " is undefined");
     if (!is_floating(p.dtype()))
-      fail<TypeError>(name, ": parameter ", i, " is ", dtype_name(p.dtype()), "; only float32 and float64 can be trained");
+      fail<TypeError>(name, ": parameter ", i, " is ", dtype_name(p.dtype()),
+                      "; only float32 and float64 can be trained");
     // The update runs a plain loop over the parameter's memory, which must be exactly its elements.
     if (!p.is_contiguous())
-      fail<ValueError>(name, ": parameter ", i, " of shape ", p.shape(), " is not contiguous (a view?); pass the tensor itself");
+      fail<ValueError>(name, ": parameter ", i, " of shape ", p.shape(),
+                       " is not contiguous (a view?); pass the tensor itself");
     // Listed twice, a parameter would be updated twice per step.
-    if (!seen.insert(p.impl()).second) fail<ValueError>(name, ": parameter ", i, " appears twice in the list");
+    if (!seen.insert(p.impl()).second)
+      fail<ValueError>(name, ": parameter ", i, " appears twice in the list");
   }
 }
 

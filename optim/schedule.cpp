@@ -19,8 +19,8 @@ void check_step(std::int64_t step, const char* who) {
 
 NoamSchedule::NoamSchedule(NoamConfig config) : config_(config) {
   if (config_.d_model < 1 || config_.warmup < 1)
-    fail<ValueError>("NoamSchedule: d_model and warmup must be >= 1, got d_model ", config_.d_model, " and warmup ",
-                     config_.warmup);
+    fail<ValueError>("NoamSchedule: d_model and warmup must be >= 1, got d_model ", config_.d_model,
+                     " and warmup ", config_.warmup);
   if (!(config_.scale > 0 && std::isfinite(config_.scale)))
     fail<ValueError>("NoamSchedule: scale must be finite and > 0, got ", config_.scale);
 }
@@ -48,9 +48,11 @@ CosineSchedule::CosineSchedule(CosineConfig config) : config_(config) {
 double CosineSchedule::lr(std::int64_t step) const {
   check_step(step, "CosineSchedule.lr");
   const auto& c = config_;
-  if (step <= c.warmup_steps) return c.peak_lr * static_cast<double>(step) / static_cast<double>(c.warmup_steps);
+  if (step <= c.warmup_steps)
+    return c.peak_lr * static_cast<double>(step) / static_cast<double>(c.warmup_steps);
   if (step >= c.total_steps) return c.final_lr;
-  const double p = static_cast<double>(step - c.warmup_steps) / static_cast<double>(c.total_steps - c.warmup_steps);
+  const double p =
+      static_cast<double>(step - c.warmup_steps) / static_cast<double>(c.total_steps - c.warmup_steps);
   return c.final_lr + (c.peak_lr - c.final_lr) * (1 + std::cos(std::numbers::pi * p)) / 2;
 }
 

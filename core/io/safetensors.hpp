@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ struct SafetensorsFile {
   std::map<std::string, Tensor> tensors{};
   std::map<std::string, std::string> metadata{};
 };
+
+/// The format's name of a dtype: "F32", "F64", "I64", "BOOL".
+const char* safetensors_dtype_name(DType t);
+/// The dtype of a format name, or nullopt for names we cannot hold ("F16", "BF16", "U8", ...).
+std::optional<DType> dtype_from_safetensors_name(std::string_view name);
 
 /// The header length above which a file is refused (the reference implementation's limit).
 inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;

@@ -7,15 +7,17 @@
 
 namespace sf {
 
-const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const std::string& name, const Shape& shape,
-                            DType dtype, std::string_view who) {
+const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const std::string& name,
+                            const Shape& shape, DType dtype, std::string_view who) {
   const auto it = tensors.find(name);
   if (it == tensors.end()) fail<ValueError>(who, ": the state has no tensor '", name, "'");
   const Tensor& t = it->second;
   if (!t.defined()) fail<ValueError>(who, ": tensor '", name, "' is undefined");
-  if (!(t.shape() == shape)) fail<ShapeError>(who, ": tensor '", name, "' has shape ", t.shape(), ", expected ", shape);
+  if (!(t.shape() == shape))
+    fail<ShapeError>(who, ": tensor '", name, "' has shape ", t.shape(), ", expected ", shape);
   if (t.dtype() != dtype)
-    fail<TypeError>(who, ": tensor '", name, "' is ", dtype_name(t.dtype()), ", expected ", dtype_name(dtype));
+    fail<TypeError>(who, ": tensor '", name, "' is ", dtype_name(t.dtype()), ", expected ",
+                    dtype_name(dtype));
   return t;
 }
 
@@ -27,7 +29,8 @@ std::vector<std::string> unexpected_keys(const std::map<std::string, Tensor>& te
   return out;
 }
 
-void put_generator_state(std::map<std::string, std::string>& metadata, const std::string& key, Generator::State state) {
+void put_generator_state(std::map<std::string, std::string>& metadata, const std::string& key,
+                         Generator::State state) {
   metadata[key + ".seed"] = std::to_string(state.seed);
   metadata[key + ".counter"] = std::to_string(state.counter);
 }
@@ -41,13 +44,15 @@ std::uint64_t read_u64(const std::map<std::string, std::string>& metadata, const
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    fail<IOError>("get_generator_state: metadata '", key, "' is \"", s, "\", not an unsigned 64-bit decimal number");
+    fail<IOError>("get_generator_state: metadata '", key, "' is \"", s,
+                  "\", not an unsigned 64-bit decimal number");
   return value;
 }
 
 }  // namespace
 
-Generator::State get_generator_state(const std::map<std::string, std::string>& metadata, const std::string& key) {
+Generator::State get_generator_state(const std::map<std::string, std::string>& metadata,
+                                     const std::string& key) {
   return {.seed = read_u64(metadata, key + ".seed"), .counter = read_u64(metadata, key + ".counter")};
 }
 

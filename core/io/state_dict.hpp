@@ -21,22 +21,26 @@ namespace sf {
 
 /// The tensor named `name` in `tensors`, checked: ValueError if it is missing, ShapeError if its
 /// shape differs from `shape`, TypeError if its dtype differs from `dtype`. `who` starts the message.
-/// Example: const Tensor& m = expect_tensor(state, "param.0.m", w.shape(), w.dtype(), "Adam.load_state_dict");
-const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const std::string& name, const Shape& shape,
-                            DType dtype, std::string_view who);
+/// Example: const Tensor& m = expect_tensor(state, "param.0.m", w.shape(), w.dtype(),
+/// "Adam.load_state_dict");
+const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const std::string& name,
+                            const Shape& shape, DType dtype, std::string_view who);
 
 /// The names in `tensors` that are not in `expected`, sorted (report them, or ignore them when loading
 /// only part of a model).
-std::vector<std::string> unexpected_keys(const std::map<std::string, Tensor>& tensors, const std::set<std::string>& expected);
+std::vector<std::string> unexpected_keys(const std::map<std::string, Tensor>& tensors,
+                                         const std::set<std::string>& expected);
 
 /// Stores a generator's state as two metadata strings, "<key>.seed" and "<key>.counter" (decimal:
 /// JSON numbers could not hold every 64-bit value exactly, strings can).
 /// Example: put_generator_state(metadata, "rng", default_generator().state());
-void put_generator_state(std::map<std::string, std::string>& metadata, const std::string& key, Generator::State state);
+void put_generator_state(std::map<std::string, std::string>& metadata, const std::string& key,
+                         Generator::State state);
 
 /// Reads what put_generator_state stored. Throws IOError if an entry is missing or not a 64-bit
 /// unsigned decimal number.
 /// Example: default_generator().set_state(get_generator_state(file.metadata, "rng"));
-Generator::State get_generator_state(const std::map<std::string, std::string>& metadata, const std::string& key);
+Generator::State get_generator_state(const std::map<std::string, std::string>& metadata,
+                                     const std::string& key);
 
 }  // namespace sf

@@ -1,8 +1,7 @@
 // Tests for core/io/json.cpp: what the parser accepts, what it refuses (with the byte position),
 // and that the writer's output parses back to the same tree.
-#include "support.hpp"
-
 #include "core/io/json.hpp"
+#include "support.hpp"
 
 using namespace sf;
 using json::Value;
@@ -48,10 +47,11 @@ TEST_SUITE("checkpoints") {
   }
 
   TEST_CASE("json: a surrogate pair becomes one 4-byte UTF-8 character") {
-    CHECK(json::parse(R"("\ud83d\ude00")").string == "😀");  // U+1F600
+    CHECK(json::parse(R"("\ud83d\ude00")").string == "😀");                 // U+1F600
     CHECK(json::parse(R"("\uD834\uDD1E")").string == "\xF0\x9D\x84\x9E");  // U+1D11E, musical G clef
     CHECK(error_of(R"("\ude00")") == "json: at byte 1: lone low surrogate \\ude00");
-    CHECK(error_of(R"("\ud83d")") == "json: at byte 1: high surrogate \\ud83d is not followed by a low surrogate");
+    CHECK(error_of(R"("\ud83d")") ==
+          "json: at byte 1: high surrogate \\ud83d is not followed by a low surrogate");
     CHECK(error_of(R"("\ud83d\u0041")") ==
           "json: at byte 1: high surrogate \\ud83d is followed by \\u41, not a low surrogate");
   }
@@ -65,7 +65,8 @@ TEST_SUITE("checkpoints") {
     CHECK(json::parse("1.5").number == 1.5);
     CHECK(json::parse("1e3").kind == Value::Kind::Double);
     CHECK(json::parse("-2.5E-3").number == -0.0025);
-    CHECK(error_of("9223372036854775808") == "json: at byte 0: integer 9223372036854775808 does not fit in 64 bits");
+    CHECK(error_of("9223372036854775808") ==
+          "json: at byte 0: integer 9223372036854775808 does not fit in 64 bits");
     CHECK(error_of("[1e999]") == "json: at byte 1: number 1e999 is out of the range of a double");
     CHECK(error_of("012") == "json: at byte 1: leading zeros are not allowed in a number");
     CHECK(error_of("1.") == "json: at byte 2: expected a digit after the decimal point");
@@ -92,19 +93,23 @@ TEST_SUITE("checkpoints") {
     CHECK(error_of(R"("\u12G4")") == "json: at byte 5: invalid hex digit 'G' in a \\u escape");
     CHECK(error_of("\"\xff\"") == "json: at byte 1: invalid UTF-8 (byte 0xff) in a string");
     CHECK(error_of("\"\xc3\"") == "json: at byte 1: invalid UTF-8 (byte 0xc3) in a string");  // cut short
-    CHECK(error_of("\"\xed\xa0\x80\"") == "json: at byte 1: invalid UTF-8 (byte 0xed) in a string");  // a surrogate
-    CHECK(error_of("\"\xc0\xaf\"") == "json: at byte 1: invalid UTF-8 (byte 0xc0) in a string");  // overlong '/'
+    CHECK(error_of("\"\xed\xa0\x80\"") ==
+          "json: at byte 1: invalid UTF-8 (byte 0xed) in a string");  // a surrogate
+    CHECK(error_of("\"\xc0\xaf\"") ==
+          "json: at byte 1: invalid UTF-8 (byte 0xc0) in a string");  // overlong '/'
     CHECK(error_of("\x01") == "json: at byte 0: unexpected byte 0x01, expected a value");
   }
 
   TEST_CASE("json: a key given twice is an error, at the second one") {
     CHECK(error_of(R"({"w": 1, "w": 2})") == "json: at byte 9: duplicate key \"w\"");
-    CHECK(error_of(R"({"w": 1, "\u0077": 2})") == "json: at byte 9: duplicate key \"w\"");  // the same after unescaping
+    CHECK(error_of(R"({"w": 1, "\u0077": 2})") ==
+          "json: at byte 9: duplicate key \"w\"");  // the same after unescaping
   }
 
   TEST_CASE("json: nesting is limited, so hostile input cannot exhaust the stack") {
     CHECK(json::parse(std::string(64, '[') + std::string(64, ']')).kind == Value::Kind::Array);
-    CHECK(error_of(std::string(65, '[') + std::string(65, ']')) == "json: at byte 64: nesting deeper than 64 levels");
+    CHECK(error_of(std::string(65, '[') + std::string(65, ']')) ==
+          "json: at byte 64: nesting deeper than 64 levels");
     CHECK(error_of(std::string(100000, '[')) == "json: at byte 64: nesting deeper than 64 levels");
     CHECK(error_of("[[[1]]]", 2) == "json: at byte 2: nesting deeper than 2 levels");
   }
@@ -112,13 +117,15 @@ TEST_SUITE("checkpoints") {
   TEST_CASE("json: the writer escapes what it must and parses back to the same tree") {
     Value doc = Value::object();
     doc.add("text", Value::from_string("quote \" backslash \\ newline \n tab \t bell \x07 été"));
-    doc.add("ints", Value::array({Value::from_int(INT64_MIN), Value::from_int(0), Value::from_int(INT64_MAX)}));
+    doc.add("ints",
+            Value::array({Value::from_int(INT64_MIN), Value::from_int(0), Value::from_int(INT64_MAX)}));
     doc.add("reals", Value::array({Value::from_double(0.1), Value::from_double(-2.5e-300)}));
     doc.add("flags", Value::array({Value::from_bool(true), Value::null()}));
     const std::string text = json::write(doc);
     CHECK(text ==
           "{\"text\":\"quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007 été\","
-          "\"ints\":[-9223372036854775808,0,9223372036854775807],\"reals\":[0.1,-2.5e-300],\"flags\":[true,null]}");
+          "\"ints\":[-9223372036854775808,0,9223372036854775807],\"reals\":[0.1,-2.5e-300],\"flags\":[true,"
+          "null]}");
     const Value back = json::parse(text);
     CHECK(back.find("text")->string == doc.find("text")->string);
     CHECK(back.find("ints")->items[0].integer == INT64_MIN);
@@ -126,20 +133,22 @@ TEST_SUITE("checkpoints") {
   }
 
   TEST_CASE("json: the writer refuses what it cannot write faithfully") {
-    CHECK_THROWS_WITH_AS(json::write(Value::from_double(INFINITY)), "json: cannot write the non-finite number inf",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(json::write(Value::from_double(INFINITY)),
+                         "json: cannot write the non-finite number inf", ValueError);
     CHECK_THROWS_WITH_AS(json::write(Value::from_string("bad \xff byte")),
-                         "json: cannot write a string that is not valid UTF-8 (bad byte at offset 4)", ValueError);
+                         "json: cannot write a string that is not valid UTF-8 (bad byte at offset 4)",
+                         ValueError);
     Value twice = Value::object();
     twice.add("k", Value::null()).add("k", Value::null());
-    CHECK_THROWS_WITH_AS(json::write(twice), "json: cannot write an object with the key \"k\" twice", ValueError);
+    CHECK_THROWS_WITH_AS(json::write(twice), "json: cannot write an object with the key \"k\" twice",
+                         ValueError);
   }
 
   TEST_CASE("json: find_invalid_utf8 accepts every valid length and rejects the classic bad forms") {
     CHECK(json::find_invalid_utf8("aé€😀") == std::string_view("aé€😀").size());
-    CHECK(json::find_invalid_utf8("ab\x80") == 2);               // a lone continuation byte
-    CHECK(json::find_invalid_utf8("\xf4\x90\x80\x80") == 0);     // above U+10FFFF
-    CHECK(json::find_invalid_utf8("\xe0\x80\xaf") == 0);         // overlong 3-byte form
-    CHECK(json::find_invalid_utf8("ok\xe2\x82") == 2);           // cut short at the end
+    CHECK(json::find_invalid_utf8("ab\x80") == 2);            // a lone continuation byte
+    CHECK(json::find_invalid_utf8("\xf4\x90\x80\x80") == 0);  // above U+10FFFF
+    CHECK(json::find_invalid_utf8("\xe0\x80\xaf") == 0);      // overlong 3-byte form
+    CHECK(json::find_invalid_utf8("ok\xe2\x82") == 2);        // cut short at the end
   }
 }

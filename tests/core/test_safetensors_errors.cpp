@@ -42,18 +42,23 @@ std::string one(std::string_view shape, std::string_view offsets, std::string_vi
 
 TEST_SUITE("checkpoints") {
   TEST_CASE("safetensors errors: the length prefix") {
-    CHECK(error_of(std::vector<std::byte>(5)) == "the file is 5 bytes long, too short for the 8-byte header length");
-    CHECK(error_of(file_of("{}", 0, 100'000'001)) == "header length 100000001 exceeds the limit of 100000000 bytes");
+    CHECK(error_of(std::vector<std::byte>(5)) ==
+          "the file is 5 bytes long, too short for the 8-byte header length");
+    CHECK(error_of(file_of("{}", 0, 100'000'001)) ==
+          "header length 100000001 exceeds the limit of 100000000 bytes");
     CHECK(error_of(file_of("{}", 0, UINT64_MAX - 1)) ==  // must not wrap around when added to 8
           "header length 18446744073709551614 exceeds the limit of 100000000 bytes");
     // Below the limit but beyond the file: refused before anything is allocated for it.
-    CHECK(error_of(file_of("{}", 18, 99'999'999)) == "header length 99999999 is larger than the 20 bytes after it");
+    CHECK(error_of(file_of("{}", 18, 99'999'999)) ==
+          "header length 99999999 is larger than the 20 bytes after it");
     CHECK(error_of(file_of("{}", 0, 3)) == "header length 3 is larger than the 2 bytes after it");
   }
 
   TEST_CASE("safetensors errors: the header must be a JSON object") {
-    CHECK(error_of(file_of("{\"w\" 1}")) == "invalid header: json: at byte 5: expected ':' after an object key");
-    CHECK(error_of(file_of("")) == "invalid header: json: at byte 0: unexpected end of input, expected a value");
+    CHECK(error_of(file_of("{\"w\" 1}")) ==
+          "invalid header: json: at byte 5: expected ':' after an object key");
+    CHECK(error_of(file_of("")) ==
+          "invalid header: json: at byte 0: unexpected end of input, expected a value");
     CHECK(error_of(file_of("[]")) == "the header is a JSON array, not an object");
     CHECK(error_of(file_of(R"({"w":{"dtype":"F32","shape":[],"data_offsets":[0,4]},"w":{}})", 4)) ==
           "invalid header: json: at byte 53: duplicate key \"w\"");
@@ -69,8 +74,10 @@ TEST_SUITE("checkpoints") {
     CHECK(error_of(file_of(R"({"w":[1]})")) == "tensor 'w' is a JSON array, not an object");
     CHECK(error_of(file_of(R"({"w":{"dtype":"F32","shape":[],"data_offsets":[0,4],"crc":1}})", 4)) ==
           "tensor 'w' has an unknown field 'crc'");
-    CHECK(error_of(file_of(R"({"w":{"dtype":"F32","data_offsets":[0,4]}})", 4)) == "tensor 'w' has no 'shape'");
-    CHECK(error_of(file_of(one("[]", "[0,4]", "1"), 4)) == "tensor 'w': dtype is a JSON integer, not a string");
+    CHECK(error_of(file_of(R"({"w":{"dtype":"F32","data_offsets":[0,4]}})", 4)) ==
+          "tensor 'w' has no 'shape'");
+    CHECK(error_of(file_of(one("[]", "[0,4]", "1"), 4)) ==
+          "tensor 'w': dtype is a JSON integer, not a string");
     CHECK(error_of(file_of(one("[]", "[0,2]", "\"F16\""), 2)) ==
           "tensor 'w' has dtype 'F16'; supported are F32, F64, I64 and BOOL");
     CHECK(error_of(file_of(one("[]", "[0,4]", "\"f32\""), 4)) ==
@@ -79,8 +86,10 @@ TEST_SUITE("checkpoints") {
 
   TEST_CASE("safetensors errors: shapes") {
     CHECK(error_of(file_of(one("4", "[0,16]"), 16)) == "tensor 'w': shape is a JSON integer, not an array");
-    CHECK(error_of(file_of(one("[2,-1]", "[0,0]"))) == "tensor 'w': shape entry 1 is not a non-negative integer");
-    CHECK(error_of(file_of(one("[2.5]", "[0,0]"))) == "tensor 'w': shape entry 0 is not a non-negative integer");
+    CHECK(error_of(file_of(one("[2,-1]", "[0,0]"))) ==
+          "tensor 'w': shape entry 1 is not a non-negative integer");
+    CHECK(error_of(file_of(one("[2.5]", "[0,0]"))) ==
+          "tensor 'w': shape entry 0 is not a non-negative integer");
     CHECK(error_of(file_of(one("[1,1,1,1,1,1,1,1,1]", "[0,4]"), 4)) ==
           "tensor 'w' has 9 dimensions; at most 8 are supported");
     CHECK(error_of(file_of(one("[4294967296,4294967296]", "[0,0]"))) ==
@@ -100,7 +109,8 @@ TEST_SUITE("checkpoints") {
     CHECK(error_of(file_of(one("[1]", "[\"0\",4]"), 4)) == bad);
     CHECK(error_of(file_of(one("[1]", "[-4,0]"), 4)) == bad);
     CHECK(error_of(file_of(one("[1]", "[0,4.0]"), 4)) == bad);
-    CHECK(error_of(file_of(one("[1]", "[8,4]"), 8)) == "tensor 'w': data_offsets [8, 4] end before they begin");
+    CHECK(error_of(file_of(one("[1]", "[8,4]"), 8)) ==
+          "tensor 'w': data_offsets [8, 4] end before they begin");
     CHECK(error_of(file_of(one("[2]", "[0,8]"), 4)) ==
           "tensor 'w': data_offsets [0, 8] go beyond the data section's 4 bytes");
     CHECK(error_of(file_of(one("[2]", "[0,9223372036854775807]"), 4)) ==
@@ -116,9 +126,12 @@ TEST_SUITE("checkpoints") {
     };
     CHECK(error_of(file_of(two("[0,8]", "[4,12]"), 12)) == "tensors 'a' [0, 8) and 'b' [4, 12) overlap");
     CHECK(error_of(file_of(two("[0,8]", "[0,8]"), 8)) == "tensors 'a' [0, 8) and 'b' [0, 8) overlap");
-    CHECK(error_of(file_of(two("[0,8]", "[12,20]"), 20)) == "bytes [8, 12) of the data section belong to no tensor");
-    CHECK(error_of(file_of(two("[4,12]", "[12,20]"), 20)) == "bytes [0, 4) of the data section belong to no tensor");
-    CHECK(error_of(file_of(two("[0,8]", "[8,16]"), 19)) == "bytes [16, 19) of the data section belong to no tensor");
+    CHECK(error_of(file_of(two("[0,8]", "[12,20]"), 20)) ==
+          "bytes [8, 12) of the data section belong to no tensor");
+    CHECK(error_of(file_of(two("[4,12]", "[12,20]"), 20)) ==
+          "bytes [0, 4) of the data section belong to no tensor");
+    CHECK(error_of(file_of(two("[0,8]", "[8,16]"), 19)) ==
+          "bytes [16, 19) of the data section belong to no tensor");
     CHECK(error_of(file_of("{}", 3)) == "bytes [0, 3) of the data section belong to no tensor");
     // Empty tensors take no bytes, wherever they sit between others.
     CHECK(error_of(file_of(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},)"
@@ -132,10 +145,13 @@ TEST_SUITE("checkpoints") {
     CHECK(error_of(f) == "tensor 'm' (BOOL) holds the byte 2 at element 1; a bool must be 0 or 1");
   }
 
-  TEST_CASE("safetensors errors: every truncation and many corruptions of a real file are IOErrors, never crashes") {
-    const std::vector<std::byte> good = serialize_safetensors(
-        {{"w", tensor({1, 2, 3, 4}, {2, 2})}, {"b", tensor({1, 0}, {.dtype = kBool})}, {"i", zeros({1}, {.dtype = kInt64})}},
-        {{"step", "3"}});
+  TEST_CASE(
+      "safetensors errors: every truncation and many corruptions of a real file are IOErrors, never "
+      "crashes") {
+    const std::vector<std::byte> good = serialize_safetensors({{"w", tensor({1, 2, 3, 4}, {2, 2})},
+                                                               {"b", tensor({1, 0}, {.dtype = kBool})},
+                                                               {"i", zeros({1}, {.dtype = kInt64})}},
+                                                              {{"step", "3"}});
     for (std::size_t n = 0; n < good.size(); ++n) {
       const std::vector<std::byte> cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
       CHECK_THROWS_AS(parse_safetensors(cut), IOError);
@@ -157,9 +173,10 @@ TEST_SUITE("checkpoints") {
   }
 
   TEST_CASE("safetensors errors: the file's name is in the message") {
-    CHECK_THROWS_WITH_AS(parse_safetensors(std::vector<std::byte>(3), "ckpt/step-100.safetensors"),
-                         "safetensors: 'ckpt/step-100.safetensors': the file is 3 bytes long, too short for the "
-                         "8-byte header length",
-                         IOError);
+    CHECK_THROWS_WITH_AS(
+        parse_safetensors(std::vector<std::byte>(3), "ckpt/step-100.safetensors"),
+        "safetensors: 'ckpt/step-100.safetensors': the file is 3 bytes long, too short for the "
+        "8-byte header length",
+        IOError);
   }
 }

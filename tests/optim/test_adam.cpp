@@ -57,12 +57,13 @@ TEST_SUITE("ch12-optim") {
     for (const DType dtype : {kFloat64, kFloat32}) {
       Tensor p = tensor({0.5, -1.0, 2.0, 0.0}, {2, 2}, {.dtype = dtype, .requires_grad = true});
       Adam opt({p}, {.lr = 0.01, .beta1 = 0.9, .beta2 = 0.98, .eps = 1e-9});
-      for (const std::vector<double>& g : {std::vector<double>{0.1, -0.2, 0.3, 0.0}, {-0.5, 0.25, 0.05, 1.0},
-                                           {0.2, 0.2, -0.1, -2.0}}) {
+      for (const std::vector<double>& g :
+           {std::vector<double>{0.1, -0.2, 0.3, 0.0}, {-0.5, 0.25, 0.05, 1.0}, {0.2, 0.2, -0.1, -2.0}}) {
         p.set_grad(tensor(g, {2, 2}, {.dtype = dtype}));
         opt.step();
       }
-      test::check_values(p, {0.49792737423062167, -0.996078524851091, 1.978347999654703, -0.0042869443524915785},
+      test::check_values(p,
+                         {0.49792737423062167, -0.996078524851091, 1.978347999654703, -0.0042869443524915785},
                          dtype == kFloat64 ? 1e-14 : 1e-6);
     }
   }
@@ -111,7 +112,8 @@ TEST_SUITE("ch12-optim") {
     CHECK_FALSE(w.grad().defined());
     opt.set_lr(0.5);
     CHECK(opt.lr() == 0.5);
-    CHECK_THROWS_WITH_AS(opt.set_lr(-1), "Adam: the learning rate must be finite and >= 0, got -1", ValueError);
+    CHECK_THROWS_WITH_AS(opt.set_lr(-1), "Adam: the learning rate must be finite and >= 0, got -1",
+                         ValueError);
   }
 
   TEST_CASE("Adam: the step writes in place and bumps the version, so a stale saved tensor is caught") {
@@ -136,9 +138,9 @@ TEST_SUITE("ch12-optim") {
     CHECK_THROWS_WITH_AS(Adam({w, Tensor()}), "Adam: parameter 1 is undefined", ValueError);
     CHECK_THROWS_WITH_AS(Adam({zeros({2}, {.dtype = kInt64})}),
                          "Adam: parameter 0 is int64; only float32 and float64 can be trained", TypeError);
-    CHECK_THROWS_WITH_AS(Adam({zeros({2, 3}).transpose(0, 1)}),
-                         "Adam: parameter 0 of shape [3, 2] is not contiguous (a view?); pass the tensor itself",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(
+        Adam({zeros({2, 3}).transpose(0, 1)}),
+        "Adam: parameter 0 of shape [3, 2] is not contiguous (a view?); pass the tensor itself", ValueError);
     CHECK_THROWS_WITH_AS(Adam({w, w}), "Adam: parameter 1 appears twice in the list", ValueError);
   }
 }

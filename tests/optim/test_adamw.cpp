@@ -26,8 +26,8 @@ TEST_SUITE("ch12-optim") {
       p.set_grad(tensor(g, {2, 2}, {.dtype = kFloat64}));
       opt.step();
     }
-    test::check_values(p, {0.49644290651539486, -0.9930998882402664, 1.9723818567593947, -0.004279538432881226},
-                       1e-14);
+    test::check_values(
+        p, {0.49644290651539486, -0.9930998882402664, 1.9723818567593947, -0.004279538432881226}, 1e-14);
   }
 
   TEST_CASE("AdamW: without decay it is Adam, bit for bit; parameters without a gradient are not decayed") {

@@ -7,7 +7,8 @@ using namespace sf::optim;
 
 TEST_SUITE("ch12-optim") {
   TEST_CASE("clip_grad_norm: gradients (3, 4) and (12) have norm 13, and halve to reach 6.5") {
-    Tensor a = zeros({2}, {.requires_grad = true}), b = zeros({1}, {.dtype = kFloat64, .requires_grad = true});
+    Tensor a = zeros({2}, {.requires_grad = true}),
+           b = zeros({1}, {.dtype = kFloat64, .requires_grad = true});
     Tensor unused = zeros({3}, {.requires_grad = true});  // no gradient: skipped
     a.set_grad(tensor({3, 4}));
     b.set_grad(tensor({12}, {.dtype = kFloat64}));
@@ -37,6 +38,7 @@ TEST_SUITE("ch12-optim") {
   }
 
   TEST_CASE("clip_grad_norm: max_norm must be positive") {
-    CHECK_THROWS_WITH_AS(clip_grad_norm({}, 0.0), "clip_grad_norm: max_norm must be finite and > 0, got 0", ValueError);
+    CHECK_THROWS_WITH_AS(clip_grad_norm({}, 0.0), "clip_grad_norm: max_norm must be finite and > 0, got 0",
+                         ValueError);
   }
 }

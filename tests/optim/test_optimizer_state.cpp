@@ -17,7 +17,8 @@ struct Toy {
     w = randn({3, 2}, gen, {.requires_grad = true});
     b = zeros({2}, {.requires_grad = true});
   }
-  Toy(const Toy& other) : w(other.w.detach().clone().requires_grad_()), b(other.b.detach().clone().requires_grad_()) {}
+  Toy(const Toy& other)
+      : w(other.w.detach().clone().requires_grad_()), b(other.b.detach().clone().requires_grad_()) {}
   void train_step(AdamW& opt, const NoamSchedule& schedule) const {
     Generator gen(static_cast<std::uint64_t>(opt.steps()));  // the batch depends only on the step
     const Tensor x = randn({4, 3}, gen), target = randn({4, 2}, gen);
@@ -33,13 +34,14 @@ struct Toy {
 
 TEST_SUITE("ch12-optim") {
   TEST_CASE("optimizer state: the names, shapes and dtypes of Adam's state dict") {
-    Tensor w = zeros({3, 2}, {.requires_grad = true}), b = zeros({2}, {.dtype = kFloat64, .requires_grad = true});
+    Tensor w = zeros({3, 2}, {.requires_grad = true}),
+           b = zeros({2}, {.dtype = kFloat64, .requires_grad = true});
     Adam opt({w, b});
     const auto state = opt.state_dict();
     std::vector<std::string> names;
     for (const auto& entry : state) names.push_back(entry.first);
-    CHECK(names == std::vector<std::string>{"lr", "param.0.m", "param.0.step", "param.0.v", "param.1.m", "param.1.step",
-                                            "param.1.v", "step"});
+    CHECK(names == std::vector<std::string>{"lr", "param.0.m", "param.0.step", "param.0.v", "param.1.m",
+                                            "param.1.step", "param.1.v", "step"});
     CHECK(state.at("param.0.m").shape() == Shape{3, 2});
     CHECK(state.at("param.1.v").dtype() == kFloat64);
     CHECK(state.at("step").dtype() == kInt64);
@@ -98,12 +100,13 @@ TEST_SUITE("ch12-optim") {
     CHECK_THROWS_WITH_AS(opt.load_state_dict(without("param.0.v")),
                          "Adam.load_state_dict: the state has no tensor 'param.0.v'", ValueError);
     CHECK_THROWS_WITH_AS(opt.load_state_dict(with("param.0.m", zeros({2, 3}))),
-                         "Adam.load_state_dict: tensor 'param.0.m' has shape [2, 3], expected [3, 2]", ShapeError);
+                         "Adam.load_state_dict: tensor 'param.0.m' has shape [2, 3], expected [3, 2]",
+                         ShapeError);
     CHECK_THROWS_WITH_AS(opt.load_state_dict(with("param.0.m", zeros({3, 2}, {.dtype = kFloat64}))),
                          "Adam.load_state_dict: tensor 'param.0.m' is float64, expected float32", TypeError);
-    CHECK_THROWS_WITH_AS(opt.load_state_dict(with("param.1.m", zeros({1}))),
-                         "Adam.load_state_dict: unexpected tensor 'param.1.m' (this optimizer has 1 parameters)",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(
+        opt.load_state_dict(with("param.1.m", zeros({1}))),
+        "Adam.load_state_dict: unexpected tensor 'param.1.m' (this optimizer has 1 parameters)", ValueError);
     CHECK_THROWS_WITH_AS(opt.load_state_dict(with("step", scalar_tensor(-3, {.dtype = kInt64}))),
                          "Adam.load_state_dict: 'step' is -3; a step count is >= 0", ValueError);
     CHECK_THROWS_WITH_AS(opt.load_state_dict(with("lr", scalar_tensor(-1, {.dtype = kFloat64}))),

@@ -19,7 +19,7 @@ TEST_SUITE("ch12-optim") {
 
   TEST_CASE("Noam schedule: linear up to the warm-up step, then 1/√step; the peak is the maximum") {
     const NoamSchedule noam({.d_model = 64, .warmup = 100});
-    CHECK(noam.lr(50) == doctest::Approx(noam.lr(100) / 2));   // linear: half the steps, half the rate
+    CHECK(noam.lr(50) == doctest::Approx(noam.lr(100) / 2));  // linear: half the steps, half the rate
     CHECK(noam.lr(400) == doctest::Approx(noam.lr(100) / 2));  // 1/√step: four times the steps, half the rate
     for (std::int64_t s = 1; s <= 1000; ++s) CHECK(noam.lr(s) <= noam.peak());
     const NoamSchedule scaled({.d_model = 64, .warmup = 100, .scale = 2.0});
@@ -30,8 +30,10 @@ TEST_SUITE("ch12-optim") {
     const NoamSchedule noam;
     CHECK_THROWS_WITH_AS(noam.lr(0), "NoamSchedule.lr: steps count from 1, got step 0", ValueError);
     CHECK_THROWS_WITH_AS(NoamSchedule({.warmup = 0}),
-                         "NoamSchedule: d_model and warmup must be >= 1, got d_model 512 and warmup 0", ValueError);
-    CHECK_THROWS_WITH_AS(NoamSchedule({.scale = 0}), "NoamSchedule: scale must be finite and > 0, got 0", ValueError);
+                         "NoamSchedule: d_model and warmup must be >= 1, got d_model 512 and warmup 0",
+                         ValueError);
+    CHECK_THROWS_WITH_AS(NoamSchedule({.scale = 0}), "NoamSchedule: scale must be finite and > 0, got 0",
+                         ValueError);
   }
 
   TEST_CASE("cosine schedule: linear warm-up, half a cosine, then the final rate") {
@@ -52,7 +54,9 @@ TEST_SUITE("ch12-optim") {
     CHECK_THROWS_WITH_AS(CosineSchedule({.warmup_steps = 100, .total_steps = 100}),
                          "CosineSchedule: need 0 <= warmup_steps < total_steps, got 100 and 100", ValueError);
     CHECK_THROWS_WITH_AS(CosineSchedule({.peak_lr = -1}),
-                         "CosineSchedule: peak_lr and final_lr must be finite and >= 0, got -1 and 0", ValueError);
-    CHECK_THROWS_WITH_AS(CosineSchedule({}).lr(0), "CosineSchedule.lr: steps count from 1, got step 0", ValueError);
+                         "CosineSchedule: peak_lr and final_lr must be finite and >= 0, got -1 and 0",
+                         ValueError);
+    CHECK_THROWS_WITH_AS(CosineSchedule({}).lr(0), "CosineSchedule.lr: steps count from 1, got step 0",
+                         ValueError);
   }
 }
