@@ -8,13 +8,15 @@
 //     doubles.
 //   - Objects keep their members in document order; a key that appears twice is an error, because
 //     "which one wins" differs between libraries (a safetensors tensor named twice is ambiguous).
-//   - Nesting is limited (64 levels by default), so hostile input cannot exhaust the stack.
+//   - Nesting is limited (64 levels by default), so hostile input cannot exhaust the stack, and the
+//     number of values can be capped, so it cannot exhaust memory either.
 // Every error is an sf::ValueError "json: at byte 17: expected ',' or '}' after an object member",
 // with the byte offset counted from 0.
 //
 // What it is not: a general JSON library. No comments, no NaN, no streaming, no schema.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -53,9 +55,16 @@ struct Value {
 /// "null", "bool", "integer", "number", "string", "array", "object": for error messages.
 const char* kind_name(Value::Kind kind);
 
+/// Bounds on what a document may cost. A Value takes about 100 bytes, so "[0,0,0,...]" would
+/// cost 50 times its length in memory: a caller reading untrusted text caps the number of values.
+struct Limits {
+  int max_depth = 64;                 // nesting of arrays and objects
+  std::size_t max_values = SIZE_MAX;  // values of any kind, containers included
+};
+
 /// Parses a whole document (surrounding whitespace allowed, nothing else after it).
 /// Example: json::parse(R"({"shape": [2, 3]})").find("shape")->items[1].integer == 3
-Value parse(std::string_view text, int max_depth = 64);
+Value parse(std::string_view text, Limits limits = {});
 
 /// Compact text: no spaces, members in stored order, non-ASCII written as raw UTF-8.
 /// Throws ValueError for a non-finite double, invalid UTF-8 in a string or a repeated key.

@@ -89,7 +89,7 @@ std::string describe(char c) {
 
 class Parser {
  public:
-  Parser(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
+  Parser(std::string_view text, Limits limits) : text_(text), limits_(limits) {}
 
   Value document() {
     skip_whitespace();
@@ -111,6 +111,7 @@ class Parser {
   }
 
   Value value(int depth) {
+    if (++values_ > limits_.max_values) error("more than ", limits_.max_values, " values");
     if (at_end()) error("unexpected end of input, expected a value");
     switch (peek()) {
       case '{':
@@ -139,7 +140,7 @@ class Parser {
   }
 
   void enter(int depth) const {
-    if (depth > max_depth_) error("nesting deeper than ", max_depth_, " levels");
+    if (depth > limits_.max_depth) error("nesting deeper than ", limits_.max_depth, " levels");
   }
 
   Value object(int depth) {
@@ -346,11 +347,12 @@ class Parser {
 
   std::string_view text_;
   std::size_t pos_ = 0;
-  int max_depth_;
+  Limits limits_;
+  std::size_t values_ = 0;
 };
 
 }  // namespace
 
-Value parse(std::string_view text, int max_depth) { return Parser(text, max_depth).document(); }
+Value parse(std::string_view text, Limits limits) { return Parser(text, limits).document(); }
 
 }  // namespace sf::json

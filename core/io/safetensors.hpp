@@ -15,7 +15,9 @@
 //
 // Reading trusts nothing. Each rule below has its own sf::IOError naming the file:
 //   - the file has at least 8 bytes, N is at most 100,000,000 and fits in the file;
-//   - the header is valid JSON (json.hpp: no duplicate keys) and an object;
+//   - the header is valid JSON (json.hpp: no duplicate keys), an object, nested at most 3 deep, with
+//     at most one value per 4 bytes (a valid header is never denser): so parsing it costs a bounded
+//     multiple of its size (a few dozen bytes per header byte), however hostile the text;
 //   - "__metadata__", if present, maps strings to strings;
 //   - every other member is a tensor with exactly "dtype" (F32, F64, I64 or BOOL), "shape" (at most
 //     8 non-negative integers whose product fits in 64 bits) and "data_offsets" (two integers,

@@ -58,7 +58,9 @@ class Reader {
 
     json::Value header;
     try {
-      header = json::parse(text);
+      // A valid header spends at least 4 bytes per value (a tensor of 8 dimensions: "1," per size,
+      // about 50 bytes for the rest); the cap keeps a hostile "[0,0,0,...]" from costing 50× its size.
+      header = json::parse(text, {.max_depth = 3, .max_values = n / 4 + 8});
     } catch (const ValueError& e) {
       error("invalid header: ", e.what());
     }

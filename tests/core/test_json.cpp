@@ -11,7 +11,7 @@ namespace {
 /// The parser's error for `text` (empty if it parses).
 std::string error_of(std::string_view text, int max_depth = 64) {
   try {
-    json::parse(text, max_depth);
+    json::parse(text, {.max_depth = max_depth});
   } catch (const ValueError& e) {
     return e.what();
   }
@@ -112,6 +112,12 @@ TEST_SUITE("checkpoints") {
           "json: at byte 64: nesting deeper than 64 levels");
     CHECK(error_of(std::string(100000, '[')) == "json: at byte 64: nesting deeper than 64 levels");
     CHECK(error_of("[[[1]]]", 2) == "json: at byte 2: nesting deeper than 2 levels");
+  }
+
+  TEST_CASE("json: the number of values can be capped, so hostile input cannot exhaust memory") {
+    CHECK(json::parse("[1, 2]", {.max_values = 3}).items.size() == 2);  // the array and its two items
+    CHECK_THROWS_WITH_AS(json::parse("[1, 2, 3]", {.max_values = 3}), "json: at byte 7: more than 3 values",
+                         ValueError);
   }
 
   TEST_CASE("json: the writer escapes what it must and parses back to the same tree") {

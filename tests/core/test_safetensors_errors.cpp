@@ -60,6 +60,12 @@ TEST_SUITE("checkpoints") {
     CHECK(error_of(file_of("")) ==
           "invalid header: json: at byte 0: unexpected end of input, expected a value");
     CHECK(error_of(file_of("[]")) == "the header is a JSON array, not an object");
+    // A valid header nests three levels at most (header, tensor, shape) and needs 4 bytes per value.
+    CHECK(error_of(file_of(R"({"w":{"shape":[[1]]}})")) ==
+          "invalid header: json: at byte 15: nesting deeper than 3 levels");
+    std::string dense = "{\"a\":[0";
+    for (int i = 0; i < 100; ++i) dense += ",0";
+    CHECK(error_of(file_of(dense + "]}")) == "invalid header: json: at byte 122: more than 60 values");
     CHECK(error_of(file_of(R"({"w":{"dtype":"F32","shape":[],"data_offsets":[0,4]},"w":{}})", 4)) ==
           "invalid header: json: at byte 53: duplicate key \"w\"");
   }
