@@ -17,7 +17,7 @@ TEST_SUITE("ch12-optim") {
     CHECK(noam.peak() == noam.lr(4000));
   }
 
-  TEST_CASE("Noam schedule: linear up to the warm-up step, then 1/√step; the peak is the maximum") {
+  TEST_CASE("Noam schedule: linear up to the warm-up step, then 1/√step, and the peak is the maximum") {
     const NoamSchedule noam({.d_model = 64, .warmup = 100});
     CHECK(noam.lr(50) == doctest::Approx(noam.lr(100) / 2));  // linear: half the steps, half the rate
     CHECK(noam.lr(400) == doctest::Approx(noam.lr(100) / 2));  // 1/√step: four times the steps, half the rate
