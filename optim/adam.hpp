@@ -51,8 +51,10 @@ class Adam : public Optimizer {
   const AdamConfig& config() const { return config_; }
 
  protected:
+  /// For AdamW: the same optimizer under another name (it starts the error messages).
   Adam(std::vector<Tensor> params, AdamConfig config, const char* name);
 
+ private:
   /// Per parameter: the two running averages, and t. t is per parameter (as in PyTorch) because a
   /// parameter without a gradient at some step is skipped, and its bias correction must not move.
   struct State {
@@ -60,8 +62,6 @@ class Adam : public Optimizer {
     std::int64_t t = 0;
   };
   std::vector<State> state_;
-
- private:
   AdamConfig config_;
 };
 
