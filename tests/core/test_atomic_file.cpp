@@ -1,0 +1,118 @@
+// Tests for core/io/atomic_file.cpp: a write replaces the whole file or nothing, leaves no
+// temporary files behind, and reports failures with the path and the system's reason.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "core/io/atomic_file.hpp"
+#include "support.hpp"
+
+using namespace sf;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh directory under /tmp, removed with everything in it at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("sf-atomic-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  /// Names of the files in the directory (to see that no temporary file was left behind).
+  std::vector<std::string> files() const {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+std::string contents(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const IOError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("checkpoints") {
+  TEST_CASE("atomic write: every byte value round-trips, and a second write replaces the first") {
+    TempDir dir;
+    const std::string path = dir / "blob.bin";
+    std::vector<std::byte> bytes;
+    for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<std::byte>(i));
+    io::write_file_atomically(path, bytes);
+    CHECK(io::read_file(path) == bytes);
+    io::write_file_atomically(path, std::string_view("short"));
+    CHECK(contents(path) == "short");
+    CHECK(dir.files() == std::vector<std::string>{"blob.bin"});
+    io::write_file_atomically(path, std::string_view());
+    CHECK(io::read_file(path).empty());
+  }
+
+  TEST_CASE("atomic write: a missing directory is reported with the path and the reason") {
+    TempDir dir;
+    const std::string path = dir / "no/such/dir/x.bin";
+    CHECK(message_of([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
+          "cannot write '" + path + "': cannot create a temporary file beside it: No such file or directory");
+  }
+
+  TEST_CASE("atomic write: when the rename fails the target and the directory are left as they were") {
+    TempDir dir;
+    const std::string path = dir / "taken";
+    fs::create_directory(path);  // a directory where the file should go: rename() refuses
+    CHECK(message_of([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
+          "cannot write '" + path + "': rename failed: Is a directory");
+    CHECK(fs::is_directory(path));
+    CHECK(dir.files() == std::vector<std::string>{"taken"});  // the temporary file was removed
+  }
+
+  TEST_CASE("atomic write: a disk that fills up mid-write leaves the previous file intact") {
+    TempDir dir;
+    const std::string path = dir / "checkpoint.bin";
+    io::write_file_atomically(path, std::string_view("the previous checkpoint"));
+    // Simulate a full disk: a file-size limit of 1 KiB makes write() fail with EFBIG (the signal
+    // it would also raise is ignored for the duration).
+    rlimit old_limit{};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = old_limit;
+    limit.rlim_cur = 1024;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+    const std::string message =
+        message_of([&] { io::write_file_atomically(path, std::vector<std::byte>(1 << 20, std::byte{7})); });
+    ::setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(message == "cannot write '" + path + "': writing failed: File too large");
+    CHECK(contents(path) == "the previous checkpoint");
+    CHECK(dir.files() == std::vector<std::string>{"checkpoint.bin"});
+  }
+
+  TEST_CASE("read_file: missing files and directories are errors naming the path") {
+    TempDir dir;
+    CHECK(message_of([&] { io::read_file(dir / "absent"); }) ==
+          "cannot read '" + (dir / "absent") + "': No such file or directory");
+    CHECK(message_of([&] { io::read_file(dir.path.string()); }) ==
+          "cannot read '" + dir.path.string() + "': it is a directory");
+  }
+}
