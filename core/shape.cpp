@@ -63,6 +63,7 @@ Strides contiguous_strides(const Shape& shape) {
 }
 
 bool is_contiguous(const Shape& shape, const Strides& strides) {
+  if (numel(shape) == 0) return true;  // nothing to lay out (contiguous_strides gives such shapes any strides)
   std::int64_t expected = 1;
   for (std::int64_t i = shape.size() - 1; i >= 0; --i) {
     if (shape[i] == 1) continue;

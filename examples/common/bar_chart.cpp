@@ -5,7 +5,7 @@
 #include "core/error.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "examples/common/text_file.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 
@@ -67,6 +67,6 @@ std::string BarChart::to_svg() const {
   return doc.str();
 }
 
-void BarChart::save(const std::string& path) const { files::write_atomically(path, to_svg()); }
+void BarChart::save(const std::string& path) const { io::write_file_atomically(path, to_svg()); }
 
 }  // namespace sf::svg

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "examples/common/text_file.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 namespace {
@@ -85,6 +85,6 @@ std::string HeatMap::to_svg() const {
   return doc.str();
 }
 
-void HeatMap::save(const std::string& path) const { files::write_atomically(path, to_svg()); }
+void HeatMap::save(const std::string& path) const { io::write_file_atomically(path, to_svg()); }
 
 }  // namespace sf::svg

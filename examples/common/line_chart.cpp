@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "examples/common/text_file.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 
@@ -78,6 +78,6 @@ std::string LineChart::to_svg() const {
   return doc.str();
 }
 
-void LineChart::save(const std::string& path) const { files::write_atomically(path, to_svg()); }
+void LineChart::save(const std::string& path) const { io::write_file_atomically(path, to_svg()); }
 
 }  // namespace sf::svg

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "core/error.hpp"
-#include "examples/common/text_file.hpp"
+#include "core/io/atomic_file.hpp"
 #include "examples/translator/utf8.hpp"
 
 namespace sf::translator {
@@ -74,7 +74,7 @@ std::vector<std::string> Vocab::decode(const std::vector<int>& ids) const {
 void Vocab::save(const std::string& path) const {
   std::string text;
   for (const std::string& t : tokens_) text += t + "\n";
-  files::write_atomically(path, text);
+  io::write_file_atomically(path, text);
 }
 
 Vocab Vocab::load(const std::string& path) {

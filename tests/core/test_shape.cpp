@@ -17,6 +17,8 @@ TEST_SUITE("ch01-tensor") {
     CHECK(is_contiguous({2, 3}, {3, 1}));
     CHECK_FALSE(is_contiguous({2, 3}, {1, 2}));  // a transpose
     CHECK(is_contiguous({1, 3}, {99, 1}));
+    CHECK(is_contiguous({3, 0}, contiguous_strides({3, 0})));  // an empty tensor is contiguous
+    CHECK(zeros({3, 0}).is_contiguous());
   }
 
   TEST_CASE("broadcasting aligns shapes on the right") {
