@@ -3,6 +3,7 @@
 
 #include "optim/adam.hpp"
 #include "optim/adamw.hpp"
+#include "optim/checkpoint.hpp"
 #include "optim/clip.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/schedule.hpp"
