@@ -41,7 +41,7 @@ std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const 
                                             std::vector<TraceStep>* trace) {
   NoGradGuard no_grad;
   const auto B = static_cast<std::size_t>(source.size(0));
-  nn::GenerationState state = model.start_generation(source, max_len + 1);
+  nn::GenerationState state = model.start_generation(source, max_len);  // <s> then up to max_len - 1 words
   std::vector<std::vector<int>> out(B);
   std::vector<bool> done(B, false);
   std::vector<int> last(B, Vocab::bos_id);  // every sentence starts from <s>
@@ -83,7 +83,7 @@ std::vector<int> beam_search(const nn::Transformer& model, const Tensor& source,
     return log_prob / std::pow((5.0 + static_cast<double>(length)) / 6.0, config.length_penalty);
   };
   const auto width = static_cast<std::size_t>(config.width);
-  nn::GenerationState state = model.start_generation(source, config.max_len + 1);
+  nn::GenerationState state = model.start_generation(source, config.max_len);
   std::vector<Hypothesis> live{{}};  // one empty hypothesis; its next input is <s>
   std::vector<int> last{Vocab::bos_id};
   std::vector<std::pair<double, std::vector<int>>> finished;  // (penalised score, tokens)

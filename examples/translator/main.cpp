@@ -1,0 +1,229 @@
+// main.cpp: the translator program.
+//
+//   translator train [options]             train (by default: the toy grammar, the small model)
+//   translator translate [--run DIR] [sentence ...]   translate sentences (or standard input, one per line)
+//   translator eval [--run DIR]            loss, exact match and BLEU on the run's held-out set
+//
+// `./run demo` runs `translator train` with its defaults: it trains for a few minutes, then reports
+// the held-out exact match and BLEU, translates sentences the model never saw, and draws pictures.
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/parallel/thread_pool.hpp"
+#include "examples/translator/evaluation.hpp"
+#include "examples/translator/options.hpp"
+#include "examples/translator/report.hpp"
+#include "examples/translator/training.hpp"
+#include "optim/checkpoint.hpp"
+
+namespace fs = std::filesystem;
+using namespace sf;
+using namespace sf::translator;
+
+namespace {
+
+const char* kDefaultAttentionSentence = "The small black cats eat the red apples.";
+
+void add_thread_option(Options& o) { o.add("threads", "N", "worker threads (default: every core)", ""); }
+void apply_thread_option(const Options& o) {
+  if (o.given("threads")) set_num_threads(static_cast<int>(o.integer("threads", 1)));
+}
+
+/// A trained run read back from its directory: settings, vocabularies and the model.
+struct LoadedRun {
+  RunConfig config;
+  Vocabularies vocabs;
+  std::unique_ptr<nn::Transformer> model;
+};
+
+LoadedRun load_run(const std::string& dir, const std::string& which) {
+  const std::string checkpoint = (fs::path(dir) / which).string();
+  if (!fs::exists(fs::path(checkpoint) / "model.safetensors"))
+    fail<IOError>("no trained model in ", checkpoint, " (train one first: translator train --out ", dir, ")");
+  LoadedRun run;
+  run.config = RunConfig::from_metadata(optim::read_checkpoint_metadata(checkpoint));
+  run.vocabs = {Vocab::load((fs::path(dir) / "vocab.source.txt").string()),
+                Vocab::load((fs::path(dir) / "vocab.target.txt").string())};
+  run.model = std::make_unique<nn::Transformer>(
+      run.config.model_config(run.vocabs.source.size(), run.vocabs.target.size()));
+  optim::load_checkpoint(checkpoint, *run.model, nullptr);
+  run.model->eval();
+  return run;
+}
+
+void print_result(const char* name, const EvalResult& r) {
+  std::cout << std::fixed << std::setprecision(1) << name << ": " << r.sentences << " sentences, exact match "
+            << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu << ", loss " << std::setprecision(3) << r.loss
+            << std::defaultfloat << '\n';
+}
+
+int train_command(const std::vector<std::string>& args) {
+  const RunConfig d;
+  Options o("translator train [options]",
+            "Trains an English → French Transformer: on sentences from the toy grammar (the default) or on a file\n"
+            "of pairs (--data), then evaluates it on held-out sentences, translates a few, and writes a report\n"
+            "with pictures into the output directory.");
+  o.add("data", "FILE", "pairs 'english<TAB>french' per line (Tatoeba/Anki format); default: the toy grammar")
+      .add("out", "DIR", "where checkpoints, the report and pictures go", "runs/toy")
+      .add("preset", "NAME", "model size: small, medium or base", d.preset)
+      .add("d-model", "N", "override the preset's d_model")
+      .add("heads", "N", "override the preset's number of heads")
+      .add("d-ff", "N", "override the preset's feed-forward size")
+      .add("layers", "N", "override the preset's number of encoder (and decoder) layers")
+      .add("dropout", "P", "dropout probability", "0.1")
+      .add("steps", "N", "optimizer steps", std::to_string(d.steps))
+      .add("minutes", "M", "stop after this much training time (0 = no limit)", "0")
+      .add("batch-size", "N", "sentences per batch", std::to_string(d.batch_size))
+      .add("schedule", "NAME", "learning-rate schedule: cosine, or noam (the paper's)", d.schedule)
+      .add("lr", "RATE", "peak learning rate of the cosine schedule", "0.002")
+      .add("warmup", "N", "warm-up steps", std::to_string(d.warmup))
+      .add("label-smoothing", "E", "label smoothing", "0.1")
+      .add("train-size", "N", "toy grammar: training pairs", std::to_string(d.train_size))
+      .add("min-count", "N", "words seen fewer times become <unk>", "1")
+      .add("eval-every", "N", "steps between validations", std::to_string(d.eval_every))
+      .add("seed", "N", "seed of the weights, dropout and batch order", "1")
+      .add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
+      .add_flag("resume", "continue the run in --out from its latest checkpoint")
+      .add_flag("help", "show this help");
+  add_thread_option(o);
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  apply_thread_option(o);
+  RunConfig c;
+  c.data_path = o.text("data");
+  c.preset = o.text("preset");
+  c.d_model = o.given("d-model") ? o.integer("d-model", 2) : 0;
+  c.heads = o.given("heads") ? o.integer("heads", 1) : 0;
+  c.d_ff = o.given("d-ff") ? o.integer("d-ff", 1) : 0;
+  c.layers = o.given("layers") ? o.integer("layers", 1) : 0;
+  c.dropout = o.number("dropout");
+  c.steps = o.integer("steps", 1);
+  c.minutes = o.number("minutes");
+  c.batch_size = o.integer("batch-size", 1);
+  c.schedule = o.text("schedule");
+  c.lr = o.number("lr");
+  c.warmup = o.integer("warmup", 0);
+  c.label_smoothing = o.number("label-smoothing");
+  c.train_size = o.integer("train-size", 1);
+  c.min_count = o.integer("min-count", 1);
+  c.eval_every = o.integer("eval-every", 1);
+  c.seed = static_cast<std::uint64_t>(o.integer("seed", 0));
+  const std::string out = o.text("out");
+
+  const TrainResult trained = train(c, {.out_dir = out, .resume = o.flag("resume")});
+  if (trained.diverged) return 1;
+  if (trained.interrupted) return 130;
+
+  // Judge the best checkpoint on sentences it never saw.
+  LoadedRun run = load_run(out, "best");
+  const RunData data = load_run_data(run.config);
+  const EvalResult test = evaluate(*run.model, data.test, run.vocabs, {.max_len = run.config.max_len});
+  const bool toy = run.config.data_path.empty();
+  std::cout << '\n';
+  print_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test);
+  std::cout << std::fixed << std::setprecision(0) << "training: " << trained.steps << " steps in "
+            << trained.train_seconds << " s, " << trained.tokens_per_second << " target tokens per second\n"
+            << std::defaultfloat;
+  ReportContents report{run.config, data.description, trained, test,
+                        toy ? "held-out test set" : "validation set", {}, {}, o.text("attention-sentence")};
+  std::cout << "\ntranslations of sentences it never saw:\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(6, data.test.size()); ++i) {
+    report.examples.emplace_back(data.test[i].source, test.hypotheses[i]);
+    std::cout << "  " << data.test[i].source << "\n    → " << test.hypotheses[i] << '\n';
+  }
+  report.attention_pictures = draw_cross_attention(*run.model, run.vocabs, report.attention_sentence, out);
+  write_report(out, report);
+  std::cout << "\ncheckpoints: " << out << "/best and " << out << "/latest (model.safetensors opens in PyTorch)\n"
+            << "report:      " << out << "/report.md (curves: loss.svg, validation.svg; cross-attention: "
+            << report.attention_pictures.size() << " pictures)\n"
+            << "try:         build/release/examples/translator/translator translate --run " << out
+            << " \"the small cats are not happy.\"\n";
+  return 0;
+}
+
+int translate_command(const std::vector<std::string>& args) {
+  Options o("translator translate [--run DIR] [sentence ...]",
+            "Translates each sentence given, or each line of standard input, with a trained run's best model.");
+  o.add("run", "DIR", "the training run's output directory", "runs/toy")
+      .add("beam", "N", "beam width (1 = greedy)", "4")
+      .add("length-penalty", "A", "beam search length penalty α", "0.6")
+      .add("checkpoint", "NAME", "best or latest", "best")
+      .add_flag("help", "show this help");
+  add_thread_option(o);
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  apply_thread_option(o);
+  LoadedRun run = load_run(o.text("run"), o.text("checkpoint"));
+  const EvalOptions options{.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"),
+                            .max_len = run.config.max_len};
+  auto one = [&](const std::string& sentence) {
+    std::cout << translate_text(*run.model, run.vocabs, sentence, options) << '\n';
+  };
+  if (!o.positional().empty()) {
+    for (const std::string& s : o.positional()) one(s);
+  } else {
+    for (std::string line; std::getline(std::cin, line);)
+      if (!line.empty()) one(line);
+  }
+  return 0;
+}
+
+int eval_command(const std::vector<std::string>& args) {
+  Options o("translator eval [--run DIR]",
+            "Evaluates a trained run: loss, exact match and BLEU on its held-out sentences (or on --data).");
+  o.add("run", "DIR", "the training run's output directory", "runs/toy")
+      .add("data", "FILE", "evaluate on these pairs instead (english<TAB>french per line)")
+      .add("beam", "N", "beam width (1 = greedy)", "1")
+      .add("checkpoint", "NAME", "best or latest", "best")
+      .add_flag("help", "show this help");
+  add_thread_option(o);
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  apply_thread_option(o);
+  LoadedRun run = load_run(o.text("run"), o.text("checkpoint"));
+  RunConfig data_config = run.config;
+  if (o.given("data")) {
+    data_config.data_path = o.text("data");
+    data_config.validation_fraction = 1.0;  // every pair of the file is evaluated
+  }
+  const RunData data = load_run_data(data_config);
+  const auto& pairs = o.given("data") || !run.config.data_path.empty() ? data.validation : data.test;
+  print_result("evaluation", evaluate(*run.model, pairs, run.vocabs,
+                                      {.beam = o.integer("beam", 1), .max_len = run.config.max_len}));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const std::string command = args.empty() ? "help" : args[0];
+  const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  try {
+    if (command == "train") return train_command(rest);
+    if (command == "translate") return translate_command(rest);
+    if (command == "eval") return eval_command(rest);
+    std::cout << "usage: translator <command> [options]\n\n"
+                 "  train       train a translator (default: the toy English → French grammar)\n"
+                 "  translate   translate sentences with a trained run\n"
+                 "  eval        evaluate a trained run on its held-out sentences\n\n"
+                 "translator <command> --help lists a command's options.\n";
+    return command == "help" || command == "--help" ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "translator " << command << ": " << e.what() << '\n';
+    return 1;
+  }
+}

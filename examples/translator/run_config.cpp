@@ -1,0 +1,135 @@
+// run_config.cpp: the run's settings as metadata, its data, and its vocabularies.
+#include "examples/translator/run_config.hpp"
+
+#include <sstream>
+
+#include "core/error.hpp"
+#include "examples/translator/dataset.hpp"
+#include "examples/translator/tokenizer.hpp"
+#include "examples/translator/tsv.hpp"
+
+namespace sf::translator {
+
+nn::TransformerConfig RunConfig::model_config(std::int64_t source_vocab, std::int64_t target_vocab) const {
+  nn::TransformerConfig c;
+  if (preset == "small") c = nn::TransformerConfig::small(source_vocab, target_vocab);
+  else if (preset == "medium") c = nn::TransformerConfig::medium(source_vocab, target_vocab);
+  else if (preset == "base") c = nn::TransformerConfig::base(source_vocab, target_vocab);
+  else fail<ValueError>("unknown model preset '", preset, "' (small, medium or base)");
+  if (d_model > 0) c.layer.d_model = d_model;
+  if (heads > 0) c.layer.heads = heads;
+  if (d_ff > 0) c.layer.d_ff = d_ff;
+  if (layers > 0) c.encoder_layers = c.decoder_layers = layers;
+  c.layer.dropout = dropout;
+  c.max_len = max_len;
+  c.pad_id = Vocab::pad_id;
+  return c;
+}
+
+namespace {
+
+// Every field, with a name, a way to write it and a way to read it back.
+template <class F>
+void for_each_field(RunConfig& c, F&& f) {
+  f("data_path", c.data_path);
+  f("data_seed", c.data_seed);
+  f("train_size", c.train_size);
+  f("validation_size", c.validation_size);
+  f("test_size", c.test_size);
+  f("validation_fraction", c.validation_fraction);
+  f("min_count", c.min_count);
+  f("max_len", c.max_len);
+  f("preset", c.preset);
+  f("d_model", c.d_model);
+  f("heads", c.heads);
+  f("d_ff", c.d_ff);
+  f("layers", c.layers);
+  f("dropout", c.dropout);
+  f("steps", c.steps);
+  f("minutes", c.minutes);
+  f("batch_size", c.batch_size);
+  f("schedule", c.schedule);
+  f("lr", c.lr);
+  f("warmup", c.warmup);
+  f("label_smoothing", c.label_smoothing);
+  f("clip", c.clip);
+  f("seed", c.seed);
+  f("eval_every", c.eval_every);
+}
+
+template <class T>
+std::string write_value(const T& v) {
+  std::ostringstream os;
+  os.precision(17);
+  os << v;
+  return os.str();
+}
+
+template <class T>
+void read_value(const std::string& key, const std::string& text, T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    v = text;
+  } else {
+    std::istringstream in(text);
+    in >> v;
+    if (in.fail() || !in.eof()) fail<IOError>("run config: '", key, "' has the value '", text, "', not a number");
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> RunConfig::to_metadata() const {
+  std::map<std::string, std::string> out;
+  RunConfig copy = *this;
+  for_each_field(copy, [&](const char* name, const auto& v) { out["run." + std::string(name)] = write_value(v); });
+  return out;
+}
+
+RunConfig RunConfig::from_metadata(const std::map<std::string, std::string>& metadata) {
+  RunConfig c;
+  for_each_field(c, [&](const char* name, auto& v) {
+    const auto it = metadata.find("run." + std::string(name));
+    if (it == metadata.end()) fail<IOError>("run config: the checkpoint has no '", name, "' setting");
+    read_value(name, it->second, v);
+  });
+  return c;
+}
+
+RunData load_run_data(const RunConfig& c) {
+  RunData data;
+  std::ostringstream about;
+  if (c.data_path.empty()) {
+    const Dataset d = make_dataset({.seed = c.data_seed,
+                                    .train_size = static_cast<std::size_t>(c.train_size),
+                                    .validation_size = static_cast<std::size_t>(c.validation_size),
+                                    .test_size = static_cast<std::size_t>(c.test_size)});
+    data.train = d.train;
+    data.validation = d.validation;
+    data.test = d.test;
+    about << "toy grammar (seed " << c.data_seed << "): " << data.train.size() << " training pairs, "
+          << data.validation.size() << " validation pairs, " << data.test.size()
+          << " held-out test pairs whose word combinations never occur in training";
+  } else {
+    const TsvData tsv = read_tsv(c.data_path);
+    const TrainValidation split = split_by_source(tsv.pairs, c.validation_fraction, c.data_seed);
+    data.train = split.train;
+    data.validation = split.validation;
+    data.test = split.validation;  // a file has no separate held-out set: evaluate on validation
+    about << c.data_path << ": " << describe(tsv.stats) << "; " << data.train.size() << " pairs for training, "
+          << data.validation.size() << " for validation";
+  }
+  data.description = about.str();
+  if (data.train.empty()) fail<ValueError>("the training data is empty (", data.description, ")");
+  return data;
+}
+
+Vocabularies build_vocabularies(const std::vector<SentencePair>& train, std::int64_t min_count) {
+  std::vector<std::vector<std::string>> src, tgt;
+  for (const SentencePair& p : train) {
+    src.push_back(tokenize(p.source));
+    tgt.push_back(tokenize(p.target));
+  }
+  return {Vocab::build(src, {.min_count = min_count}), Vocab::build(tgt, {.min_count = min_count})};
+}
+
+}  // namespace sf::translator

@@ -1,0 +1,65 @@
+// run_config.hpp: everything that defines a training run of the translator: the data, the model and
+// the training settings. It is stored in every checkpoint's metadata, so `translate`, `eval` and a
+// resumed `train` rebuild exactly the same model and data from the run directory alone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "examples/translator/sentence_pair.hpp"
+#include "examples/translator/vocab.hpp"
+#include "nn/transformer.hpp"
+
+namespace sf::translator {
+
+struct RunConfig {
+  // ---- data ----
+  std::string data_path{};            // "" = the toy grammar; otherwise a TSV file of pairs
+  std::uint64_t data_seed = 1;        // the grammar's seed, or the train/validation split's
+  std::int64_t train_size = 50000;    // toy: pairs generated for training
+  std::int64_t validation_size = 1000;  // toy: in-distribution validation pairs
+  std::int64_t test_size = 1000;      // toy: held-out pairs with unseen combinations
+  double validation_fraction = 0.1;   // TSV: share of the pairs kept for validation
+  std::int64_t min_count = 1;         // words seen fewer times in training become <unk>
+  std::int64_t max_len = 32;          // longest sentence (in tokens, with <s> and </s>) kept
+  // ---- model ----
+  std::string preset = "small";  // small, medium or base (sizes below override when > 0)
+  std::int64_t d_model = 0, heads = 0, d_ff = 0, layers = 0;
+  double dropout = 0.1;
+  // ---- training ----
+  std::int64_t steps = 2400;     // optimizer steps (the run stops at steps or minutes, whichever is first)
+  double minutes = 0;            // a time budget; 0 = none
+  std::int64_t batch_size = 64;  // sentences per batch
+  std::string schedule = "cosine";  // "cosine" (warm-up then cosine decay) or "noam" (the paper's)
+  double lr = 2e-3;                 // peak learning rate (cosine); noam's is set by d_model and warmup
+  std::int64_t warmup = 200;
+  double label_smoothing = 0.1;
+  double clip = 1.0;              // gradient clipping by global norm; 0 = off
+  std::uint64_t seed = 1;         // initial weights, dropout and batch order
+  std::int64_t eval_every = 400;  // steps between validations
+
+  /// The model these settings describe, for vocabularies of the given sizes.
+  nn::TransformerConfig model_config(std::int64_t source_vocab, std::int64_t target_vocab) const;
+  /// As checkpoint metadata (strings), and back. from_metadata throws IOError for missing keys.
+  std::map<std::string, std::string> to_metadata() const;
+  static RunConfig from_metadata(const std::map<std::string, std::string>& metadata);
+};
+
+/// The sentence pairs of a run, split three ways, and what reading them reported.
+struct RunData {
+  std::vector<SentencePair> train, validation, test;
+  std::string description;  // where they came from, their sizes, and any malformed lines skipped
+};
+
+/// Generates the toy data, or reads and splits the TSV file, as the config says.
+RunData load_run_data(const RunConfig& config);
+
+/// Vocabularies built from the training side of the data.
+struct Vocabularies {
+  Vocab source, target;
+};
+Vocabularies build_vocabularies(const std::vector<SentencePair>& train, std::int64_t min_count);
+
+}  // namespace sf::translator
