@@ -50,11 +50,11 @@ int main() {
     Tensor ids = tensor({2, 3, 4}, {1, 3}, {.dtype = kInt64});  // [B, S] = [1, 3]
     Tensor x = positional(embedding(ids));                         // [1, 3, 4]
     // The layer's two sub-layers, written out with its own modules:
-    Tensor a = layer.self_attn(x, x, x);        // [1, 3, 4]: every token looks at every token
-    Tensor y = layer.norm1(x + a);               // [1, 3, 4]: Add & Norm
-    Tensor hidden = relu(layer.feed_forward.linear1(y));      // [1, 3, 8]: d_ff wide
-    Tensor f = layer.feed_forward.linear2(hidden);            // [1, 3, 4]: each token on its own
-    Tensor z = layer.norm2(y + f);               // [1, 3, 4]: Add & Norm
+    Tensor a = layer.self_attn(x, x, x);                  // [1, 3, 4]: every token looks at every token
+    Tensor y = layer.norm1(x + a);                        // [1, 3, 4]: Add & Norm
+    Tensor hidden = relu(layer.feed_forward.linear1(y));  // [1, 3, 8]: d_ff wide
+    Tensor f = layer.feed_forward.linear2(hidden);        // [1, 3, 4]: each token on its own
+    Tensor z = layer.norm2(y + f);                        // [1, 3, 4]: Add & Norm
     std::cout << "x = embedding·√d + PE " << x.shape() << ":\n" << x << '\n';
     std::cout << "self-attention " << a.shape() << ":\n" << a << '\n';
     std::cout << "norm1(x + attention) " << y.shape() << ":\n" << y << '\n';
