@@ -103,7 +103,7 @@ int main() {
               << (layout(encoder.layers[0]) == layout(encoder.layers[1])) << "; linear1.weight the same tensor "
               << w0.is_same(w1) << ", max |difference| " << max_difference(w0, w1) << '\n';
     // Only layer 1 sees the input; layer n+1 reads layer n's output.
-    Tensor x = randn({1, 3, 8}, gen);
+    Tensor x = randn({1, 3, 8}, gen);  // stands in for the embeddings
     Tensor h = x;
     std::cout << "how far each layer moves the tokens (mean distance from the layer's input):";
     for (const auto& layer : encoder.layers) {
