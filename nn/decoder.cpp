@@ -41,6 +41,7 @@ Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor
 }
 // [doc:end]
 
+// [doc:decoder-step]
 Tensor DecoderLayer::step(const Tensor& x, const Tensor& memory, LayerCache& cache, const Tensor& memory_mask,
                           std::int64_t capacity) const {
   auto look_back = [&](const Tensor& h) { return self_attn.forward_step(h, cache.self, capacity); };
@@ -51,6 +52,7 @@ Tensor DecoderLayer::step(const Tensor& x, const Tensor& memory, LayerCache& cac
   y = add_and_norm(y, look_at_source, norm2, dropout2, config_.norm_first);
   return add_and_norm(y, feed_forward, norm3, dropout3, config_.norm_first);
 }
+// [doc:end]
 
 Decoder::Decoder(DecoderConfig config, Generator& gen) : config_(config) {
   if (config.layers <= 0) fail<ValueError>("Decoder: needs at least one layer, got ", config.layers);

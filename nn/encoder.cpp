@@ -32,6 +32,7 @@ Tensor EncoderLayer::forward(const Tensor& x, const Tensor& mask) const {
 }
 // [doc:end]
 
+// [doc:encoder-stack]
 Encoder::Encoder(EncoderConfig config, Generator& gen) : config_(config) {
   if (config.layers <= 0) fail<ValueError>("Encoder: needs at least one layer, got ", config.layers);
   for (std::int64_t i = 0; i < config.layers; ++i) layers.push_back(std::make_unique<EncoderLayer>(config.layer, gen));
@@ -49,5 +50,6 @@ Tensor Encoder::forward(const Tensor& x, const Tensor& mask) const {
   for (const auto& layer : layers) h = (*layer)(h, mask);  // layer n+1 reads layer n's output
   return norm ? (*norm)(h) : h;
 }
+// [doc:end]
 
 }  // namespace sf::nn

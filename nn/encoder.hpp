@@ -20,6 +20,7 @@
 
 namespace sf::nn {
 
+// [doc:layer-config]
 /// The sizes shared by encoder and decoder layers.
 struct LayerConfig {
   std::int64_t d_model = 512;
@@ -31,6 +32,7 @@ struct LayerConfig {
   double layer_norm_eps = 1e-5;
   DType dtype = kFloat32;
 };
+// [doc:end]
 
 class EncoderLayer : public Module {
  public:

@@ -148,6 +148,7 @@ Tensor MultiHeadAttention::forward_step(const Tensor& x, KVCache& cache, std::in
 }
 // [doc:end]
 
+// [doc:cross-cache]
 Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache,
                                                  const Tensor& mask, Tensor* weights) const {
   if (!cache.key.defined()) {  // project the memory once; every later step reuses it
@@ -158,6 +159,7 @@ Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tens
   }
   return attend(split_heads(project(query, 0, 1)), cache.key, cache.value, mask, weights);
 }
+// [doc:end]
 
 void KVCache::select_rows(const Tensor& rows) {
   if (!key.defined()) return;
