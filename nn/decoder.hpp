@@ -30,6 +30,10 @@ class DecoderLayer : public Module {
   /// receives the cross-attention weights [B, h, T, S]: which source words each target word looked at.
   Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
                  Tensor* cross_weights = nullptr) const;
+  Tensor operator()(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
+                    const Tensor& memory_mask = {}) const {
+    return forward(x, memory, self_mask, memory_mask);
+  }
   /// The next positions x [B, n, d_model] only, reusing and extending `cache` (under NoGradGuard).
   Tensor step(const Tensor& x, const Tensor& memory, LayerCache& cache, const Tensor& memory_mask,
               std::int64_t capacity) const;
@@ -56,6 +60,10 @@ class Decoder : public Module {
   /// `cross_weights`, if given, receives every layer's cross-attention weights [B, h, T, S].
   Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
                  std::vector<Tensor>* cross_weights = nullptr) const;
+  Tensor operator()(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
+                    const Tensor& memory_mask = {}) const {
+    return forward(x, memory, self_mask, memory_mask);
+  }
   /// One generation step for every layer; `caches` holds one LayerCache per layer (created on the
   /// first call).
   Tensor step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches, const Tensor& memory_mask,
