@@ -5,7 +5,7 @@
 //       pack B[pc:pc+KC, jc:jc+NC]      -> KC×NC panel, NR-wide micro-panels (L3)
 //       for ic in [0, M) step MC:       loop 3: a block of MC rows of A and C
 //         pack A[ic:ic+MC, pc:pc+KC]    -> MC×KC block, MR-high micro-panels (L2)
-//         for jr in [0, NC) step NR:    loop 2: one micro-panel of B (stays in L1)
+//         for jr in [0, NC) step NR:    loop 2: one micro-panel of B (L1 or L2)
 //           for ir in [0, MC) step MR:  loop 1: one micro-panel of A
 //             C[ic+ir : +MR, jc+jr : +NR] (+)= microkernel(A micro-panel, B micro-panel)
 //

@@ -51,19 +51,25 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
 
-  // Ask for the C tile now: it is needed only after the k loop, by which time it has arrived.
+  // The C tile is needed only after the k loop. Ask for it now into L2 (in L1 it would be evicted
+  // by the streaming A and B long before the end), and into L1 a few dozen k steps before the end.
   for (int i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T1);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T1);
   }
-
   // The k loop, four steps per trip to save loop overhead (the order of the k steps is unchanged).
+  constexpr std::int64_t kPrefetchSteps = 24;
+  const std::int64_t k_main = kc > kPrefetchSteps ? kc - kPrefetchSteps : 0;
   std::int64_t k = 0;
-  for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * 16 * NV) {
+  for (; k + 4 <= k_main; k += 4, a += 4 * MR, b += 4 * 16 * NV) {
     rank1_update(acc, a, b);
     rank1_update(acc, a + MR, b + 16 * NV);
     rank1_update(acc, a + 2 * MR, b + 2 * 16 * NV);
     rank1_update(acc, a + 3 * MR, b + 3 * 16 * NV);
+  }
+  for (int i = 0; i < m; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T0);
   }
   for (; k < kc; ++k, a += MR, b += 16 * NV) rank1_update(acc, a, b);
 

@@ -11,8 +11,9 @@
 // Compiled with -mavx512f for this file only (see kernels.cpp for the CPU check).
 #if defined(__x86_64__)
 // GCC 12 wrongly warns that the deliberately undefined vector inside some of its own AVX-512
-// shuffle intrinsics (_mm512_undefined_ps) "may be used uninitialized"; silence it for that header.
+// shuffle intrinsics (_mm512_undefined_ps) is "(maybe) used uninitialized"; silence that header.
 #pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
@@ -92,15 +93,25 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
                  float* dst) {
   static_assert(W % 16 == 0 || W < 16, "a panel is narrower than one vector or a whole number of them");
   constexpr int groups = (W + 15) / 16;  // 16-row groups per panel
+  const std::int64_t panels = (len + W - 1) / W;
+  if (stride_r == 1) {
+    // The W elements of one k are contiguous: a masked vector copy. k is the outer loop so that
+    // src is read row by row (one row of a transposed A, of a row-major B), not a line per row.
+    for (std::int64_t k = 0; k < kc; ++k) {
+      const float* s = src + k * stride_k;
+      for (std::int64_t p = 0; p < panels; ++p) {
+        const std::int64_t rows = len - p * W < W ? len - p * W : W;
+        for (int g = 0; g < groups; ++g)
+          _mm512_mask_storeu_ps(dst + p * W * kc + k * W + 16 * g, first_lanes(W - 16 * g),
+                                _mm512_maskz_loadu_ps(first_lanes(rows - 16 * g), s + p * W + 16 * g));
+      }
+    }
+    return;
+  }
   for (std::int64_t r0 = 0; r0 < len; r0 += W, dst += W * kc) {
     const float* s = src + r0 * stride_r;
     const std::int64_t rows = len - r0 < W ? len - r0 : W;
-    if (stride_r == 1) {  // the W elements of one k are contiguous: a masked copy per k
-      for (std::int64_t k = 0; k < kc; ++k)
-        for (int g = 0; g < groups; ++g)
-          _mm512_mask_storeu_ps(dst + k * W + 16 * g, first_lanes(W - 16 * g),
-                                _mm512_maskz_loadu_ps(first_lanes(rows - 16 * g), s + k * stride_k + 16 * g));
-    } else if (stride_k == 1) {  // each row is contiguous along k: transpose 16×16 blocks
+    if (stride_k == 1) {  // each row is contiguous along k: transpose 16×16 blocks
       for (int g = 0; g < groups; ++g) {
         const std::int64_t group_rows = rows - 16 * g < 0 ? 0 : rows - 16 * g;
         pack_rows_transposed<W>(s + 16 * g * stride_r, stride_r, group_rows < 16 ? group_rows : 16, kc,

@@ -150,7 +150,7 @@ TEST_SUITE("ch03-matmul") {
       for (int t = 0; t < 4; ++t) check_case(v, {29, 41, 23, bool(t & 1), bool(t & 2), 5});
   }
 
-  TEST_CASE("alpha and beta: C = alpha·A·B + beta·C, and beta == 0 never reads C") {
+  TEST_CASE("alpha and beta: C = alpha·A·B + beta·C and beta == 0 never reads C") {
     for (Variant v : kVariants) {
       check_case(v, {19, 35, 27, false, false, 2, 0.5f, -2.0f});
       check_case(v, {19, 35, 27, true, false, 0, -1.5f, 1.0f});
@@ -158,7 +158,7 @@ TEST_SUITE("ch03-matmul") {
     }
   }
 
-  TEST_CASE("empty sizes: M or N == 0 does nothing, K == 0 gives beta·C, alpha == 0 gives beta·C") {
+  TEST_CASE("empty sizes: M or N == 0 does nothing and K == 0 or alpha == 0 gives beta·C") {
     for (Variant v : kVariants) {
       CAPTURE(sf::gemm::variant_name(v));
       std::vector<float> C(6, std::numeric_limits<float>::quiet_NaN());
@@ -194,7 +194,7 @@ TEST_SUITE("ch03-matmul") {
                          "dgemm: sizes must not be negative, got M = 2, N = -2, K = 2", sf::ValueError);
   }
 
-  TEST_CASE("batched products, with a batch stride of 0 broadcasting A or B") {
+  TEST_CASE("batched products with a batch stride of 0 broadcasting A or B") {
     const i64 batch = 5, M = 14, N = 35, K = 19;
     for (Variant v : kVariants)
       for (int broadcast = 0; broadcast < 3; ++broadcast) {  // 0: none, 1: A shared, 2: B shared

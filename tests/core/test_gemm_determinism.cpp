@@ -56,7 +56,7 @@ std::vector<float> product(const Shape& s, Gemm gemm) {
 }  // namespace
 
 TEST_SUITE("ch03-matmul") {
-  TEST_CASE("sgemm gives the same bits on 1, 2 and 3 threads") {
+  TEST_CASE("sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     // Big enough to be split across threads (above the small-product threshold), with edges.
     for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
@@ -76,7 +76,7 @@ TEST_SUITE("ch03-matmul") {
     }
   }
 
-  TEST_CASE("batched sgemm gives the same bits on 1, 2 and 3 threads") {
+  TEST_CASE("batched sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     const i64 batch = 37, M = 24, N = 24, K = 32;  // attention-sized: split by product
     const std::vector<float> A = random_floats(batch * M * K, 14), B = random_floats(batch * K * N, 15);
@@ -91,7 +91,7 @@ TEST_SUITE("ch03-matmul") {
     }
   }
 
-  TEST_CASE("the scalar, AVX2 and AVX-512 microkernels give the same bits") {
+  TEST_CASE("the scalar and AVX2 and AVX-512 microkernels give the same bits") {
     std::vector<const sf::gemm::KernelSet*> sets = {&sf::gemm::scalar_kernels()};
 #if defined(__x86_64__)
     if (sf::gemm::cpu_supports("avx2")) sets.push_back(&sf::gemm::avx2_kernels());

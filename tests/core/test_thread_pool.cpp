@@ -20,7 +20,7 @@ struct ThreadCountGuard {
 }  // namespace
 
 TEST_SUITE("ch03-matmul") {
-  TEST_CASE("parallel_for covers [0, n) exactly once, in the documented contiguous chunks") {
+  TEST_CASE("parallel_for covers 0..n exactly once in the documented contiguous chunks") {
     ThreadCountGuard guard;
     for (int threads : {1, 2, 3, 4}) {
       sf::set_num_threads(threads);
@@ -51,7 +51,7 @@ TEST_SUITE("ch03-matmul") {
     }
   }
 
-  TEST_CASE("an exception thrown in a task reaches the caller, and the pool still works after") {
+  TEST_CASE("an exception thrown in a task reaches the caller and the pool still works after") {
     ThreadCountGuard guard;
     sf::set_num_threads(2);
     CHECK_THROWS_WITH_AS(sf::parallel_for(100, 1,
