@@ -20,8 +20,6 @@
 // panel suffices: a thread packing panel p+1 cannot overwrite panel p while another still reads it.
 #include <algorithm>
 #include <climits>
-#include <memory>
-#include <new>
 #include <vector>
 
 #include "core/gemm/kernels.hpp"
@@ -31,25 +29,6 @@ namespace sf::gemm {
 namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-
-// A grow-only float buffer aligned to 64 bytes (one cache line, one zmm vector).
-class AlignedBuffer {
- public:
-  float* reserve(std::int64_t n) {
-    if (n > size_) {
-      data_.reset(static_cast<float*>(::operator new(sizeof(float) * n, std::align_val_t{64})));
-      size_ = n;
-    }
-    return data_.get();
-  }
-
- private:
-  struct Free {
-    void operator()(float* p) const { ::operator delete(p, std::align_val_t{64}); }
-  };
-  std::unique_ptr<float, Free> data_;
-  std::int64_t size_ = 0;
-};
 
 // The packing buffers of one calling thread, kept between calls: once they have grown to the
 // largest problem seen, a gemm allocates nothing. The A blocks of every team member are allocated

@@ -2,8 +2,9 @@
 // rung and of thread count, and the batched loops.
 //
 // The arithmetic lives elsewhere (one rung per file, see gemm.hpp's Variant). What is decided
-// here: a product too small to repay waking a thread runs on the caller; a batch of small products
-// (attention's per-head products) is split across threads by product rather than inside each one.
+// here: a product too small to repay waking a thread runs on the caller; a small product skips
+// packing (small.cpp); a batch of small products (attention's per-head products) is split across
+// threads by product rather than inside each one.
 #include <cstdlib>
 
 #include "core/error.hpp"
@@ -13,10 +14,10 @@
 namespace sf::gemm {
 namespace {
 
-// Waking a sleeping worker and joining it again costs a few microseconds; at ~250 GFLOP/s per
-// core that is the time of about a million flops. Below this many flops per thread a product
-// (or a chunk of a batch) runs on the calling thread. Measured with bench_matmul.
-constexpr double kMinFlopsPerThread = 4.0e6;
+// Waking a sleeping worker costs 10-30 µs on this machine (a 2-vCPU virtual machine: the wake-up
+// is an interrupt through the hypervisor), the time one core needs for 3-8 million flops. Below
+// this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
+constexpr double kMinFlopsPerThread = 8.0e6;
 
 template <class T>
 void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, Matrix<const T> A,
@@ -49,6 +50,15 @@ int threads_for(double flops) {
   return useful >= n ? n : useful < 1 ? 1 : static_cast<int>(useful);
 }
 
+// The default path for one product on `threads` threads: small products skip packing (small.cpp)
+// and run on the calling thread; the others go through the five loops.
+void best(int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
+          Matrix<const float> B, float beta, Matrix<float> C) {
+  const KernelSet& ks = best_kernels();
+  if (small_path_applies(ks, M, N, K)) return gemm_small(ks, threads, M, N, K, alpha, A, B, beta, C);
+  gemm_packed(ks, threads, M, N, K, alpha, A, B, beta, C);
+}
+
 // One product by the chosen rung; the arguments are already checked.
 void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
          Matrix<const float> B, float beta, Matrix<float> C) {
@@ -60,8 +70,7 @@ void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float 
     case Variant::blocked: return gemm_blocked<float>(M, N, K, alpha, A, B, beta, C);
     case Variant::packed: return gemm_packed(scalar_kernels(), 1, M, N, K, alpha, A, B, beta, C);
     case Variant::packed_simd: return gemm_packed(best_kernels(), 1, M, N, K, alpha, A, B, beta, C);
-    case Variant::threaded:
-      return gemm_packed(best_kernels(), threads_for(2.0 * M * N * K), M, N, K, alpha, A, B, beta, C);
+    case Variant::threaded: return best(threads_for(2.0 * M * N * K), M, N, K, alpha, A, B, beta, C);
   }
   fail<ValueError>("sgemm: unknown variant ", static_cast<int>(variant));
 }
@@ -102,6 +111,13 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     run(v, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
         beta, {C.data + p * sc, C.row_stride, 1});
   };
+  auto product_single_thread = [&](std::int64_t p) {
+    if (M == 0 || N == 0) return;
+    Matrix<float> c{C.data + p * sc, C.row_stride, 1};
+    if (K == 0 || alpha == 0.0f) return scale(M, N, beta, c);
+    best(1, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
+         beta, c);
+  };
   // Many small products: give each thread whole products (each run single-threaded), in
   // contiguous chunks of at least kMinFlopsPerThread. Not when C is shared (sc == 0): then the
   // products accumulate into one C, one after the other.
@@ -111,7 +127,7 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
       (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
     const std::int64_t grain = flops >= kMinFlopsPerThread ? 1 : static_cast<std::int64_t>(kMinFlopsPerThread / (flops + 1)) + 1;
     parallel_for(batch, grain, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t p = begin; p < end; ++p) product(Variant::packed_simd, p);
+      for (std::int64_t p = begin; p < end; ++p) product_single_thread(p);
     });
     return;
   }

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
 
 #include "core/gemm/block_sizes.hpp"
 #include "core/gemm/gemm.hpp"
@@ -27,12 +29,38 @@ using MicroKernel = void (*)(std::int64_t kc, const float* a, const float* b, fl
 using PackPanels = void (*)(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r,
                             std::int64_t stride_k, float* dst);
 
+/// The microkernel on unpacked operands (small.cpp): A element (i, k) at a[i·rs_a + k·cs_a], row k
+/// of B at b + k·ldb (its first n <= NR elements are read). Otherwise as MicroKernel.
+using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a,
+                                   const float* b, std::int64_t ldb, float alpha, float beta, float* c,
+                                   std::int64_t rs_c, int m, int n);
+
 struct KernelSet {
   const char* name;  // "scalar", "avx2", "avx512"
   BlockSizes blocks;
   MicroKernel micro;
   PackPanels pack_a;  // W = blocks.mr
   PackPanels pack_b;  // W = blocks.nr
+  MicroKernelDirect micro_direct;  // nullptr: small products go through the packed path too
+};
+
+/// A grow-only float buffer aligned to 64 bytes (one cache line, one zmm vector), for packing.
+class AlignedBuffer {
+ public:
+  float* reserve(std::int64_t n) {
+    if (n > size_) {
+      data_.reset(static_cast<float*>(::operator new(sizeof(float) * n, std::align_val_t{64})));
+      size_ = n;
+    }
+    return data_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { ::operator delete(p, std::align_val_t{64}); }
+  };
+  std::unique_ptr<float, Free> data_;
+  std::int64_t size_ = 0;
 };
 
 const KernelSet& scalar_kernels();
@@ -68,6 +96,8 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
 namespace avx512 {
 void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
                  std::int64_t rs_c, int m, int n);
+void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+                        std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n);
 void pack_a(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
             float* dst);
 void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
@@ -79,6 +109,13 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
 /// `threads` threads. Expects M, N, K >= 1 (gemm.cpp handles the empty cases).
 void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                  Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
+
+/// Whether gemm_small handles this product: `ks` has a direct microkernel, K fits in one KC slice
+/// and the product is small enough that packing would not be repaid.
+bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K);
+/// C = alpha·A·B + beta·C for a small product, on a team of up to `threads` threads (small.cpp).
+void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+                Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
 
 // The first three rungs (naive.cpp, loop_order.cpp, blocked.cpp); blocked also serves dgemm.
 void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,

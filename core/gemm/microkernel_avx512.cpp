@@ -41,6 +41,33 @@ inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], c
   }
 }
 
+// C = alpha·acc + beta·C on the real m×n corner of the tile; masked loads and stores leave the
+// rest of C alone. The one place where C is read and written.
+template <int ROWS>
+inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][NV], float alpha, float beta, float* c,
+                                                      std::int64_t rs_c, int m, int n) {
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; ++j) mask[j] = first_lanes(n - 16 * j);
+  const __m512 va = _mm512_set1_ps(alpha);
+  const __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+  for (int i = 0; i < ROWS; ++i) {
+    if (i >= m) break;
+    float* ci = c + i * rs_c;
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) {
+      __m512 r;
+      if (beta == 0.0f) {
+        r = _mm512_mul_ps(va, acc[i][j]);  // beta == 0: C is not read (it may hold NaN)
+      } else {
+        r = _mm512_fmadd_ps(va, acc[i][j], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask[j], ci + 16 * j)));
+      }
+      _mm512_mask_storeu_ps(ci + 16 * j, mask[j], r);
+    }
+  }
+}
+
 }  // namespace
 
 void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
@@ -73,27 +100,51 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
   }
   for (; k < kc; ++k, a += MR, b += 16 * NV) rank1_update(acc, a, b);
 
-  // C = alpha·acc + beta·C on the real m×n corner; masked loads and stores leave the rest alone.
+  store_tile<MR>(acc, alpha, beta, c, rs_c, m, n);
+}
+
+namespace {
+
+// The same tile without packing, for small products (small.cpp): A is read in place, element
+// (i, k) at a[i·rs_a + k·cs_a] (a broadcast reads one float, so any strides will do), and row k
+// of B at b + k·ldb, loaded with masks so that an edge tile (n < NR) reads only its n columns.
+// ROWS = 4, 8 or 12 rows: an edge of m <= 8 rows does not pay for 12.
+template <int ROWS>
+void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+                 std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+  const float* row[ROWS];
+#pragma GCC unroll 16
+  for (int i = 0; i < ROWS; ++i) row[i] = a + (i < m ? i : 0) * rs_a;  // rows past m re-read row 0
   __mmask16 mask[NV];
 #pragma GCC unroll 4
   for (int j = 0; j < NV; ++j) mask[j] = first_lanes(n - 16 * j);
-  const __m512 va = _mm512_set1_ps(alpha);
-  const __m512 vb = _mm512_set1_ps(beta);
+  __m512 acc[ROWS][NV];
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i) {
-    if (i >= m) break;
-    float* ci = c + i * rs_c;
+  for (int i = 0; i < ROWS; ++i)
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) {
-      __m512 r;
-      if (beta == 0.0f) {
-        r = _mm512_mul_ps(va, acc[i][j]);  // beta == 0: C is not read (it may hold NaN)
-      } else {
-        r = _mm512_fmadd_ps(va, acc[i][j], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask[j], ci + 16 * j)));
-      }
-      _mm512_mask_storeu_ps(ci + 16 * j, mask[j], r);
+    for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
+  for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
+    const std::int64_t offset = k * cs_a;
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) bv[j] = _mm512_maskz_loadu_ps(mask[j], b + 16 * j);
+#pragma GCC unroll 16
+    for (int i = 0; i < ROWS; ++i) {
+      const __m512 ai = _mm512_set1_ps(row[i][offset]);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
     }
   }
+  store_tile<ROWS>(acc, alpha, beta, c, rs_c, m, n);
+}
+
+}  // namespace
+
+void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+                        std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+  if (m <= 4) return direct_tile<4>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
+  if (m <= 8) return direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
+  direct_tile<MR>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
 }
 
 }  // namespace sf::gemm::avx512

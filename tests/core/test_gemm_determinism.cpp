@@ -59,8 +59,10 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     // Big enough to be split across threads (above the small-product threshold), with edges.
+    // 250³ goes through the unpacked small-product path (small.cpp), the others through the five loops.
     for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
-                           Shape{1000, 40, 300, false, true}, Shape{25, 900, 300, true, false}}) {
+                           Shape{1000, 40, 600, false, true}, Shape{25, 900, 700, true, false},
+                           Shape{250, 250, 250, false, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
@@ -116,14 +118,21 @@ TEST_SUITE("ch03-matmul") {
   }
 
   TEST_CASE("the packed and packed_simd rungs agree to the bit with the default sgemm") {
-    const Shape s{130, 70, 300, false, true};
-    std::vector<std::vector<float>> results;
-    for (auto v : {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
-      results.push_back(product(s, [v](const Shape& sh, auto a, auto b, auto c) {
-        sf::gemm::sgemm(v, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
-      }));
+    // Small shapes take the unpacked path in the default sgemm; the last one the five loops.
+    for (const Shape& s : {Shape{24, 24, 32, false, true}, Shape{24, 64, 24, false, false},
+                           Shape{65, 33, 17, true, false}, Shape{13, 40, 512, true, true},
+                           Shape{130, 70, 700, false, true}}) {
+      CAPTURE(s.M);
+      CAPTURE(s.N);
+      CAPTURE(s.K);
+      std::vector<std::vector<float>> results;
+      for (auto v : {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
+        results.push_back(product(s, [v](const Shape& sh, auto a, auto b, auto c) {
+          sf::gemm::sgemm(v, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+        }));
+      }
+      CHECK(same_bits(results[0], results[1]));
+      CHECK(same_bits(results[0], results[2]));
     }
-    CHECK(same_bits(results[0], results[1]));
-    CHECK(same_bits(results[0], results[2]));
   }
 }
