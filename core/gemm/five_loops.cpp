@@ -5,6 +5,7 @@
 //       pack B[pc:pc+KC, jc:jc+NC]      -> KC×NC panel, NR-wide micro-panels (L3)
 //       for ic in [0, M) step MC:       loop 3: a block of MC rows of A and C
 //         pack A[ic:ic+MC, pc:pc+KC]    -> MC×KC block, MR-high micro-panels (L2)
+//                                          (skipped when N is small: see pack_a below)
 //         for jr in [0, NC) step NR:    loop 2: one micro-panel of B (L1 or L2)
 //           for ir in [0, MC) step MR:  loop 1: one micro-panel of A
 //             C[ic+ir : +MR, jc+jr : +NR] (+)= microkernel(A micro-panel, B micro-panel)
@@ -82,6 +83,10 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
   const std::int64_t i_begin = row_tiles * my_rows / split.row_parts * MR;
   const std::int64_t i_end = std::min(M, row_tiles * (my_rows + 1) / split.row_parts * MR);
   int buffer = 0;
+  // A packed block is reused by every micro-panel of B in the panel. With few of them (N <= 8·NR)
+  // the copy does not pay for itself and the microkernel reads A in place instead (small.cpp's
+  // kernel; measured 5-20% faster at N = 128 and 256, slower from N = 512 on).
+  const bool pack_a = ks.micro_direct == nullptr || N > 8 * NR;
 
   for (std::int64_t jc = 0; jc < N; jc += NC) {  // loop 5
     const std::int64_t nc = std::min(NC, N - jc);
@@ -104,13 +109,19 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
       const std::int64_t q_end = col_tiles * (my_cols + 1) / split.col_parts;
       for (std::int64_t ic = i_begin; ic < i_end; ic += MC) {  // loop 3
         const std::int64_t mc = std::min(MC, i_end - ic);
-        ks.pack_a(mc, kc, A.data + ic * A.row_stride + pc * A.col_stride, A.row_stride, A.col_stride, a_block);
+        const float* a = A.data + ic * A.row_stride + pc * A.col_stride;
+        if (pack_a) ks.pack_a(mc, kc, a, A.row_stride, A.col_stride, a_block);
         for (std::int64_t q = q_begin; q < q_end; ++q) {  // loop 2: jr = q·NR
           const int n = static_cast<int>(std::min<std::int64_t>(NR, nc - q * NR));
           float* c = C.data + ic * C.row_stride + jc + q * NR;
           for (std::int64_t ir = 0; ir < mc; ir += MR) {  // loop 1
             const int m = static_cast<int>(std::min<std::int64_t>(MR, mc - ir));
-            ks.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride, C.row_stride, m, n);
+            if (pack_a) {
+              ks.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride, C.row_stride, m, n);
+            } else {
+              ks.micro_direct(kc, a + ir * A.row_stride, A.row_stride, A.col_stride, bp + q * NR * kc, NR, alpha, beta_pc,
+                              c + ir * C.row_stride, C.row_stride, m, n);
+            }
           }
         }
       }

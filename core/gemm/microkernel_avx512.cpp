@@ -123,7 +123,17 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
   for (int i = 0; i < ROWS; ++i)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
+  for (int i = 0; i < m; ++i) {  // as in microkernel: C to L2 now, to L1 near the end
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T1);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T1);
+  }
   for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
+    if (k == kc - 24) {
+      for (int i = 0; i < m; ++i) {
+        _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T0);
+      }
+    }
     const std::int64_t offset = k * cs_a;
     __m512 bv[NV];
 #pragma GCC unroll 4
