@@ -12,11 +12,15 @@
 #if defined(__x86_64__)
 // GCC 12 wrongly warns that the deliberately undefined vector inside some of its own AVX-512
 // shuffle intrinsics (_mm512_undefined_ps) is "(maybe) used uninitialized"; silence that header.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 #include "core/gemm/kernels.hpp"
 
