@@ -8,6 +8,9 @@
 // both pipes busy (8 would be the minimum) and the loop runs at ~100% of the FMA peak when its
 // data is in cache; everything around it (packing, the five loops) is about keeping it that way.
 //
+// A second entry point, microkernel_direct, computes the same tile from unpacked operands (for
+// small products and for A when N is small; see small.cpp and five_loops.cpp).
+//
 // Compiled with -mavx512f (CMake sets it for this file only) and called only after the CPU has
 // been checked (kernels.cpp). It uses intrinsics and nothing from the standard library, so no
 // AVX-512 code can leak into functions shared with other files.
@@ -27,6 +30,23 @@ static_assert(kAvx512Blocks.nr % 16 == 0, "NR must be a whole number of zmm vect
 inline __mmask16 first_lanes(int lanes) {
   return lanes >= 16 ? __mmask16(0xFFFF) : lanes <= 0 ? __mmask16(0) : __mmask16((1u << lanes) - 1);
 }
+
+// Asks for the m rows of a C tile (2 cache lines each) to be brought into L2 (_MM_HINT_T1) or L1
+// (_MM_HINT_T0). The tile is needed only after the k loop: into L2 at the start (in L1 it would be
+// evicted by the streaming A and B long before the end), into L1 a few dozen k steps before the end.
+inline void prefetch_c(const float* c, std::int64_t rs_c, int m, int hint) {
+  for (int i = 0; i < m; ++i) {
+    const char* row = reinterpret_cast<const char*>(c + i * rs_c);
+    if (hint == _MM_HINT_T0) {
+      _mm_prefetch(row, _MM_HINT_T0);
+      _mm_prefetch(row + 4 * (16 * NV - 1), _MM_HINT_T0);
+    } else {
+      _mm_prefetch(row, _MM_HINT_T1);
+      _mm_prefetch(row + 4 * (16 * NV - 1), _MM_HINT_T1);
+    }
+  }
+}
+constexpr std::int64_t kPrefetchSteps = 24;  // k steps before the end at which C goes to L1
 
 // acc += a[0:MR] ⊗ b[0:NR] for one k.
 inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], const float* a, const float* b) {
@@ -78,14 +98,8 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
 
-  // The C tile is needed only after the k loop. Ask for it now into L2 (in L1 it would be evicted
-  // by the streaming A and B long before the end), and into L1 a few dozen k steps before the end.
-  for (int i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T1);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T1);
-  }
+  prefetch_c(c, rs_c, m, _MM_HINT_T1);
   // The k loop, four steps per trip to save loop overhead (the order of the k steps is unchanged).
-  constexpr std::int64_t kPrefetchSteps = 24;
   const std::int64_t k_main = kc > kPrefetchSteps ? kc - kPrefetchSteps : 0;
   std::int64_t k = 0;
   for (; k + 4 <= k_main; k += 4, a += 4 * MR, b += 4 * 16 * NV) {
@@ -94,10 +108,7 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
     rank1_update(acc, a + 2 * MR, b + 2 * 16 * NV);
     rank1_update(acc, a + 3 * MR, b + 3 * 16 * NV);
   }
-  for (int i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T0);
-  }
+  prefetch_c(c, rs_c, m, _MM_HINT_T0);
   for (; k < kc; ++k, a += MR, b += 16 * NV) rank1_update(acc, a, b);
 
   store_tile<MR>(acc, alpha, beta, c, rs_c, m, n);
@@ -123,17 +134,9 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
   for (int i = 0; i < ROWS; ++i)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
-  for (int i = 0; i < m; ++i) {  // as in microkernel: C to L2 now, to L1 near the end
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T1);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T1);
-  }
+  prefetch_c(c, rs_c, m, _MM_HINT_T1);
   for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
-    if (k == kc - 24) {
-      for (int i = 0; i < m; ++i) {
-        _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(c + i * rs_c + 16 * NV - 1), _MM_HINT_T0);
-      }
-    }
+    if (k == kc - kPrefetchSteps) prefetch_c(c, rs_c, m, _MM_HINT_T0);
     const std::int64_t offset = k * cs_a;
     __m512 bv[NV];
 #pragma GCC unroll 4
