@@ -134,9 +134,12 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
   for (int i = 0; i < ROWS; ++i)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
-  prefetch_c(c, rs_c, m, _MM_HINT_T1);
+  // Prefetch C only when the k loop is long enough to hide it (measured: with kc = 24 the
+  // prefetches cost more than they save).
+  const std::int64_t k_prefetch = kc >= 4 * kPrefetchSteps ? kc - kPrefetchSteps : -1;
+  if (k_prefetch >= 0) prefetch_c(c, rs_c, m, _MM_HINT_T1);
   for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
-    if (k == kc - kPrefetchSteps) prefetch_c(c, rs_c, m, _MM_HINT_T0);
+    if (k == k_prefetch) prefetch_c(c, rs_c, m, _MM_HINT_T0);
     const std::int64_t offset = k * cs_a;
     __m512 bv[NV];
 #pragma GCC unroll 4
