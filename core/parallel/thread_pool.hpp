@@ -2,7 +2,9 @@
 //
 // What it is: `num_threads() - 1` worker threads, created once and kept, that sleep on a condition
 // variable while there is nothing to do. The calling thread always takes part, so a "team" of
-// `num_threads()` threads runs a task: member 0 is the caller, members 1.. are workers.
+// `num_threads()` threads runs a task: member 0 is the caller, members 1.. are workers. A thread
+// that waits for busy team mates (at a barrier, or the caller at the end of a task) spins for up
+// to 200 µs before it sleeps, because waking a sleeping thread costs 10-30 µs on this machine.
 //
 //   parallel_for(n, grain, fn)   calls fn(begin, end) on contiguous chunks that cover [0, n) once.
 //                                 The split depends only on n, grain and num_threads(), never on
