@@ -13,7 +13,7 @@
 //   op       NN, NT, TN: which operand is used transposed (stored the other way round, no copy)
 //   t        sf::set_num_threads(t) (our pool; the single-threaded rungs only run with t = 1)
 // The GFLOP counter is 2·M·N·K·batch·1e-9 per iteration, shown as a rate: "GFLOP=250.1/s" reads
-// 250.1 GFLOP/s. Slow rungs skip big shapes (naive above 2·256³ flops, the others above 2·1024³).
+// 250.1 GFLOP/s. Slow rungs skip big shapes (naive above 2·512³ flops, the others above 2·1024³).
 //
 // Examples:
 //   ./bench_matmul --benchmark_filter='threaded/square/1024/.*/threads:1'
@@ -113,7 +113,7 @@ void register_all() {
   for (const Shape& s : all_shapes()) {
     const double flops = 2.0 * s.M * s.N * s.K * s.batch;
     for (Variant v : variants) {
-      if (v == Variant::naive && flops > 2.0 * 256 * 256 * 256) continue;
+      if (v == Variant::naive && flops > 2.0 * 512 * 512 * 512) continue;
       if (v != Variant::packed_simd && v != Variant::threaded && flops > 2.0 * 1024 * 1024 * 1024) continue;
       for (int threads : {1, 2}) {
         if (threads > 1 && v != Variant::threaded) continue;
