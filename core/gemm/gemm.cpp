@@ -123,9 +123,9 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
   // products accumulate into one C, one after the other.
   const double flops = 2.0 * M * N * K;
   const int threads = num_threads();
-  if (variant == Variant::threaded && threads > 1 && batch > 1 && sc != 0 &&
+  if (variant == Variant::threaded && threads > 1 && batch > 1 && sc != 0 && flops > 0 &&
       (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
-    const std::int64_t grain = flops >= kMinFlopsPerThread ? 1 : static_cast<std::int64_t>(kMinFlopsPerThread / (flops + 1)) + 1;
+    const std::int64_t grain = flops >= kMinFlopsPerThread ? 1 : static_cast<std::int64_t>(kMinFlopsPerThread / flops) + 1;
     parallel_for(batch, grain, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t p = begin; p < end; ++p) product_single_thread(p);
     });
