@@ -6,10 +6,11 @@
 // microkernel reads A in place (it only ever broadcasts single elements of A, which works with
 // any strides) and reads the rows of B in place when they are contiguous (B.col_stride == 1, the
 // NN and TN cases). A transposed B (NT, as in Q·Kᵀ) is still packed, once, into NR-wide panels.
-// A team of threads shares the MR×NR tiles of C out in contiguous ranges (no barrier needed).
+// A team of threads shares out the MR×NR tiles of C (no barrier needed).
 //
 // Same arithmetic as the packed path: one KC slice (K <= KC), k ascending, so the same bits.
 #include <algorithm>
+#include <atomic>
 
 #include "core/gemm/kernels.hpp"
 #include "core/parallel/thread_pool.hpp"
@@ -41,11 +42,14 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
     panel_step = NR * K;
   }
   // The MR×NR tiles of C, numbered column of tiles by column of tiles (tile t is row tile
-  // t % row_tiles of column tile t / row_tiles); a team shares them out in contiguous ranges.
+  // t % row_tiles of column tile t / row_tiles). Team members take the next untaken tile until
+  // none is left, so a worker that wakes up late (10-30 µs here) simply takes fewer tiles. Who
+  // computes a tile does not change its bits.
   const std::int64_t row_tiles = (M + MR - 1) / MR, tiles = row_tiles * ((N + NR - 1) / NR);
-  parallel_team(threads, [&](const Team& team) {
-    const std::int64_t t_end = tiles * (team.id() + 1) / team.size();
-    for (std::int64_t t = tiles * team.id() / team.size(); t < t_end; ++t) {
+  std::atomic<std::int64_t> next_tile{0};
+  parallel_team(threads, [&](const Team&) {
+    for (std::int64_t t = next_tile.fetch_add(1, std::memory_order_relaxed); t < tiles;
+         t = next_tile.fetch_add(1, std::memory_order_relaxed)) {
       const std::int64_t i = t % row_tiles * MR, j = t / row_tiles * NR;
       const int m = static_cast<int>(std::min(MR, M - i)), n = static_cast<int>(std::min(NR, N - j));
       ks.micro_direct(K, A.data + i * A.row_stride, A.row_stride, A.col_stride, b + j / NR * panel_step, ldb, alpha,
