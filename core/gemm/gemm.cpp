@@ -1,53 +1,163 @@
-// gemm.cpp: a plain, correct reference implementation of the gemm.hpp interface.
-// (The matmul issue replaces this with the blocked, packed, SIMD and threaded kernels.)
-#include "core/gemm/gemm.hpp"
+// gemm.cpp: the public entry points of gemm.hpp: argument checks, the empty cases, the choice of
+// rung and of thread count, and the batched loops.
+//
+// The arithmetic lives elsewhere (one rung per file, see gemm.hpp's Variant). What is decided
+// here: a product too small to repay waking a thread runs on the caller; a small product skips
+// packing (small.cpp); a batch of small products (attention's per-head products) is split across
+// threads by product rather than inside each one.
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "core/gemm/kernels.hpp"
+#include "core/parallel/thread_pool.hpp"
 
 namespace sf::gemm {
 namespace {
 
+// Waking a sleeping worker costs 10-30 µs on this machine (a 2-vCPU virtual machine: the wake-up
+// is an interrupt through the hypervisor), the time one core needs for 3-8 million flops. Below
+// this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
+constexpr double kMinFlopsPerThread = 8.0e6;
+
 template <class T>
-void gemm_ref(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A, Matrix<const T> B,
-              T beta, Matrix<T> C) {
+void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, Matrix<const T> A,
+                     Matrix<const T> B, Matrix<T> C) {
+  if (M < 0 || N < 0 || K < 0)
+    fail<ValueError>(op, ": sizes must not be negative, got M = ", M, ", N = ", N, ", K = ", K);
+  if (C.col_stride != 1) fail<ValueError>(op, ": C must have unit column stride, got ", C.col_stride);
+  if (M == 0 || N == 0) return;
+  if (C.data == nullptr) fail<ValueError>(op, ": C is null for a ", M, "x", N, " result");
+  if (M > 1 && std::llabs(C.row_stride) < N)
+    fail<ValueError>(op, ": rows of C overlap: row stride ", C.row_stride, " is smaller than N = ", N);
+  if (K > 0 && (A.data == nullptr || B.data == nullptr))
+    fail<ValueError>(op, ": A or B is null for M = ", M, ", N = ", N, ", K = ", K);
+}
+
+// C = beta·C (C = 0 when beta == 0, without reading C): the whole product when K == 0 or alpha == 0.
+template <class T>
+void scale(std::int64_t M, std::int64_t N, T beta, Matrix<T> C) {
+  if (beta == T(1)) return;
   for (std::int64_t i = 0; i < M; ++i) {
-    for (std::int64_t j = 0; j < N; ++j) {
-      T acc = 0;
-      for (std::int64_t k = 0; k < K; ++k)
-        acc += A.data[i * A.row_stride + k * A.col_stride] * B.data[k * B.row_stride + j * B.col_stride];
-      T& c = C.data[i * C.row_stride + j];
-      c = beta == T(0) ? alpha * acc : alpha * acc + beta * c;
-    }
+    T* c = C.data + i * C.row_stride;
+    for (std::int64_t j = 0; j < N; ++j) c[j] = beta == T(0) ? T(0) : beta * c[j];
   }
 }
 
-template <class T>
-void gemm_batched_ref(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
-                      Matrix<const T> A, std::int64_t sa, Matrix<const T> B, std::int64_t sb, T beta,
-                      Matrix<T> C, std::int64_t sc) {
-  for (std::int64_t p = 0; p < batch; ++p) {
-    gemm_ref<T>(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride},
-                {B.data + p * sb, B.row_stride, B.col_stride}, beta, {C.data + p * sc, C.row_stride, 1});
+// How many threads a product of this size deserves.
+int threads_for(double flops) {
+  const double useful = flops / kMinFlopsPerThread;
+  const int n = num_threads();
+  return useful >= n ? n : useful < 1 ? 1 : static_cast<int>(useful);
+}
+
+// The default path for one product on `threads` threads: small products skip packing (small.cpp)
+// and run on the calling thread; the others go through the five loops.
+void best(int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
+          Matrix<const float> B, float beta, Matrix<float> C) {
+  const KernelSet& ks = best_kernels();
+  if (small_path_applies(ks, M, N, K)) return gemm_small(ks, threads, M, N, K, alpha, A, B, beta, C);
+  gemm_packed(ks, threads, M, N, K, alpha, A, B, beta, C);
+}
+
+// One product by the chosen rung; the arguments are already checked.
+void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
+         Matrix<const float> B, float beta, Matrix<float> C) {
+  if (M == 0 || N == 0) return;
+  if (K == 0 || alpha == 0.0f) return scale(M, N, beta, C);
+  switch (variant) {
+    case Variant::naive: return sgemm_naive(M, N, K, alpha, A, B, beta, C);
+    case Variant::loop_order: return sgemm_loop_order(M, N, K, alpha, A, B, beta, C);
+    case Variant::blocked: return gemm_blocked<float>(M, N, K, alpha, A, B, beta, C);
+    case Variant::packed: return gemm_packed(scalar_kernels(), 1, M, N, K, alpha, A, B, beta, C);
+    case Variant::packed_simd: return gemm_packed(best_kernels(), 1, M, N, K, alpha, A, B, beta, C);
+    case Variant::threaded: return best(threads_for(2.0 * M * N * K), M, N, K, alpha, A, B, beta, C);
   }
+  fail<ValueError>("sgemm: unknown variant ", static_cast<int>(variant));
 }
 
 }  // namespace
 
+const char* variant_name(Variant v) {
+  switch (v) {
+    case Variant::naive: return "naive";
+    case Variant::loop_order: return "loop_order";
+    case Variant::blocked: return "blocked";
+    case Variant::packed: return "packed";
+    case Variant::packed_simd: return "packed_simd";
+    case Variant::threaded: return "threaded";
+  }
+  return "unknown";
+}
+
+const char* simd_kernel_name() { return best_kernels().name; }
+
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
+           Matrix<const float> B, float beta, Matrix<float> C) {
+  check_arguments("sgemm", M, N, K, A, B, C);
+  run(variant, M, N, K, alpha, A, B, beta, C);
+}
+
 void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
            Matrix<const float> B, float beta, Matrix<float> C) {
-  gemm_ref<float>(M, N, K, alpha, A, B, beta, C);
+  sgemm(Variant::threaded, M, N, K, alpha, A, B, beta, C);
 }
-void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
-           Matrix<const double> B, double beta, Matrix<double> C) {
-  gemm_ref<double>(M, N, K, alpha, A, B, beta, C);
+
+void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
+                   float alpha, Matrix<const float> A, std::int64_t sa, Matrix<const float> B, std::int64_t sb,
+                   float beta, Matrix<float> C, std::int64_t sc) {
+  if (batch < 0) fail<ValueError>("sgemm_batched: batch must not be negative, got ", batch);
+  check_arguments("sgemm_batched", M, N, K, A, B, C);
+  auto product = [&](Variant v, std::int64_t p) {
+    run(v, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
+        beta, {C.data + p * sc, C.row_stride, 1});
+  };
+  auto product_single_thread = [&](std::int64_t p) {
+    if (M == 0 || N == 0) return;
+    Matrix<float> c{C.data + p * sc, C.row_stride, 1};
+    if (K == 0 || alpha == 0.0f) return scale(M, N, beta, c);
+    best(1, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
+         beta, c);
+  };
+  // Many small products: give each thread whole products (each run single-threaded), in
+  // contiguous chunks of at least kMinFlopsPerThread. Not when C is shared (sc == 0): then the
+  // products accumulate into one C, one after the other.
+  const double flops = 2.0 * M * N * K;
+  const int threads = num_threads();
+  if (variant == Variant::threaded && threads > 1 && batch > 1 && sc != 0 && flops > 0 &&
+      (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
+    const std::int64_t grain = flops >= kMinFlopsPerThread ? 1 : static_cast<std::int64_t>(kMinFlopsPerThread / flops) + 1;
+    parallel_for(batch, grain, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t p = begin; p < end; ++p) product_single_thread(p);
+    });
+    return;
+  }
+  for (std::int64_t p = 0; p < batch; ++p) product(variant, p);
 }
+
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                    Matrix<const float> A, std::int64_t sa, Matrix<const float> B, std::int64_t sb, float beta,
                    Matrix<float> C, std::int64_t sc) {
-  gemm_batched_ref<float>(batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
+  sgemm_batched(Variant::threaded, batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
 }
+
+// float64: the blocked loops of rung 3, for gradient checks (correct and reasonably fast).
+void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
+           Matrix<const double> B, double beta, Matrix<double> C) {
+  check_arguments("dgemm", M, N, K, A, B, C);
+  if (M == 0 || N == 0) return;
+  if (K == 0 || alpha == 0.0) return scale(M, N, beta, C);
+  gemm_blocked<double>(M, N, K, alpha, A, B, beta, C);
+}
+
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
                    Matrix<const double> A, std::int64_t sa, Matrix<const double> B, std::int64_t sb,
                    double beta, Matrix<double> C, std::int64_t sc) {
-  gemm_batched_ref<double>(batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
+  if (batch < 0) fail<ValueError>("dgemm_batched: batch must not be negative, got ", batch);
+  check_arguments("dgemm_batched", M, N, K, A, B, C);
+  for (std::int64_t p = 0; p < batch; ++p) {
+    dgemm(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
+          beta, {C.data + p * sc, C.row_stride, 1});
+  }
 }
 
 }  // namespace sf::gemm

@@ -9,7 +9,9 @@
 //
 //   C[i, j] = alpha · Σ_k A[i·rs_a + k·cs_a] · B[k·rs_b + j·cs_b] + beta · C[i·rs_c + j]
 //
-// When beta == 0, C is never read (so C may be uninitialised memory).
+// When beta == 0, C is never read (so C may be uninitialised memory). M, N or K may be 0; K == 0
+// gives C = beta·C. Bad arguments (a negative size, a null pointer, C.col_stride != 1) throw
+// sf::ValueError. sgemm gives the same bits whatever sf::num_threads() is.
 #pragma once
 
 #include <cstdint>
@@ -39,5 +41,27 @@ void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int6
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
                    Matrix<const double> A, std::int64_t batch_stride_a, Matrix<const double> B,
                    std::int64_t batch_stride_b, double beta, Matrix<double> C, std::int64_t batch_stride_c);
+
+/// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order).
+/// Every rung computes the same product; only `threaded` (what plain sgemm runs) uses threads.
+enum class Variant {
+  naive,        // naive.cpp: the textbook i-j-k triple loop
+  loop_order,   // loop_order.cpp: i-k-j, so the inner loop walks rows of B and C contiguously
+  blocked,      // blocked.cpp: the i-k-j loop on blocks that fit in the caches
+  packed,       // five_loops.cpp + microkernel_scalar.cpp: BLIS's five loops, packed panels
+  packed_simd,  // the same loops with the AVX-512 / AVX2 microkernel chosen for this CPU
+  threaded,     // packed_simd with the ic/jr loops shared by the thread pool (the default)
+};
+/// The rung's name as used in benchmark names: "naive", "loop_order", ..., "threaded".
+const char* variant_name(Variant v);
+/// The microkernel packed_simd and threaded use on this CPU: "avx512", "avx2" or "scalar".
+const char* simd_kernel_name();
+
+/// sgemm / sgemm_batched computed by one rung of the ladder (sgemm(...) is sgemm(Variant::threaded, ...)).
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
+           Matrix<const float> B, float beta, Matrix<float> C);
+void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
+                   float alpha, Matrix<const float> A, std::int64_t batch_stride_a, Matrix<const float> B,
+                   std::int64_t batch_stride_b, float beta, Matrix<float> C, std::int64_t batch_stride_c);
 
 }  // namespace sf::gemm

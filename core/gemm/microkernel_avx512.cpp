@@ -1,0 +1,167 @@
+// microkernel_avx512.cpp: the 12×32 register-tile microkernel with AVX-512 intrinsics.
+//
+// Same loop as microkernel_scalar.cpp, written for the hardware: the 12×32 tile of C is 24 zmm
+// registers (12 rows × 2 vectors of 16 floats). One step of the k loop loads one row of the B
+// micro-panel (2 vectors), then for each of the 12 rows broadcasts A[i, k] to all 16 lanes and
+// does 2 fused multiply-adds: 24 FMAs for 2 loads and 12 broadcasts. On Zen 5 two FMA pipes take
+// one zmm FMA each per cycle with a latency of 4 cycles, so the 24 independent accumulators keep
+// both pipes busy (8 would be the minimum) and the loop runs at ~100% of the FMA peak when its
+// data is in cache; everything around it (packing, the five loops) is about keeping it that way.
+//
+// A second entry point, microkernel_direct, computes the same tile from unpacked operands (for
+// small products and for A when N is small; see small.cpp and five_loops.cpp).
+//
+// Compiled with -mavx512f (CMake sets it for this file only) and called only after the CPU has
+// been checked (kernels.cpp). It uses intrinsics and nothing from the standard library, so no
+// AVX-512 code can leak into functions shared with other files.
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "core/gemm/kernels.hpp"
+
+namespace sf::gemm::avx512 {
+namespace {
+
+constexpr int MR = kAvx512Blocks.mr;       // 12 rows
+constexpr int NV = kAvx512Blocks.nr / 16;  // 2 zmm vectors per row
+static_assert(kAvx512Blocks.nr % 16 == 0, "NR must be a whole number of zmm vectors");
+
+// The first `lanes` lanes (0..16) of a vector.
+inline __mmask16 first_lanes(int lanes) {
+  return lanes >= 16 ? __mmask16(0xFFFF) : lanes <= 0 ? __mmask16(0) : __mmask16((1u << lanes) - 1);
+}
+
+// Asks for the m rows of a C tile (2 cache lines each) to be brought into L2 (_MM_HINT_T1) or L1
+// (_MM_HINT_T0). The tile is needed only after the k loop: into L2 at the start (in L1 it would be
+// evicted by the streaming A and B long before the end), into L1 a few dozen k steps before the end.
+inline void prefetch_c(const float* c, std::int64_t rs_c, int m, int hint) {
+  for (int i = 0; i < m; ++i) {
+    const char* row = reinterpret_cast<const char*>(c + i * rs_c);
+    if (hint == _MM_HINT_T0) {
+      _mm_prefetch(row, _MM_HINT_T0);
+      _mm_prefetch(row + 4 * (16 * NV - 1), _MM_HINT_T0);
+    } else {
+      _mm_prefetch(row, _MM_HINT_T1);
+      _mm_prefetch(row + 4 * (16 * NV - 1), _MM_HINT_T1);
+    }
+  }
+}
+constexpr std::int64_t kPrefetchSteps = 24;  // k steps before the end at which C goes to L1
+
+// acc += a[0:MR] ⊗ b[0:NR] for one k.
+inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], const float* a, const float* b) {
+  __m512 bv[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    const __m512 ai = _mm512_set1_ps(a[i]);
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
+  }
+}
+
+// C = alpha·acc + beta·C on the real m×n corner of the tile; masked loads and stores leave the
+// rest of C alone. The one place where C is read and written.
+template <int ROWS>
+inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][NV], float alpha, float beta, float* c,
+                                                      std::int64_t rs_c, int m, int n) {
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; ++j) mask[j] = first_lanes(n - 16 * j);
+  const __m512 va = _mm512_set1_ps(alpha);
+  const __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+  for (int i = 0; i < ROWS; ++i) {
+    if (i >= m) break;
+    float* ci = c + i * rs_c;
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) {
+      __m512 r;
+      if (beta == 0.0f) {
+        r = _mm512_mul_ps(va, acc[i][j]);  // beta == 0: C is not read (it may hold NaN)
+      } else {
+        r = _mm512_fmadd_ps(va, acc[i][j], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask[j], ci + 16 * j)));
+      }
+      _mm512_mask_storeu_ps(ci + 16 * j, mask[j], r);
+    }
+  }
+}
+
+}  // namespace
+
+void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
+                 std::int64_t rs_c, int m, int n) {
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
+
+  prefetch_c(c, rs_c, m, _MM_HINT_T1);
+  // The k loop, four steps per trip to save loop overhead (the order of the k steps is unchanged).
+  const std::int64_t k_main = kc > kPrefetchSteps ? kc - kPrefetchSteps : 0;
+  std::int64_t k = 0;
+  for (; k + 4 <= k_main; k += 4, a += 4 * MR, b += 4 * 16 * NV) {
+    rank1_update(acc, a, b);
+    rank1_update(acc, a + MR, b + 16 * NV);
+    rank1_update(acc, a + 2 * MR, b + 2 * 16 * NV);
+    rank1_update(acc, a + 3 * MR, b + 3 * 16 * NV);
+  }
+  prefetch_c(c, rs_c, m, _MM_HINT_T0);
+  for (; k < kc; ++k, a += MR, b += 16 * NV) rank1_update(acc, a, b);
+
+  store_tile<MR>(acc, alpha, beta, c, rs_c, m, n);
+}
+
+namespace {
+
+// The same tile without packing, for small products (small.cpp): A is read in place, element
+// (i, k) at a[i·rs_a + k·cs_a] (a broadcast reads one float, so any strides will do), and row k
+// of B at b + k·ldb, loaded with masks so that an edge tile (n < NR) reads only its n columns.
+// ROWS = 4, 8 or 12 rows: an edge of m <= 8 rows does not pay for 12.
+template <int ROWS>
+void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+                 std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+  const float* row[ROWS];
+#pragma GCC unroll 16
+  for (int i = 0; i < ROWS; ++i) row[i] = a + (i < m ? i : 0) * rs_a;  // rows past m re-read row 0
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; ++j) mask[j] = first_lanes(n - 16 * j);
+  __m512 acc[ROWS][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < ROWS; ++i)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
+  // Prefetch C only when the k loop is long enough to hide it (measured: with kc = 24 the
+  // prefetches cost more than they save).
+  const std::int64_t k_prefetch = kc >= 4 * kPrefetchSteps ? kc - kPrefetchSteps : -1;
+  if (k_prefetch >= 0) prefetch_c(c, rs_c, m, _MM_HINT_T1);
+  for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
+    if (k == k_prefetch) prefetch_c(c, rs_c, m, _MM_HINT_T0);
+    const std::int64_t offset = k * cs_a;
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) bv[j] = _mm512_maskz_loadu_ps(mask[j], b + 16 * j);
+#pragma GCC unroll 16
+    for (int i = 0; i < ROWS; ++i) {
+      const __m512 ai = _mm512_set1_ps(row[i][offset]);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
+    }
+  }
+  store_tile<ROWS>(acc, alpha, beta, c, rs_c, m, n);
+}
+
+}  // namespace
+
+void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+                        std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+  if (m <= 4) return direct_tile<4>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
+  if (m <= 8) return direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
+  direct_tile<MR>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
+}
+
+}  // namespace sf::gemm::avx512
+#endif  // __x86_64__

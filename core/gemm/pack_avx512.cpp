@@ -1,0 +1,143 @@
+// pack_avx512.cpp: packing for the AVX-512 microkernel, with in-register 16×16 transposes.
+//
+// Same job and same layout as pack.hpp (read that first). The difference is speed where it
+// matters: when the rows being packed are contiguous along k (A row-major, the common case, or
+// B transposed, as in X·Wᵀ and Q·Kᵀ), every packed column gathers one element from each of W
+// rows. Done element by element that costs about as much as the multiply itself when N (for A)
+// or M (for B) is small, e.g. 2048×128×128. Here 16 rows × 16 k are loaded as 16 vectors and
+// transposed in registers (4 rounds of 16 shuffles), so the gather costs a fraction of a cycle
+// per element. The other orientation is a masked vector copy per k.
+//
+// Compiled with -mavx512f for this file only (see kernels.cpp for the CPU check).
+#if defined(__x86_64__)
+// GCC 12 wrongly warns that the deliberately undefined vector inside some of its own AVX-512
+// shuffle intrinsics (_mm512_undefined_ps) is "(maybe) used uninitialized"; silence that header.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
+
+#include "core/gemm/kernels.hpp"
+
+namespace sf::gemm::avx512 {
+namespace {
+
+inline __mmask16 first_lanes(std::int64_t lanes) {
+  return lanes >= 16 ? __mmask16(0xFFFF) : lanes <= 0 ? __mmask16(0) : __mmask16((1u << lanes) - 1);
+}
+
+// Transposes the 16×16 block held in r (r[i] = row i): afterwards r[k] = column k.
+inline void transpose16(__m512 (&r)[16]) {
+  __m512 t[16];
+  // (Every loop below has a fixed count and is fully unrolled, so the arrays live in registers.)
+  // Round 1: interleave pairs of rows, per 128-bit lane: t[2p] = (r0[4l], r1[4l], r0[4l+1], r1[4l+1]).
+#pragma GCC unroll 8
+  for (int p = 0; p < 8; ++p) {
+    t[2 * p] = _mm512_unpacklo_ps(r[2 * p], r[2 * p + 1]);
+    t[2 * p + 1] = _mm512_unpackhi_ps(r[2 * p], r[2 * p + 1]);
+  }
+  // Round 2: pairs of pairs, as 64-bit elements: u[4q + s] holds rows 4q..4q+3 at k = 4l + s.
+  __m512 u[16];
+#pragma GCC unroll 4
+  for (int q = 0; q < 4; ++q) {
+    const __m512d t0 = _mm512_castps_pd(t[4 * q]), t1 = _mm512_castps_pd(t[4 * q + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[4 * q + 2]), t3 = _mm512_castps_pd(t[4 * q + 3]);
+    u[4 * q + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    u[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    u[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  // Rounds 3 and 4 move whole 128-bit lanes (4 rows of one k) into place.
+  // 0x88 picks lanes (0, 2) of each source, 0xDD lanes (1, 3).
+  __m512 v[16];
+#pragma GCC unroll 4
+  for (int s = 0; s < 4; ++s) {
+    v[2 * s] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0x88);          // rows 0-7, k = s and s + 8
+    v[2 * s + 1] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0xDD);      // rows 0-7, k = s+4 and s+12
+    v[8 + 2 * s] = _mm512_shuffle_f32x4(u[8 + s], u[12 + s], 0x88);  // rows 8-15
+    v[8 + 2 * s + 1] = _mm512_shuffle_f32x4(u[8 + s], u[12 + s], 0xDD);
+  }
+#pragma GCC unroll 4
+  for (int s = 0; s < 4; ++s) {
+    r[s] = _mm512_shuffle_f32x4(v[2 * s], v[8 + 2 * s], 0x88);
+    r[s + 8] = _mm512_shuffle_f32x4(v[2 * s], v[8 + 2 * s], 0xDD);
+    r[s + 4] = _mm512_shuffle_f32x4(v[2 * s + 1], v[8 + 2 * s + 1], 0x88);
+    r[s + 12] = _mm512_shuffle_f32x4(v[2 * s + 1], v[8 + 2 * s + 1], 0xDD);
+  }
+}
+
+// Rows [0, rows) of s (rows <= 16, contiguous along k) become lanes [0, rows) of the packed
+// columns dst[k·W + lane]; lanes [rows, width) get zeros (width <= 16 lanes are written).
+template <int W>
+void pack_rows_transposed(const float* s, std::int64_t stride_r, std::int64_t rows, std::int64_t kc, float* dst,
+                          int width) {
+  const __mmask16 store = first_lanes(width);
+  for (std::int64_t k0 = 0; k0 < kc; k0 += 16) {
+    const std::int64_t kn = kc - k0 < 16 ? kc - k0 : 16;
+    const __mmask16 load = first_lanes(kn);
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i)
+      r[i] = i < rows ? _mm512_maskz_loadu_ps(load, s + i * stride_r + k0) : _mm512_setzero_ps();
+    transpose16(r);
+#pragma GCC unroll 16
+    for (int t = 0; t < 16; ++t)
+      if (t < kn) _mm512_mask_storeu_ps(dst + (k0 + t) * W, store, r[t]);
+  }
+}
+
+// pack.hpp's pack_panels with vector fast paths (same arguments, same layout).
+template <int W>
+void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
+                 float* dst) {
+  static_assert(W % 16 == 0 || W < 16, "a panel is narrower than one vector or a whole number of them");
+  constexpr int groups = (W + 15) / 16;  // 16-row groups per panel
+  const std::int64_t panels = (len + W - 1) / W;
+  if (stride_r == 1) {
+    // The W elements of one k are contiguous: a masked vector copy. k is the outer loop so that
+    // src is read row by row (one row of a transposed A, of a row-major B), not a line per row.
+    for (std::int64_t k = 0; k < kc; ++k) {
+      const float* s = src + k * stride_k;
+      for (std::int64_t p = 0; p < panels; ++p) {
+        const std::int64_t rows = len - p * W < W ? len - p * W : W;
+        for (int g = 0; g < groups; ++g)
+          _mm512_mask_storeu_ps(dst + p * W * kc + k * W + 16 * g, first_lanes(W - 16 * g),
+                                _mm512_maskz_loadu_ps(first_lanes(rows - 16 * g), s + p * W + 16 * g));
+      }
+    }
+    return;
+  }
+  for (std::int64_t r0 = 0; r0 < len; r0 += W, dst += W * kc) {
+    const float* s = src + r0 * stride_r;
+    const std::int64_t rows = len - r0 < W ? len - r0 : W;
+    if (stride_k == 1) {  // each row is contiguous along k: transpose 16×16 blocks
+      for (int g = 0; g < groups; ++g) {
+        const std::int64_t group_rows = rows - 16 * g < 0 ? 0 : rows - 16 * g;
+        pack_rows_transposed<W>(s + 16 * g * stride_r, stride_r, group_rows < 16 ? group_rows : 16, kc,
+                                dst + 16 * g, W - 16 * g < 16 ? W - 16 * g : 16);
+      }
+    } else {  // any other strides: element by element
+      for (std::int64_t k = 0; k < kc; ++k)
+        for (int i = 0; i < W; ++i) dst[k * W + i] = i < rows ? s[i * stride_r + k * stride_k] : 0.0f;
+    }
+  }
+}
+
+}  // namespace
+
+void pack_a(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
+            float* dst) {
+  pack_panels<kAvx512Blocks.mr>(len, kc, src, stride_r, stride_k, dst);
+}
+void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
+            float* dst) {
+  pack_panels<kAvx512Blocks.nr>(len, kc, src, stride_r, stride_k, dst);
+}
+
+}  // namespace sf::gemm::avx512
+#endif  // __x86_64__

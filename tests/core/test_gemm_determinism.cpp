@@ -1,0 +1,138 @@
+// test_gemm_determinism.cpp: sgemm gives the same bits for any thread count and on every ISA.
+//
+// Each element of C is summed in a fixed order (k ascending within a KC slice, slices in order)
+// whatever the team size, and every microkernel uses fused multiply-adds with the same KC, so
+// the scalar, AVX2 and AVX-512 kernels agree to the last bit too (chapter 3 explains why this is
+// worth having: a training run reproduces exactly on 1 thread or 32).
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "core/gemm/gemm.hpp"
+#include "core/gemm/kernels.hpp"
+#include "core/parallel/thread_pool.hpp"
+#include "core/random.hpp"
+
+using sf::gemm::Matrix;
+using i64 = std::int64_t;
+
+namespace {
+
+std::vector<float> random_floats(i64 n, std::uint64_t seed) {
+  sf::Generator g(seed);
+  std::vector<float> v(static_cast<std::size_t>(n));
+  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
+  return v;
+}
+
+bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
+  return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(float) * x.size()) == 0;
+}
+
+// Restores the thread count when a test ends, even when a check throws.
+struct ThreadCountGuard {
+  int saved = sf::num_threads();
+  ~ThreadCountGuard() { sf::set_num_threads(saved); }
+};
+
+struct Shape {
+  i64 M, N, K;
+  bool ta, tb;
+};
+
+// C = 0.75·op(A)·op(B) - 0.5·C with the given function, on fixed random data.
+template <class Gemm>
+std::vector<float> product(const Shape& s, Gemm gemm) {
+  const std::vector<float> A = random_floats(s.M * s.K, 11), B = random_floats(s.K * s.N, 12);
+  std::vector<float> C = random_floats(s.M * s.N, 13);
+  const Matrix<const float> a = s.ta ? Matrix<const float>{A.data(), 1, s.M} : Matrix<const float>{A.data(), s.K, 1};
+  const Matrix<const float> b = s.tb ? Matrix<const float>{B.data(), 1, s.K} : Matrix<const float>{B.data(), s.N, 1};
+  gemm(s, a, b, Matrix<float>{C.data(), s.N, 1});
+  return C;
+}
+
+}  // namespace
+
+TEST_SUITE("ch03-matmul") {
+  TEST_CASE("sgemm gives the same bits on 1 or 2 or 3 threads") {
+    ThreadCountGuard guard;
+    // Big enough to be split across threads (above the small-product threshold), with edges.
+    // 250³ goes through the unpacked small-product path (small.cpp), the others through the five loops.
+    for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
+                           Shape{1000, 40, 600, false, true}, Shape{25, 900, 700, true, false},
+                           Shape{250, 250, 250, false, true}}) {
+      CAPTURE(s.M);
+      CAPTURE(s.N);
+      CAPTURE(s.K);
+      std::vector<float> first;
+      for (int threads : {1, 2, 3}) {
+        sf::set_num_threads(threads);
+        const auto C = product(s, [](const Shape& sh, auto a, auto b, auto c) {
+          sf::gemm::sgemm(sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+        });
+        if (first.empty()) first = C;
+        CHECK(same_bits(C, first));
+      }
+    }
+  }
+
+  TEST_CASE("batched sgemm gives the same bits on 1 or 2 or 3 threads") {
+    ThreadCountGuard guard;
+    const i64 batch = 37, M = 24, N = 24, K = 32;  // attention-sized: split by product
+    const std::vector<float> A = random_floats(batch * M * K, 14), B = random_floats(batch * K * N, 15);
+    std::vector<float> first;
+    for (int threads : {1, 2, 3}) {
+      sf::set_num_threads(threads);
+      std::vector<float> C(batch * M * N);
+      sf::gemm::sgemm_batched(batch, M, N, K, 1.0f, {A.data(), K, 1}, M * K, {B.data(), 1, K}, K * N, 0.0f,
+                              {C.data(), N, 1}, M * N);
+      if (first.empty()) first = C;
+      CHECK(same_bits(C, first));
+    }
+  }
+
+  TEST_CASE("the scalar and AVX2 and AVX-512 microkernels give the same bits") {
+    std::vector<const sf::gemm::KernelSet*> sets = {&sf::gemm::scalar_kernels()};
+#if defined(__x86_64__)
+    if (sf::gemm::cpu_supports("avx2")) sets.push_back(&sf::gemm::avx2_kernels());
+    if (sf::gemm::cpu_supports("avx512")) sets.push_back(&sf::gemm::avx512_kernels());
+#endif
+    MESSAGE("kernel sets compared: ", sets.size());
+    for (const Shape& s : {Shape{67, 45, 600, false, false}, Shape{13, 70, 257, true, false},
+                           Shape{40, 33, 100, false, true}, Shape{7, 5, 3, true, true}}) {
+      CAPTURE(s.M);
+      CAPTURE(s.N);
+      CAPTURE(s.K);
+      std::vector<float> first;
+      for (const sf::gemm::KernelSet* ks : sets) {
+        CAPTURE(ks->name);
+        const auto C = product(s, [ks](const Shape& sh, auto a, auto b, auto c) {
+          sf::gemm::gemm_packed(*ks, 1, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+        });
+        if (first.empty()) first = C;
+        CHECK(same_bits(C, first));
+      }
+    }
+  }
+
+  TEST_CASE("the packed and packed_simd rungs agree to the bit with the default sgemm") {
+    // Small shapes take the unpacked path in the default sgemm; the last one the five loops.
+    for (const Shape& s : {Shape{24, 24, 32, false, true}, Shape{24, 64, 24, false, false},
+                           Shape{65, 33, 17, true, false}, Shape{13, 40, 512, true, true},
+                           Shape{130, 70, 700, false, true}}) {
+      CAPTURE(s.M);
+      CAPTURE(s.N);
+      CAPTURE(s.K);
+      std::vector<std::vector<float>> results;
+      for (auto v : {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
+        results.push_back(product(s, [v](const Shape& sh, auto a, auto b, auto c) {
+          sf::gemm::sgemm(v, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+        }));
+      }
+      CHECK(same_bits(results[0], results[1]));
+      CHECK(same_bits(results[0], results[2]));
+    }
+  }
+}
