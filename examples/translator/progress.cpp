@@ -28,7 +28,7 @@ void ProgressBar::update(std::int64_t step, std::int64_t total, double loss, dou
     out_ << '\r' << line.str() << "\x1b[K" << std::flush;
     open_line_ = true;
   } else {
-    out_ << line.str() << '\n';
+    out_ << line.str() << std::endl;  // a log shows progress as it happens
   }
 }
 

@@ -80,8 +80,9 @@ void write_report(const std::string& dir, const ReportContents& c) {
   md << "- Data: " << c.data_description << "\n";
   md << "- Model: preset " << c.config.preset << ", dropout " << c.config.dropout << "\n";
   md << "- Training: " << c.training.steps << " steps of " << c.config.batch_size << " sentences, " << c.config.schedule
-     << " schedule (peak " << c.config.lr << ", warm-up " << c.config.warmup << "), label smoothing "
-     << c.config.label_smoothing << "; " << c.training.train_seconds << " s of training, "
+     << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up " << c.config.warmup
+     << "), label smoothing " << c.config.label_smoothing << std::fixed << "; " << c.training.train_seconds
+     << " s of training, "
      << std::setprecision(0) << c.training.tokens_per_second << " target tokens per second\n\n";
   md << std::setprecision(1) << "## Results on the " << c.test_name << "\n\n";
   md << "| sentences | exact match | BLEU | loss |\n|---|---|---|---|\n";

@@ -150,6 +150,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
         << ", exact match " << std::setprecision(1) << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu
         << std::defaultfloat << '\n';
     print_samples(out, data.validation, r, 3);
+    out << std::flush;
     const bool better = r.exact_match > p.best_exact || (r.exact_match == p.best_exact && r.loss < p.best_loss);
     if (better) {
       p.best_exact = r.exact_match;
