@@ -6,24 +6,8 @@
 #include "core/error.hpp"
 
 namespace sf {
-namespace {
 
-// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection on 64-bit words whose outputs
-// on consecutive inputs pass the standard statistical test batteries.
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ULL;  // 2^64 / golden ratio, odd
-
-}  // namespace
-
-std::uint64_t Generator::bits_at(std::uint64_t index) const {
-  // The seed is scrambled first so that streams of nearby seeds are unrelated.
-  return mix64(mix64(state_.seed) + (index + 1) * kGamma);
-}
+std::uint64_t Generator::key() const { return mix64(state_.seed); }
 
 double Generator::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 

@@ -13,6 +13,20 @@
 
 namespace sf {
 
+/// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection on 64-bit words whose outputs on
+/// consecutive inputs pass the standard statistical test batteries.
+inline std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// Draw `index` of the stream with key `key` (Generator::key()). Inline so that kernels drawing many
+/// numbers (dropout masks) compile it into their loops.
+inline std::uint64_t stream_bits(std::uint64_t key, std::uint64_t index) {
+  return mix64(key + (index + 1) * 0x9e3779b97f4a7c15ULL);  // γ = 2^64 / golden ratio, odd
+}
+
 class Generator {
  public:
   /// Everything needed to resume the stream exactly (saved in checkpoints).
@@ -26,7 +40,9 @@ class Generator {
   /// The next 64 random bits.
   std::uint64_t next_u64() { return bits_at(state_.counter++); }
   /// The draw at position `index` of this stream, without advancing it.
-  std::uint64_t bits_at(std::uint64_t index) const;
+  std::uint64_t bits_at(std::uint64_t index) const { return stream_bits(key(), index); }
+  /// The key of this stream: the seed, scrambled so that streams of nearby seeds are unrelated.
+  std::uint64_t key() const;
   /// Advances the stream by n draws (after a kernel used bits_at(counter .. counter+n-1)).
   void skip(std::uint64_t n) { state_.counter += n; }
 

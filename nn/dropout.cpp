@@ -3,41 +3,54 @@
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
-#include "core/ops/elementwise.hpp"
+#include "core/kernels/dropout.hpp"
+#include "core/parallel/thread_pool.hpp"
 
 namespace sf::nn {
 
+// [doc:dropout-op]
 struct DropoutOp final : Node {
-  SavedTensor scale{this};  // 0 where dropped, 1/(1-p) where kept
+  std::uint64_t key = 0, start = 0;  // the stream and position the mask was drawn from
+  double p = 0;
   const char* name() const override { return "dropout"; }
-  std::vector<Tensor> backward(const Tensor& dout) override { return {mul(dout, scale.get())}; }
+  std::vector<Tensor> backward(const Tensor& dout) override;
 };
+
+namespace {
+/// out = mask(key, start) ⊙ in / (1 - p), over both cores for large tensors.
+Tensor apply_mask(const Tensor& in, std::uint64_t key, std::uint64_t start, double p) {
+  const Tensor x = in.contiguous();
+  Tensor out = empty(x.shape(), {.dtype = x.dtype()});
+  dispatch_float(x.dtype(), "dropout", [&]<class T>() {
+    const T* px = x.data<T>();
+    T* po = out.data<T>();
+    const T scale = static_cast<T>(1.0 / (1.0 - p));
+    parallel_for(x.numel(), 1 << 14, [&](std::int64_t b, std::int64_t e) {
+      kernels::dropout_apply(po, px, b, e, key, start, static_cast<float>(p), scale);
+    });
+  });
+  return out;
+}
+}  // namespace
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
   if (!(p >= 0.0 && p < 1.0)) fail<ValueError>("dropout: probability must be in [0, 1), got ", p);
   if (!training || p == 0.0) return x;
-  // The mask as a tensor of scales, drawn from counter positions counter .. counter+n-1.
-  const std::int64_t n = x.numel();
-  const std::uint64_t start = gen.state().counter;
-  Tensor scale = dispatch_float(x.dtype(), "dropout", [&]<class T>() {
-    Tensor s = empty(x.shape(), {.dtype = x.dtype()});
-    T* ps = s.data<T>();
-    const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
-    const float threshold = static_cast<float>(p);
-    for (std::int64_t i = 0; i < n; ++i)
-      ps[i] = uniform_float_from_bits(gen.bits_at(start + static_cast<std::uint64_t>(i))) < threshold ? T(0)
-                                                                                                    : keep_scale;
-    return s;
-  });
-  gen.skip(static_cast<std::uint64_t>(n));
-  Tensor out;
-  {
-    NoGradGuard no_grad;
-    out = mul(x, scale);
+  // The mask uses draws counter .. counter + n - 1 of the generator's stream; it is not stored:
+  // backward draws the same numbers again.
+  const std::uint64_t key = gen.key(), start = gen.state().counter;
+  gen.skip(static_cast<std::uint64_t>(x.numel()));
+  Tensor out = apply_mask(x, key, start, p);
+  if (auto node = record<DropoutOp>(out, {x})) {
+    node->key = key;
+    node->start = start;
+    node->p = p;
   }
-  if (auto node = record<DropoutOp>(out, {x})) node->scale.save(scale);
   return out;
 }
+
+std::vector<Tensor> DropoutOp::backward(const Tensor& dout) { return {apply_mask(dout, key, start, p)}; }
+// [doc:end]
 
 Dropout::Dropout(DropoutConfig config, Generator& gen) : config_(config), gen_(&gen) {
   if (!(config.p >= 0.0 && config.p < 1.0)) fail<ValueError>("Dropout: probability must be in [0, 1), got ", config.p);

@@ -1,0 +1,105 @@
+// layer_norm.hpp: LayerNorm over the last axis in one pass per row, forward and backward.
+//
+// The plain layer_norm (nn/layer_norm.cpp) is written with tensor ops: a mean, a variance, a
+// subtraction, a square root, a division, γ and β, each its own pass over memory with its own saved
+// tensor. These kernels do the same arithmetic row by row while the row is in cache, and save only
+// each row's mean and 1/std.
+//
+// Sums use 16 partial accumulators in a fixed pattern (element i goes to lane i mod 16), combined
+// in a fixed order, so the result is the same whether the compiler uses AVX-512, AVX2 or scalar
+// code; the γ/β gradients are summed over fixed 64-row chunks whatever the thread count.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace sf::kernels {
+
+/// Σ x[i] for i < n with 16 lanes (deterministic on every instruction set).
+template <class T>
+T lane_sum(const T* x, std::int64_t n) {
+  T lane[16] = {};
+  std::int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) lane[j] += x[i + j];
+  for (; i < n; ++i) lane[i % 16] += x[i];
+  for (int w = 8; w >= 1; w /= 2)
+    for (int j = 0; j < w; ++j) lane[j] += lane[j + w];
+  return lane[0];
+}
+
+/// Σ x[i]·y[i] with the same lanes.
+template <class T>
+T lane_dot(const T* x, const T* y, std::int64_t n) {
+  T lane[16] = {};
+  std::int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) lane[j] += x[i + j] * y[i + j];
+  for (; i < n; ++i) lane[i % 16] += x[i] * y[i];
+  for (int w = 8; w >= 1; w /= 2)
+    for (int j = 0; j < w; ++j) lane[j] += lane[j + w];
+  return lane[0];
+}
+
+/// Rows [r0, r1) of y = (x - mean) · rstd · γ + β, x [rows, d]; mean and rstd (1/√(var + ε)) saved
+/// per row. gamma/beta may be null.
+template <class T>
+void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* gamma, const T* beta, std::int64_t r0,
+                        std::int64_t r1, std::int64_t d, double eps) {
+  for (std::int64_t r = r0; r < r1; ++r) {
+    const T* xr = x + r * d;
+    T* yr = y + r * d;
+    const T mu = lane_sum(xr, d) / static_cast<T>(d);
+    for (std::int64_t i = 0; i < d; ++i) yr[i] = xr[i] - mu;  // centred, kept in y for the variance
+    const T var = lane_dot(yr, yr, d) / static_cast<T>(d);     // population variance, two passes
+    const T rs = static_cast<T>(1) / std::sqrt(var + static_cast<T>(eps));
+    for (std::int64_t i = 0; i < d; ++i) {
+      T v = yr[i] * rs;
+      if (gamma) v = v * gamma[i];
+      if (beta) v = v + beta[i];
+      yr[i] = v;
+    }
+    mean[r] = mu;
+    rstd[r] = rs;
+  }
+}
+
+/// Rows [r0, r1) of dx. With x̂ = (x - mean)·rstd and g = dy·γ:
+///   dx = rstd · (g - mean(g) - x̂ · mean(g·x̂))
+/// `scratch` holds 2·d elements.
+template <class T>
+void layer_norm_backward_input(T* dx, const T* dy, const T* x, const T* mean, const T* rstd, const T* gamma,
+                               std::int64_t r0, std::int64_t r1, std::int64_t d, T* scratch) {
+  T* g = scratch;
+  T* xhat = scratch + d;
+  for (std::int64_t r = r0; r < r1; ++r) {
+    const T* xr = x + r * d;
+    const T* dyr = dy + r * d;
+    for (std::int64_t i = 0; i < d; ++i) {
+      xhat[i] = (xr[i] - mean[r]) * rstd[r];
+      g[i] = gamma ? dyr[i] * gamma[i] : dyr[i];
+    }
+    const T mean_g = lane_sum(g, d) / static_cast<T>(d);
+    const T mean_gx = lane_dot(g, xhat, d) / static_cast<T>(d);
+    T* dxr = dx + r * d;
+    for (std::int64_t i = 0; i < d; ++i) dxr[i] = rstd[r] * (g[i] - mean_g - xhat[i] * mean_gx);
+  }
+}
+
+/// One chunk's share of dγ = Σ_rows dy·x̂ and dβ = Σ_rows dy over rows [r0, r1), written (not added)
+/// into dgamma and dbeta (length d each).
+template <class T>
+void layer_norm_backward_params(T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* rstd,
+                                std::int64_t r0, std::int64_t r1, std::int64_t d) {
+  for (std::int64_t i = 0; i < d; ++i) dgamma[i] = dbeta[i] = T(0);
+  for (std::int64_t r = r0; r < r1; ++r) {
+    const T* xr = x + r * d;
+    const T* dyr = dy + r * d;
+    for (std::int64_t i = 0; i < d; ++i) {
+      dgamma[i] += dyr[i] * ((xr[i] - mean[r]) * rstd[r]);
+      dbeta[i] += dyr[i];
+    }
+  }
+}
+
+}  // namespace sf::kernels
