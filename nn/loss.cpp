@@ -4,13 +4,17 @@
 #include <cmath>
 
 #include "core/autograd.hpp"
+#include <algorithm>
+
 #include "core/error.hpp"
+#include "core/kernels/cross_entropy.hpp"
+#include "core/parallel/thread_pool.hpp"
 
 namespace sf::nn {
 
 struct CrossEntropy final : Node {
   SavedTensor logits{this};  // [N, C], contiguous
-  std::vector<double> lse;   // log Σ e^z per row
+  Tensor lse;                // log Σ e^z per row [N]
   std::vector<std::int64_t> target;
   std::int64_t ignore_index = -100, counted = 0;
   double smoothing = 0;
@@ -33,34 +37,33 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
   const std::int64_t C = logits.size(-1), N = targets.numel();
   const Tensor z = logits.contiguous();
   const std::vector<std::int64_t> t = targets.to_vector<std::int64_t>();
-  std::vector<double> lse(static_cast<std::size_t>(N));
-  double total = 0;
   std::int64_t counted = 0;
+  for (std::int64_t r = 0; r < N; ++r) {
+    const std::int64_t target = t[static_cast<std::size_t>(r)];
+    if (target == ignore_index) continue;
+    if (target < 0 || target >= C)
+      fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C, " classes");
+    ++counted;
+  }
+  Tensor lse = empty({N}, {.dtype = logits.dtype()});
+  std::vector<double> row_loss(static_cast<std::size_t>(N), 0.0);
   dispatch_float(logits.dtype(), "cross_entropy", [&]<class T>() {
     const T* pz = z.data<T>();
-    for (std::int64_t r = 0; r < N; ++r) {
-      const T* row = pz + r * C;
-      double m = row[0], sum = 0, mean_z = 0;
-      for (std::int64_t c = 1; c < C; ++c) m = std::max(m, static_cast<double>(row[c]));
-      for (std::int64_t c = 0; c < C; ++c) {
-        sum += std::exp(row[c] - m);  // every exponent ≤ 0: no overflow
-        mean_z += row[c];
+    T* pl = lse.data<T>();
+    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const std::int64_t target = t[static_cast<std::size_t>(r)];
+        if (target == ignore_index) continue;  // an ignored row's loss stays 0 and its lse is never read
+        row_loss[static_cast<std::size_t>(r)] = kernels::cross_entropy_row(pz + r * C, C, target, label_smoothing, pl + r);
       }
-      lse[static_cast<std::size_t>(r)] = m + std::log(sum);  // log Σ e^z, and log p_c = z_c - lse ≥ -∞ never hit
-      const std::int64_t target = t[static_cast<std::size_t>(r)];
-      if (target == ignore_index) continue;
-      if (target < 0 || target >= C)
-        fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C, " classes");
-      const double log_p_target = row[target] - lse[static_cast<std::size_t>(r)];
-      const double mean_log_p = mean_z / static_cast<double>(C) - lse[static_cast<std::size_t>(r)];
-      total += -(1 - label_smoothing) * log_p_target - label_smoothing * mean_log_p;
-      ++counted;
-    }
+    });
   });
+  double total = 0;  // summed in row order: the same whatever the number of threads
+  for (double l : row_loss) total += l;
   Tensor out = scalar_tensor(counted ? total / static_cast<double>(counted) : 0.0, {.dtype = logits.dtype()});
   if (auto node = record<CrossEntropy>(out, {logits})) {
     node->logits.save(z);
-    node->lse = std::move(lse);
+    node->lse = lse;
     node->target = t;
     node->ignore_index = ignore_index;
     node->counted = counted;
@@ -70,24 +73,25 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
 }
 
 std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
-  // d loss_r / d z_c = softmax(z)_c - q_c with q = (1-ε)·onehot(t) + ε/C; averaged over counted rows.
+  // d loss_r / d z_c = softmax(z)_c - q_c, q = (1-ε)·onehot(t) + ε/C; averaged over counted rows.
   const Tensor z = logits.get();
   const std::int64_t C = z.size(-1), N = static_cast<std::int64_t>(target.size());
-  Tensor dz = zeros(z.shape(), {.dtype = z.dtype()});
-  if (counted == 0) return {dz.view(input_shapes[0])};
-  const double scale = dout.item() / static_cast<double>(counted);
+  Tensor dz = empty(z.shape(), {.dtype = z.dtype()});
+  const double scale = counted ? dout.item() / static_cast<double>(counted) : 0.0;
   dispatch_float(z.dtype(), "cross_entropy", [&]<class T>() {
     const T* pz = z.data<T>();
+    const T* pl = lse.data<T>();
     T* pd = dz.data<T>();
-    for (std::int64_t r = 0; r < N; ++r) {
-      const std::int64_t tr = target[static_cast<std::size_t>(r)];
-      if (tr == ignore_index) continue;
-      for (std::int64_t c = 0; c < C; ++c) {
-        const double p = std::exp(pz[r * C + c] - lse[static_cast<std::size_t>(r)]);
-        const double q = (c == tr ? 1 - smoothing : 0.0) + smoothing / static_cast<double>(C);
-        pd[r * C + c] = static_cast<T>((p - q) * scale);
+    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const std::int64_t tr = target[static_cast<std::size_t>(r)];
+        if (tr == ignore_index) {
+          std::fill(pd + r * C, pd + (r + 1) * C, T(0));
+          continue;
+        }
+        kernels::cross_entropy_row_backward(pd + r * C, pz + r * C, C, tr, smoothing, pl[r], static_cast<T>(scale));
       }
-    }
+    });
   });
   return {dz.view(input_shapes[0])};
 }

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/kernels/math.hpp"
+
 namespace sf::kernels {
 
 // [doc:softmax-forward]
@@ -34,7 +36,7 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
       }
       T total = 0;
       for (std::int64_t k = 0; k < n; ++k) {
-        yr[k * inner] = std::exp(xr[k * inner] - m);
+        yr[k * inner] = exp_of(xr[k * inner] - m);
         total += yr[k * inner];
       }
       const T inv = T(1) / total;
@@ -71,7 +73,7 @@ void log_softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, s
         continue;
       }
       T total = 0;
-      for (std::int64_t k = 0; k < n; ++k) total += std::exp(xr[k * inner] - m);
+      for (std::int64_t k = 0; k < n; ++k) total += exp_of(xr[k * inner] - m);
       const T log_total = std::log(total);
       for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = xr[k * inner] - m - log_total;
     }
@@ -86,7 +88,7 @@ void log_softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, st
       T total = 0;
       for (std::int64_t k = 0; k < n; ++k) total += dy[base + k * inner];
       for (std::int64_t k = 0; k < n; ++k)
-        dx[base + k * inner] = dy[base + k * inner] - std::exp(y[base + k * inner]) * total;
+        dx[base + k * inner] = dy[base + k * inner] - exp_of(y[base + k * inner]) * total;
     }
 }
 
