@@ -1,12 +1,14 @@
 // adam.cpp: Adam's update, one equation per line, and its state dict.
 #include "optim/adam.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/io/state_dict.hpp"
+#include "core/parallel/thread_pool.hpp"
 
 namespace sf::optim {
 
@@ -22,8 +24,8 @@ void check_config(const AdamConfig& c, const char* name) {
 // [doc:adam-update]
 /// One Adam step for n weights θ with gradients g, running averages m and v, at step t (from 1).
 template <class T>
-void adam_update(T* theta, const T* g, T* m, T* v, std::int64_t n, const AdamConfig& c, double lr,
-                 std::int64_t t) {
+void adam_update(T* __restrict theta, const T* __restrict g, T* __restrict m, T* __restrict v, std::int64_t n,
+                 const AdamConfig& c, double lr, std::int64_t t) {
   const T beta1 = static_cast<T>(c.beta1), one_minus_beta1 = static_cast<T>(1 - c.beta1);
   const T beta2 = static_cast<T>(c.beta2), one_minus_beta2 = static_cast<T>(1 - c.beta2);
   const T bias1 = static_cast<T>(1 - std::pow(c.beta1, static_cast<double>(t)));  // 1 − β1^t
@@ -41,9 +43,48 @@ void adam_update(T* theta, const T* g, T* m, T* v, std::int64_t n, const AdamCon
 
 std::string key(std::size_t i, const char* what) { return str("param.", i, ".", what); }
 
+/// The fused step's view of one parameter: where its elements start in the combined index space.
+struct Segment {
+  std::int64_t begin, size;
+  std::size_t index;
+  Tensor grad;
+};
+
 }  // namespace
 
 Adam::Adam(std::vector<Tensor> params, AdamConfig config) : Adam(std::move(params), config, "Adam") {}
+
+void Adam::step_fused() {
+  // Every parameter that has a gradient, laid end to end: [0, total) covers all their elements.
+  std::vector<Segment> float_segments, double_segments;
+  std::int64_t float_total = 0, double_total = 0;
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const Tensor grad = params_[i].grad();
+    if (!grad.defined()) continue;
+    ++state_[i].t;
+    const bool is_float = params_[i].dtype() == kFloat32;
+    std::int64_t& total = is_float ? float_total : double_total;
+    (is_float ? float_segments : double_segments).push_back({total, params_[i].numel(), i, grad.contiguous()});
+    total += params_[i].numel();
+  }
+  auto run = [&]<class T>(const std::vector<Segment>& segments, std::int64_t total) {
+    parallel_for(total, 1 << 14, [&](std::int64_t b, std::int64_t e) {
+      // The first segment that ends after b, then each one that overlaps [b, e).
+      auto it = std::upper_bound(segments.begin(), segments.end(), b,
+                                 [](std::int64_t x, const Segment& s) { return x < s.begin + s.size; });
+      for (; it != segments.end() && it->begin < e; ++it) {
+        const std::int64_t from = std::max(b, it->begin) - it->begin, to = std::min(e, it->begin + it->size) - it->begin;
+        State& s = state_[it->index];
+        adam_update(params_[it->index].template data<T>() + from, it->grad.template data<T>() + from,
+                    s.m.template data<T>() + from, s.v.template data<T>() + from, to - from, config_, lr_, s.t);
+      }
+    });
+  };
+  run.template operator()<float>(float_segments, float_total);
+  run.template operator()<double>(double_segments, double_total);
+  for (const auto* segments : {&float_segments, &double_segments})
+    for (const Segment& seg : *segments) params_[seg.index].storage()->bump_version();
+}
 
 Adam::Adam(std::vector<Tensor> params, AdamConfig config, const char* name)
     : Optimizer(std::move(params), config.lr, name), config_(config) {
@@ -55,6 +96,11 @@ Adam::Adam(std::vector<Tensor> params, AdamConfig config, const char* name)
 void Adam::step() {
   NoGradGuard no_grad;  // the update itself is not part of any graph
   ++steps_;
+  if (config_.fused) step_fused();
+  else step_one_by_one();
+}
+
+void Adam::step_one_by_one() {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Tensor& p = params_[i];
     const Tensor grad = p.grad();

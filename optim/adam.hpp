@@ -29,6 +29,7 @@ struct AdamConfig {
   double beta1 = 0.9;    // decay of the gradient's average m: it remembers about 1/(1−β1) = 10 steps
   double beta2 = 0.999;  // decay of the squared gradient's average v: about 1/(1−β2) = 1000 steps
   double eps = 1e-8;     // keeps the step finite where v̂ is 0
+  bool fused = true;     // one pass over every parameter, on every core (same numbers as one by one)
 };
 
 /// The Transformer paper's values (Vaswani et al. 2017 §5.3): β1 = 0.9, β2 = 0.98, ε = 1e-9. The
@@ -53,6 +54,10 @@ class Adam : public Optimizer {
  protected:
   /// For AdamW: the same optimizer under another name (it starts the error messages).
   Adam(std::vector<Tensor> params, AdamConfig config, const char* name);
+  /// The plain step: one parameter after another (the teaching version).
+  void step_one_by_one();
+  /// The fused step: the same update as one pass over all parameters' elements, split across threads.
+  void step_fused();
 
  private:
   /// Per parameter: the two running averages, and t. t is per parameter (as in PyTorch) because a

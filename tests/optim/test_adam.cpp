@@ -1,6 +1,7 @@
 // Tests for optim/adam.cpp: the lecture digest's two worked steps, PyTorch's numbers, the
 // properties a student can check (the first step is lr·sign(g)), and every misuse.
 #include "optim/adam.hpp"
+#include "core/parallel/thread_pool.hpp"
 #include "support.hpp"
 
 using namespace sf;
@@ -142,5 +143,30 @@ TEST_SUITE("ch12-optim") {
         Adam({zeros({2, 3}).transpose(0, 1)}),
         "Adam: parameter 0 of shape [3, 2] is not contiguous (a view?); pass the tensor itself", ValueError);
     CHECK_THROWS_WITH_AS(Adam({w, w}), "Adam: parameter 1 appears twice in the list", ValueError);
+  }
+}
+
+TEST_SUITE("ch12-optim") {
+  TEST_CASE("the fused step gives the same bits as the one-by-one step, on one thread or two") {
+    auto train = [](bool fused, int threads) {
+      sf::set_num_threads(threads);
+      Generator gen(3);
+      std::vector<Tensor> params{randn({300, 70}, gen), randn({5}, gen), randn({40000}, gen)};
+      for (Tensor& p : params) p.requires_grad_();
+      optim::Adam adam(params, {.lr = 0.01, .fused = fused});
+      for (int step = 0; step < 3; ++step) {
+        for (Tensor& p : params) p.set_grad(randn(p.shape(), gen));
+        params[1].set_grad(Tensor());  // one parameter without a gradient this time
+        adam.step();
+      }
+      std::vector<double> all;
+      for (const Tensor& p : params)
+        for (double v : p.to_vector<double>()) all.push_back(v);
+      return all;
+    };
+    const auto plain = train(false, 1);
+    CHECK(train(true, 1) == plain);
+    CHECK(train(true, 2) == plain);
+    sf::set_num_threads(2);
   }
 }
