@@ -12,8 +12,13 @@
 namespace sf::nn {
 
 /// y = x·Wᵀ + b over the last axis of x; any leading axes ([B, L, in] → [B, L, out]).
-/// `bias` may be undefined (no bias).
+/// `bias` may be undefined (no bias). Written with matmul and add, to read.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+
+/// The same function as one op: the bias is written into the output first and the matrix product
+/// adds onto it (one pass less), and the bias gradient is a column sum. Equal to linear up to
+/// rounding (tested); the Linear module and the attention projections use it.
+Tensor linear_fused(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
 
 struct LinearConfig {
   std::int64_t in_features = 0;
@@ -26,7 +31,7 @@ struct LinearConfig {
 class Linear : public Module {
  public:
   explicit Linear(LinearConfig config, Generator& gen = default_generator());
-  Tensor forward(const Tensor& x) const { return linear(x, weight, bias); }
+  Tensor forward(const Tensor& x) const { return linear_fused(x, weight, bias); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
   const LinearConfig& config() const { return config_; }
 

@@ -46,7 +46,7 @@ Tensor MultiHeadAttention::project(const Tensor& x, std::int64_t first, std::int
   const std::int64_t E = config_.d_model;
   const Tensor w = count == 3 ? in_proj_weight : in_proj_weight.narrow(0, first * E, count * E);
   const Tensor b = !in_proj_bias.defined() || count == 3 ? in_proj_bias : in_proj_bias.narrow(0, first * E, count * E);
-  return linear(x, w, b);
+  return linear_fused(x, w, b);
 }
 
 // [doc:mha-split]

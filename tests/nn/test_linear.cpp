@@ -74,3 +74,34 @@ TEST_SUITE("ch04-linear") {
     CHECK_GRADCHECK([&](const Inputs& in) { return no_bias(in[0]); }, {x, no_bias.weight}, {.name = "Linear (no bias)"});
   }
 }
+
+TEST_SUITE("ch04-linear") {
+  TEST_CASE("linear_fused equals linear, values and gradients, with and without a bias") {
+    Generator gen(4);
+    for (bool with_bias : {true, false}) {
+      const Tensor x = randn({2, 3, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
+      const Tensor w = randn({4, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
+      const Tensor b = with_bias ? randn({4}, gen, {.dtype = kFloat64, .requires_grad = true}) : Tensor();
+      const Tensor R = randn({2, 3, 4}, gen, {.dtype = kFloat64});
+      sum(linear(x, w, b) * R).backward();
+      const auto gx = x.grad().to_vector<double>(), gw = w.grad().to_vector<double>();
+      const auto gb = with_bias ? b.grad().to_vector<double>() : std::vector<double>{};
+      for (const Tensor& t : {x, w}) t.set_grad(Tensor());
+      if (with_bias) b.set_grad(Tensor());
+      const Tensor y = linear_fused(x, w, b);
+      CHECK(y.shape() == Shape{2, 3, 4});
+      check_values(y, linear(x, w, b).to_vector<double>(), 1e-12);
+      sum(y * R).backward();
+      check_values(x.grad(), gx, 1e-12);
+      check_values(w.grad(), gw, 1e-12);
+      if (with_bias) check_values(b.grad(), gb, 1e-12);
+    }
+  }
+
+  TEST_CASE("gradcheck: linear_fused, including a transposed (strided) input") {
+    const Inputs in{rand64({4, 3}, 21), rand64({2, 3}, 22), rand64({2}, 23)};
+    CHECK_GRADCHECK([](const Inputs& x) { return linear_fused(x[0], x[1], x[2]); }, in, {.name = "linear_fused"});
+    CHECK_GRADCHECK([](const Inputs& x) { return linear_fused(x[0].transpose(0, 1), x[1], x[2]); },
+                    {rand64({3, 4}, 24), rand64({2, 3}, 25), rand64({2}, 26)}, {.name = "linear_fused (strided input)"});
+  }
+}
