@@ -32,6 +32,19 @@ Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, b
 }
 // [doc:end]
 
+Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& mask) {
+  if (q.dim() < 2 || k.dim() < 2 || q.size(-1) != k.size(-1))
+    fail<ShapeError>("attention: queries ", q.shape(), " and keys ", k.shape(),
+                     " need at least 2 axes and the same last size d_k");
+  if (mask.defined() && mask.dtype() != kBool)
+    fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
+  const Tensor scores = matmul(q, k.transpose(-2, -1));  // [.., Lq, Lk]
+  if (mask.defined() && !broadcasts_to(mask.shape(), scores.shape()))
+    fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
+                     scores.shape(), " ([.., queries, keys])");
+  return masked_softmax(scores, 1.0 / std::sqrt(static_cast<double>(q.size(-1))), mask);
+}
+
 // [doc:attention]
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {
   if (v.dim() < 2 || k.size(-2) != v.size(-2))

@@ -20,6 +20,10 @@ namespace sf::nn {
 /// scaled = false the scores are not divided by √d_k (as lecture 003 does; chapter 5 shows why not).
 Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask = {}, bool scaled = true);
 
+/// The same weights with the scale, mask and softmax fused into one op (masked_softmax): what
+/// MultiHeadAttention uses. Equal to attention_weights up to rounding (tested).
+Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& mask = {});
+
 /// softmax(q·kᵀ/√d_k, masked) · v.
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask = {});
 

@@ -104,7 +104,7 @@ Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor
                                   Tensor* weights) const {
   const std::int64_t B = q.size(0), Lq = q.size(2), E = config_.d_model;
   // 3. Attend, every head of every sentence in one batched product.
-  Tensor w = attention_weights(q, k, mask);  // [B, h, Lq, Lk]
+  Tensor w = attention_weights_fused(q, k, mask);  // [B, h, Lq, Lk]: scale, mask and softmax in one op
   Tensor heads = matmul(dropout(w), v);      // [B, h, Lq, d_k]
 
   // 4. Merge the heads back ([B, Lq, h, d_k] → [B, Lq, E]); the transpose made the data

@@ -45,6 +45,28 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
 }
 // [doc:end]
 
+/// One row of masked_softmax: y = softmax(x·scale) over the entries whose mask byte is 0 (mask may be
+/// null; mask_step is 0 when one mask value covers the row). All masked: zeros.
+template <class T>
+void masked_softmax_row(T* y, const T* x, std::int64_t n, T scale, const bool* mask, std::int64_t mask_step) {
+  T m = -std::numeric_limits<T>::infinity();
+  for (std::int64_t k = 0; k < n; ++k) {
+    y[k] = mask && mask[k * mask_step] ? -std::numeric_limits<T>::infinity() : x[k] * scale;
+    m = y[k] > m ? y[k] : m;
+  }
+  if (m == -std::numeric_limits<T>::infinity()) {
+    for (std::int64_t k = 0; k < n; ++k) y[k] = T(0);
+    return;
+  }
+  T total = 0;
+  for (std::int64_t k = 0; k < n; ++k) {
+    y[k] = exp_of(y[k] - m);
+    total += y[k];
+  }
+  const T inv = T(1) / total;
+  for (std::int64_t k = 0; k < n; ++k) y[k] *= inv;
+}
+
 // [doc:softmax-backward]
 /// dx = y ⊙ (dy - ⟨dy, y⟩) row by row (y is the forward output).
 template <class T>

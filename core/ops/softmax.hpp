@@ -14,4 +14,10 @@ Tensor softmax(const Tensor& x, std::int64_t axis);
 /// log(softmax(x)) computed without forming softmax(x) (no log(0) for tiny probabilities).
 Tensor log_softmax(const Tensor& x, std::int64_t axis);
 
+/// softmax(x·scale) along the last axis, with the entries where `mask` (bool, broadcast to x's
+/// shape; may be undefined) is true left out: softmax(masked_fill(x·scale, mask, -inf), -1) as one
+/// op. Attention's scale, mask and softmax in a single pass; its backward needs no mask (masked
+/// weights are exactly 0). A row masked everywhere gives zeros.
+Tensor masked_softmax(const Tensor& x, double scale, const Tensor& mask = {});
+
 }  // namespace sf

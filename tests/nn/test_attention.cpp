@@ -125,3 +125,32 @@ TEST_SUITE("ch05-attention") {
     CHECK_THROWS_AS(scaled_dot_product_attention(zeros({3, 4}), zeros({5, 4}), zeros({4, 4})), ShapeError);
   }
 }
+
+TEST_SUITE("ch05-attention") {
+  TEST_CASE("the fused weights (masked_softmax) equal the plain ones, values and gradients") {
+    Generator gen(12);
+    const Tensor q = randn({2, 3, 4, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
+    const Tensor k = randn({2, 3, 6, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
+    const Tensor R = randn({2, 3, 4, 6}, gen, {.dtype = kFloat64});
+    const Tensor mask = logical_or(padding_mask(tensor({1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0}, {2, 6}, {.dtype = kInt64}), 0),
+                                   lt(arange(4, {.dtype = kInt64}).unsqueeze(1), arange(6, {.dtype = kInt64}).unsqueeze(0)));
+    sum(attention_weights(q, k, mask) * R).backward();
+    const auto gq = q.grad().to_vector<double>(), gk = k.grad().to_vector<double>();
+    q.set_grad(Tensor());
+    k.set_grad(Tensor());
+    const Tensor fused = attention_weights_fused(q, k, mask);
+    check_values(fused, attention_weights(q, k, mask).to_vector<double>(), 1e-12);
+    sum(fused * R).backward();
+    check_values(q.grad(), gq, 1e-12);
+    check_values(k.grad(), gk, 1e-12);
+  }
+
+  TEST_CASE("gradcheck: masked_softmax, with a fully masked row") {
+    const Tensor mask = tensor({0, 1, 0, 1, 1, 1, 0, 0, 0}, {3, 3}, {.dtype = kBool});  // row 1: all hidden
+    CHECK_GRADCHECK([&](const Inputs& in) { return masked_softmax(in[0], 0.7, mask); }, {rand64({2, 3, 3}, 13)},
+                    {.name = "masked_softmax"});
+    check_values(masked_softmax(ones({3, 3}), 1.0, mask)[1], {0, 0, 0});
+    CHECK_THROWS_WITH_AS(masked_softmax(ones({3, 3}), 1.0, tensor({1, 0}, {.dtype = kBool})),
+                         "masked_softmax: mask of shape [2] does not broadcast to the input's shape [3, 3]", ShapeError);
+  }
+}
