@@ -15,10 +15,8 @@ namespace sf {
 
 class Storage {
  public:
-  /// Buffers are aligned to 64 bytes: one cache line, and the width of an AVX-512 register.
-  static constexpr std::size_t kAlignment = 64;
-
-  /// `nbytes` uninitialised bytes.
+  /// `nbytes` uninitialised bytes, 64-byte aligned (one cache line, the width of an AVX-512
+  /// register), from the block cache (block_cache.hpp), which reuses the memory of dead tensors.
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(Storage&& other) noexcept;
@@ -37,6 +35,7 @@ class Storage {
  private:
   void* data_ = nullptr;
   std::size_t nbytes_ = 0;
+  std::size_t capacity_ = 0;  // of the block (its size class)
   std::uint64_t version_ = 0;
 };
 
