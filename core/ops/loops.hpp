@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/kernels/strided_loop.hpp"
+#include "core/parallel/thread_pool.hpp"
 #include "core/tensor.hpp"
 
 namespace sf::detail {
@@ -21,12 +22,21 @@ inline Strides broadcast_strides(const Tensor& t, const Shape& shape) {
 }
 // [doc:end]
 
+/// Elements per task when a loop is split across threads: below this, one thread does it all.
+inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
+
 /// out[i] = f(x[i]); out has x's shape and dtype TOut.
 template <class TOut, class TIn, class F>
 Tensor map_unary(const Tensor& x, F f) {
   Tensor out = empty(x.shape(), {.dtype = dtype_of<TOut>()});
   TOut* o = out.data<TOut>();
   const TIn* p = x.data<TIn>();
+  if (x.is_contiguous()) {  // the common case: one flat loop, shared between the cores
+    parallel_for(x.numel(), kElementwiseGrain, [&](std::int64_t b, std::int64_t e) {
+      for (std::int64_t i = b; i < e; ++i) o[i] = f(p[i]);
+    });
+    return out;
+  }
   kernels::for_each_row<2>(x.shape(), {contiguous_strides(x.shape()), x.strides()},
                            [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
                              TOut* po = o + at[0];
@@ -47,6 +57,21 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& shape, F f) {
   TOut* o = out.data<TOut>();
   const TA* pa = a.data<TA>();
   const TB* pb = b.data<TB>();
+  const bool flat_a = a.shape() == shape && a.is_contiguous(), flat_b = b.shape() == shape && b.is_contiguous();
+  if ((flat_a || a.numel() == 1) && (flat_b || b.numel() == 1)) {  // same shapes, or a scalar: one flat loop
+    const std::int64_t sa = flat_a ? 1 : 0, sb = flat_b ? 1 : 0;
+    parallel_for(numel(shape), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
+      if (sa == 1 && sb == 1) {
+        for (std::int64_t i = begin; i < end; ++i) o[i] = f(pa[i], pb[i]);
+      } else if (sa == 1) {
+        const TB y = pb[0];
+        for (std::int64_t i = begin; i < end; ++i) o[i] = f(pa[i], y);
+      } else {
+        for (std::int64_t i = begin; i < end; ++i) o[i] = f(pa[i * sa], pb[i * sb]);
+      }
+    });
+    return out;
+  }
   kernels::for_each_row<3>(
       shape, {contiguous_strides(shape), broadcast_strides(a, shape), broadcast_strides(b, shape)},
       [&](std::int64_t n, const kernels::Offsets<3>& at, const kernels::Offsets<3>& step) {
