@@ -17,8 +17,8 @@
 #include "examples/translator/evaluation.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/report.hpp"
+#include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
-#include "optim/checkpoint.hpp"
 
 namespace fs = std::filesystem;
 using namespace sf;
@@ -31,28 +31,6 @@ const char* kDefaultAttentionSentence = "The small black cats eat the red apples
 void add_thread_option(Options& o) { o.add("threads", "N", "worker threads (default: every core)", ""); }
 void apply_thread_option(const Options& o) {
   if (o.given("threads")) set_num_threads(static_cast<int>(o.integer("threads", 1)));
-}
-
-/// A trained run read back from its directory: settings, vocabularies and the model.
-struct LoadedRun {
-  RunConfig config;
-  Vocabularies vocabs;
-  std::unique_ptr<nn::Transformer> model;
-};
-
-LoadedRun load_run(const std::string& dir, const std::string& which) {
-  const std::string checkpoint = (fs::path(dir) / which).string();
-  if (!fs::exists(fs::path(checkpoint) / "model.safetensors"))
-    fail<IOError>("no trained model in ", checkpoint, " (train one first: translator train --out ", dir, ")");
-  LoadedRun run;
-  run.config = RunConfig::from_metadata(optim::read_checkpoint_metadata(checkpoint));
-  run.vocabs = {Vocab::load((fs::path(dir) / "vocab.source.txt").string()),
-                Vocab::load((fs::path(dir) / "vocab.target.txt").string())};
-  run.model = std::make_unique<nn::Transformer>(
-      run.config.model_config(run.vocabs.source.size(), run.vocabs.target.size()));
-  optim::load_checkpoint(checkpoint, *run.model, nullptr);
-  run.model->eval();
-  return run;
 }
 
 void print_result(const char* name, const EvalResult& r) {
@@ -122,7 +100,7 @@ int train_command(const std::vector<std::string>& args) {
   if (trained.interrupted) return 130;
 
   // Judge the best checkpoint on sentences it never saw.
-  LoadedRun run = load_run(out, "best");
+  TrainedRun run = load_trained_run(out, "best");
   const RunData data = load_run_data(run.config);
   const EvalResult test = evaluate(*run.model, data.test, run.vocabs, {.max_len = run.config.max_len});
   const bool toy = run.config.data_path.empty();
@@ -163,7 +141,7 @@ int translate_command(const std::vector<std::string>& args) {
     return 0;
   }
   apply_thread_option(o);
-  LoadedRun run = load_run(o.text("run"), o.text("checkpoint"));
+  TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
   const EvalOptions options{.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"),
                             .max_len = run.config.max_len};
   auto one = [&](const std::string& sentence) {
@@ -193,7 +171,7 @@ int eval_command(const std::vector<std::string>& args) {
     return 0;
   }
   apply_thread_option(o);
-  LoadedRun run = load_run(o.text("run"), o.text("checkpoint"));
+  TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
   RunConfig data_config = run.config;
   if (o.given("data")) {
     data_config.data_path = o.text("data");

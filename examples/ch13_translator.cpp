@@ -1,0 +1,158 @@
+// ch13_translator: chapter 13's worked examples (docs/13-training-a-translator.md).
+//
+// A small translator trained for a few seconds on the toy grammar, then looked at closely: the
+// shifted target of teacher forcing, label smoothing on three numbers, the loss at each position,
+// greedy decoding step by step (the lecture's "I → am → a → student" animation), beam search, and
+// which English word each French word looked at. With --svg DIR it also draws that attention.
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "core/core.hpp"
+#include "examples/common/svg.hpp"
+#include "examples/translator/batching.hpp"
+#include "examples/translator/decoding.hpp"
+#include "examples/translator/evaluation.hpp"
+#include "examples/translator/report.hpp"
+#include "examples/translator/tokenizer.hpp"
+#include "examples/translator/trained_run.hpp"
+#include "examples/translator/training.hpp"
+#include "nn/loss.hpp"
+
+using namespace sf;
+using namespace sf::translator;
+
+namespace {
+
+std::string words(const Vocab& vocab, const std::vector<int>& ids) {
+  std::string out;
+  for (int id : ids) out += (out.empty() ? "" : " ") + vocab.token(id);
+  return out;
+}
+
+Tensor ids_tensor(const std::vector<int>& ids) {
+  return tensor(std::vector<double>(ids.begin(), ids.end()), {1, static_cast<std::int64_t>(ids.size())},
+                {.dtype = kInt64});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
+  std::cout << std::fixed << std::setprecision(4);
+  const std::string dir = (std::filesystem::temp_directory_path() / "sf_ch13_translator").string();
+  std::filesystem::remove_all(dir);
+
+  std::cout << "=== teacher-forcing ===\n";
+  // [doc:teacher-forcing]
+  RunConfig config;  // the toy grammar, a small model: d_model 64, 4 heads, 2 + 2 layers
+  config.train_size = 20000;
+  config.d_model = 64;
+  config.heads = 4;
+  config.d_ff = 256;
+  config.layers = 2;
+  config.steps = 600;
+  config.warmup = 100;
+  config.lr = 3e-3;
+  config.eval_every = 200;
+  const RunData data = load_run_data(config);
+  const Vocabularies vocabs = build_vocabularies(data.train, config.min_count);
+  const SentencePair& pair = data.test[0];  // a held-out sentence: its word combinations were never seen
+  const std::vector<EncodedPair> encoded = encode_pairs({pair}, vocabs.source, vocabs.target, config.max_len);
+  const Batch batch = collate({&encoded[0]});
+  std::cout << "English:    " << pair.source << "\nFrench:     " << pair.target
+            << "\nsource ids: " << words(vocabs.source, encoded[0].source)
+            << "\ndecoder in:  " << words(vocabs.target, {encoded[0].target.begin(), encoded[0].target.end() - 1})
+            << "   (the target shifted right: it starts with <s>)\n";
+  const std::vector<int> out_ids(encoded[0].target.begin() + 1, encoded[0].target.end());
+  std::cout << "must answer: " << words(vocabs.target, out_ids) << "   (the same, one position on)\n";
+  // [doc:end]
+
+  std::cout << "=== label-smoothing ===\n";
+  // [doc:label-smoothing]
+  // Three words, logits (2, 1, 0.1), the right one is word 0. Plain cross-entropy asks for
+  // p_0 = 1; with ε = 0.1 the target is q = (0.9 + 0.1/3, 0.1/3, 0.1/3).
+  const Tensor logits = tensor({2.0, 1.0, 0.1}, {1, 3});
+  const Tensor right = tensor({0}, {1}, {.dtype = kInt64});
+  std::cout << "softmax = " << softmax(logits, -1)[0] << "\nplain loss    = -log p_0 = "
+            << nn::cross_entropy(logits, right).item() << "\nsmoothed loss (eps 0.1) = "
+            << nn::cross_entropy(logits, right, -100, 0.1).item() << '\n';
+  // [doc:end]
+
+  std::cout << "=== training ===\n";
+  std::ostringstream log;  // the training loop's own output is long: print a summary
+  const TrainResult trained = train(config, {.out_dir = dir, .out = &log});
+  for (const HistoryRow& row : trained.history)
+    if (row.validated)
+      std::cout << "step " << std::setw(3) << row.step << ": training loss " << row.train_loss << ", validation loss "
+                << row.val_loss << ", exact match " << std::setprecision(1) << 100 * row.val_exact << "%\n"
+                << std::setprecision(4);
+  TrainedRun run = load_trained_run(dir);
+  const nn::Transformer& model = *run.model;
+  const EvalResult held_out = evaluate(model, data.test, run.vocabs, {.max_len = config.max_len});
+  std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match << "%, BLEU "
+            << 100 * held_out.bleu.bleu << std::setprecision(4) << '\n';
+
+  std::cout << "=== loss-per-position ===\n";
+  // [doc:loss-per-position]
+  // Teacher forcing on the held-out pair: at each position, the probability the model gives the
+  // right next word, and the loss -log p there. The sentence's loss is their mean.
+  {
+    NoGradGuard no_grad;
+    const Tensor log_p = log_softmax(model(batch.source, batch.target_in), -1)[0];  // [T, V]
+    for (std::size_t t = 0; t < out_ids.size(); ++t) {
+      const double lp = log_p[static_cast<std::int64_t>(t)][out_ids[t]].item();
+      std::cout << std::setw(10) << run.vocabs.target.token(out_ids[t]) << "  p = " << std::exp(lp)
+                << "  loss = " << -lp << '\n';
+    }
+  }
+  // [doc:end]
+
+  std::cout << "=== greedy ===\n";
+  // [doc:greedy-trace]
+  std::vector<TraceStep> trace;
+  const std::vector<int> greedy = greedy_decode(model, batch.source, config.max_len, &trace)[0];
+  for (const TraceStep& s : trace) {
+    std::cout << words(run.vocabs.target, s.prefix) << "  →  " << run.vocabs.target.token(s.chosen) << "   (";
+    for (std::size_t k = 0; k < s.top_candidates.size(); ++k)
+      std::cout << (k ? ", " : "") << run.vocabs.target.token(s.top_candidates[k].first) << ' '
+                << s.top_candidates[k].second;
+    std::cout << ")\n";
+  }
+  // [doc:end]
+
+  std::cout << "=== beam ===\n";
+  // [doc:beam-vs-greedy]
+  const std::vector<int> beam = beam_search(model, batch.source, {.width = 4, .length_penalty = 0.6, .max_len = 32});
+  std::cout << "greedy:       " << detokenize(run.vocabs.target.decode(greedy))
+            << "\nbeam of 4:    " << detokenize(run.vocabs.target.decode(beam))
+            << "\nbeam of 1 = greedy: "
+            << (beam_search(model, batch.source, {.width = 1, .max_len = 32}) == greedy ? "yes" : "no") << '\n';
+  // [doc:end]
+
+  std::cout << "=== attention ===\n";
+  // [doc:attention-argmax]
+  // The last decoder layer's cross-attention, averaged over its heads: for each French word the
+  // model produced, the English word it looked at most.
+  std::vector<int> target_in{Vocab::bos_id};
+  target_in.insert(target_in.end(), greedy.begin(), greedy.end());
+  std::vector<Tensor> cross;
+  {
+    NoGradGuard no_grad;
+    model.decode(ids_tensor(target_in), model.encode(batch.source), batch.source, &cross);
+  }
+  const Tensor weights = mean(cross.back()[0], 0);  // [T, S]
+  for (std::size_t t = 0; t < greedy.size(); ++t) {
+    const auto source_word = argmax(weights[static_cast<std::int64_t>(t)], 0).item();
+    std::cout << std::setw(10) << run.vocabs.target.token(greedy[t]) << "  ←  "
+              << run.vocabs.source.token(encoded[0].source[static_cast<std::size_t>(source_word)]) << "  ("
+              << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item() << ")\n";
+  }
+  // [doc:end]
+
+  if (!svg_dir.empty()) draw_cross_attention(model, run.vocabs, pair.source, svg_dir);
+  std::filesystem::remove_all(dir);
+  return 0;
+}

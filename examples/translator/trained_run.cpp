@@ -1,0 +1,26 @@
+// trained_run.cpp: rebuilding a trained model from its run directory.
+#include "examples/translator/trained_run.hpp"
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "optim/checkpoint.hpp"
+
+namespace sf::translator {
+
+TrainedRun load_trained_run(const std::string& dir, const std::string& checkpoint) {
+  namespace fs = std::filesystem;
+  const std::string where = (fs::path(dir) / checkpoint).string();
+  if (!fs::exists(fs::path(where) / "model.safetensors"))
+    fail<IOError>("no trained model in ", where, " (train one first: translator train --out ", dir, ")");
+  TrainedRun run;
+  run.config = RunConfig::from_metadata(optim::read_checkpoint_metadata(where));
+  run.vocabs = {Vocab::load((fs::path(dir) / "vocab.source.txt").string()),
+                Vocab::load((fs::path(dir) / "vocab.target.txt").string())};
+  run.model = std::make_unique<nn::Transformer>(run.config.model_config(run.vocabs.source.size(), run.vocabs.target.size()));
+  optim::load_checkpoint(where, *run.model, nullptr);
+  run.model->eval();
+  return run;
+}
+
+}  // namespace sf::translator
