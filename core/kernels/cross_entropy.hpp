@@ -14,6 +14,7 @@
 
 namespace sf::kernels {
 
+// [doc:cross-entropy-row]
 /// The loss of one row z[0..C) with target t; stores the row's log-sum-exp in *lse.
 template <class T>
 double cross_entropy_row(const T* z, std::int64_t C, std::int64_t t, double smoothing, T* lse) {
@@ -31,6 +32,7 @@ double cross_entropy_row(const T* z, std::int64_t C, std::int64_t t, double smoo
   const double log_p_target = static_cast<double>(z[t]) - static_cast<double>(*lse);
   return -(1 - smoothing) * log_p_target - smoothing * mean_log_p;
 }
+// [doc:end]
 
 /// dz[c] = (e^(z_c - lse) - q_c) · scale for one row.
 template <class T>

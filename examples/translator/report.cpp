@@ -63,8 +63,9 @@ void write_report(const std::string& dir, const ReportContents& c) {
     }
   }
   if (!steps.empty()) {
-    svg::LineChart loss({.title = "Loss", .x_label = "step", .y_label = "cross-entropy (nats per token)", .log_y = true});
-    loss.add_series("training (label-smoothed)", steps, losses);
+    svg::LineChart loss({.title = "Loss (training with label smoothing 0.1, validation without)", .x_label = "step",
+                         .y_label = "cross-entropy (nats per token)", .log_y = true});
+    loss.add_series("training", steps, losses);
     if (!val_steps.empty()) loss.add_series("validation", val_steps, val_losses);
     loss.save((fs::path(dir) / "loss.svg").string());
   }
