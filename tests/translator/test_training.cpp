@@ -2,6 +2,7 @@
 // whose loss must fall, exact resumes, and the run's settings and history on disk.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -86,5 +87,26 @@ TEST_SUITE("ch13-translator") {
       CHECK_MESSAGE(rest.history[i].train_loss == whole.history[i].train_loss, "step ", i + 1);
     std::filesystem::remove_all(straight);
     std::filesystem::remove_all(split);
+  }
+}
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("a loss that turns NaN stops training, and the last good checkpoint stays loadable") {
+    const std::string dir = scratch("sf_translator_nan");
+    RunConfig c = tiny_run();
+    c.lr = 1e9;  // absurd: the weights blow up within a few steps
+    c.warmup = 1;
+    c.clip = 0;  // no clipping, so nothing holds the update back
+    c.eval_every = 1;
+    std::ostringstream log;
+    const TrainResult r = train(c, {.out_dir = dir, .out = &log});
+    CHECK(r.diverged);
+    CHECK(r.steps < c.steps);
+    CHECK(log.str().find("is not finite") != std::string::npos);
+    CHECK(log.str().find("The last good checkpoint is in") != std::string::npos);
+    const auto history = read_history(dir + "/history.tsv");  // what the last save recorded
+    REQUIRE_FALSE(history.empty());
+    CHECK(std::isfinite(history.back().train_loss));
+    std::filesystem::remove_all(dir);
   }
 }
