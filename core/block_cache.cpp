@@ -1,6 +1,8 @@
 // block_cache.cpp: the size classes and the free lists (see block_cache.hpp).
 #include "core/block_cache.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <new>
@@ -26,6 +28,17 @@ struct Cache {
   CacheStats stats;
 };
 
+// Tensor memory in use, counted for every block (small ones too) without taking the lock.
+std::atomic<std::size_t> g_in_use{0};
+std::atomic<std::size_t> g_peak_in_use{0};
+
+void count_allocation(std::size_t capacity) {
+  const std::size_t now = g_in_use.fetch_add(capacity, std::memory_order_relaxed) + capacity;
+  std::size_t peak = g_peak_in_use.load(std::memory_order_relaxed);
+  while (now > peak && !g_peak_in_use.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+
 Cache& cache() {
   static Cache* c = new Cache;  // never destroyed: tensors may die during static destruction
   return *c;
@@ -48,15 +61,19 @@ Block allocate_block(std::size_t nbytes) {
       it->second.pop_back();
       c.stats.cached_bytes -= capacity;
       ++c.stats.reused;
+      count_allocation(capacity);
       return {p, capacity};
     }
     ++c.stats.fresh;
   }
-  return {system_allocate(capacity), capacity};
+  void* p = system_allocate(capacity);  // may throw std::bad_alloc: then nothing was counted
+  count_allocation(capacity);
+  return {p, capacity};
 }
 
 void release_block(Block block) {
   if (!block.data) return;
+  g_in_use.fetch_sub(block.capacity, std::memory_order_relaxed);
   if (block.capacity >= kSmallest) {
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
@@ -81,7 +98,12 @@ void empty_cache() {
 CacheStats cache_stats() {
   Cache& c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  return c.stats;
+  CacheStats s = c.stats;
+  s.in_use_bytes = g_in_use.load(std::memory_order_relaxed);
+  s.peak_in_use_bytes = g_peak_in_use.load(std::memory_order_relaxed);
+  return s;
 }
+
+void reset_peak_in_use() { g_peak_in_use.store(g_in_use.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
 }  // namespace sf

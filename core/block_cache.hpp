@@ -42,10 +42,14 @@ void release_block(Block block);
 void empty_cache();
 
 struct CacheStats {
-  std::size_t cached_bytes = 0;  // held for reuse now
-  std::size_t reused = 0;        // allocations served from the cache so far
-  std::size_t fresh = 0;         // allocations that went to the system so far
+  std::size_t cached_bytes = 0;     // held for reuse now
+  std::size_t reused = 0;           // allocations served from the cache so far
+  std::size_t fresh = 0;            // allocations that went to the system so far
+  std::size_t in_use_bytes = 0;     // capacity of the blocks handed out and not yet released
+  std::size_t peak_in_use_bytes = 0;  // the most in_use_bytes has been since the last reset_peak_in_use()
 };
 CacheStats cache_stats();
+/// Starts a new measurement of peak_in_use_bytes (at the current in_use_bytes).
+void reset_peak_in_use();
 
 }  // namespace sf

@@ -16,6 +16,12 @@ namespace sf::nn {
 /// training or when p is 0.
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen);
 
+/// dropout(relu(x), p) fused: one pass instead of two, the same mask and the same bits as the two
+/// ops in a row, and it saves only its output (the backward reads the slope from it), so the
+/// feed-forward network keeps one [.., d_ff] activation per layer for backward instead of two.
+/// relu(x) when not training or when p is 0.
+Tensor relu_dropout(const Tensor& x, double p, bool training, Generator& gen);
+
 struct DropoutConfig {
   double p = 0.5;
 };
@@ -29,6 +35,8 @@ class Dropout : public Module {
   explicit Dropout(DropoutConfig config = {}, Generator& gen = default_generator());
   Tensor forward(const Tensor& x) const { return dropout(x, config_.p, is_training(), *gen_); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
+  /// forward(relu(x)), fused (relu_dropout).
+  Tensor after_relu(const Tensor& x) const { return relu_dropout(x, config_.p, is_training(), *gen_); }
   double p() const { return config_.p; }
 
  private:

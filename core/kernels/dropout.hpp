@@ -24,4 +24,26 @@ void dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, st
   }
 }
 
+// [doc:relu-dropout-kernel]
+/// out[i] = keep(i) && in[i] > 0 ? in[i]·scale : 0 for i in [begin, end): dropout of relu(in) in one
+/// pass, with the same mask as dropout_apply.
+template <class T>
+void relu_dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, std::uint64_t key,
+                        std::uint64_t start, float p, T scale) {
+  const float threshold = p * 16777216.0f;
+  for (std::int64_t i = begin; i < end; ++i) {
+    const std::uint64_t bits = stream_bits(key, start + static_cast<std::uint64_t>(i));
+    const bool keep = static_cast<float>(bits >> 40) >= threshold;
+    out[i] = keep && in[i] > T(0) ? in[i] * scale : T(0);
+  }
+}
+
+/// din[i] = out[i] > 0 ? dout[i]·scale : 0: the backward of relu_dropout_apply, from its output
+/// alone. out[i] > 0 exactly where the element was kept and positive, the only places with a slope.
+template <class T>
+void relu_dropout_backward(T* din, const T* dout, const T* out, std::int64_t begin, std::int64_t end, T scale) {
+  for (std::int64_t i = begin; i < end; ++i) din[i] = out[i] > T(0) ? dout[i] * scale : T(0);
+}
+// [doc:end]
+
 }  // namespace sf::kernels

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/block_cache.hpp"
 #include "core/core.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "nn/nn.hpp"
@@ -105,6 +106,8 @@ int main(int argc, char** argv) {
   const Tensor src = randint(2, V, {B, S}, gen), tgt = randint(2, V, {B, T + 1}, gen);
   const Tensor tgt_in = tgt.narrow(1, 0, T).contiguous(), tgt_out = tgt.narrow(1, 1, T).contiguous();
   const double rss_before = peak_rss_mib();
+  const double tensors_before = static_cast<double>(cache_stats().in_use_bytes) / (1 << 20);
+  reset_peak_in_use();
 
   double loss_value = 0;
   auto step = [&] {
@@ -126,6 +129,7 @@ int main(int argc, char** argv) {
                                   static_cast<double>(p.layers), static_cast<double>(V), static_cast<double>(B),
                                   static_cast<double>(S), static_cast<double>(T));
   const double rss_train = peak_rss_mib();
+  const double tensors_peak = static_cast<double>(cache_stats().peak_in_use_bytes) / (1 << 20);
 
   double batched = 0, one_at_a_time = 0;
   if (decode_n > 0) {
@@ -148,11 +152,12 @@ int main(int argc, char** argv) {
         "\"params\": %ld, \"ms_step_median\": %.3f, \"ms_step_p10\": %.3f, \"ms_step_p90\": %.3f, "
         "\"tgt_tok_per_s\": %.1f, \"step_gflop\": %.4f, \"gflops\": %.2f, \"final_loss\": %.6f, "
         "\"decode_batched_s\": %.4f, \"decode_one_at_a_time_s\": %.4f, \"rss_before_train_mib\": %.1f, "
-        "\"rss_after_train_mib\": %.1f, \"rss_peak_mib\": %.1f}\n",
+        "\"rss_after_train_mib\": %.1f, \"rss_peak_mib\": %.1f, \"tensors_before_train_mib\": %.1f, "
+        "\"tensors_peak_train_mib\": %.1f}\n",
         preset_name.c_str(), threads, static_cast<long>(B), static_cast<long>(S), static_cast<long>(T),
         static_cast<long>(V), static_cast<long>(model.parameter_count()), median * 1e3, percentile(times, 10) * 1e3,
         percentile(times, 90) * 1e3, static_cast<double>(B * T) / median, flops / 1e9, flops / median / 1e9,
-        loss_value, batched, one_at_a_time, rss_before, rss_train, rss_peak);
+        loss_value, batched, one_at_a_time, rss_before, rss_train, rss_peak, tensors_before, tensors_peak);
   } else {
     std::printf("scratchformer threads=%d preset=%s d_model=%ld heads=%ld layers=%ld+%ld d_ff=%ld batch=%ld src=%ld "
                 "tgt=%ld vocab=%ld dropout=%.2f params=%.2fM\n",
@@ -167,8 +172,9 @@ int main(int argc, char** argv) {
     if (decode_n > 0)
       std::printf("greedy decode %ld sentences x %ld tokens (KV cache): batched %.3f s, one at a time %.3f s\n",
                   static_cast<long>(decode_n), static_cast<long>(T), batched, one_at_a_time);
-    std::printf("peak RSS %.0f MiB (before training %.0f MiB, after training %.0f MiB)\n", rss_peak, rss_before,
-                rss_train);
+    std::printf("peak RSS %.0f MiB (before training %.0f MiB, after training %.0f MiB); tensors in use: %.1f MiB "
+                "before training, at most %.1f MiB during a step\n",
+                rss_peak, rss_before, rss_train, tensors_before, tensors_peak);
   }
   return 0;
 }

@@ -49,4 +49,21 @@ TEST_SUITE("ch09-feed-forward") {
                       {.name = act == Activation::ReLU ? "FeedForward (ReLU)" : "FeedForward (GELU)"});
     }
   }
+
+  TEST_CASE("in training the fused ReLU and dropout give the bits of the plain chain, forward and gradients") {
+    Generator g1(9), g2(9);
+    FeedForward ffn({.d_model = 8, .d_ff = 32, .dropout = 0.2}, g1);
+    Tensor x = randn({5, 8}, g1).requires_grad_();
+    g2.set_state(g1.state());
+    const Tensor fused = ffn(x);  // ReLU: linear2(relu_dropout(linear1(x)))
+    const std::vector<double> fused_grad = [&] { sum(fused).backward(); return x.grad().to_vector<double>(); }();
+    const std::vector<double> fused_w1 = ffn.linear1.weight.grad().to_vector<double>();
+    ffn.zero_grad();
+    x.set_grad(Tensor());
+    const Tensor plain = ffn.linear2(dropout(relu(ffn.linear1(x)), 0.2, true, g2));
+    sum(plain).backward();
+    CHECK(sf::test::same_values(fused, plain));
+    CHECK(x.grad().to_vector<double>() == fused_grad);
+    CHECK(ffn.linear1.weight.grad().to_vector<double>() == fused_w1);
+  }
 }
