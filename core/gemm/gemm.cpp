@@ -14,10 +14,12 @@
 namespace sf::gemm {
 namespace {
 
+// [doc:min-flops]
 // Waking a sleeping worker costs 10-30 µs on this machine (a 2-vCPU virtual machine: the wake-up
 // is an interrupt through the hypervisor), the time one core needs for 3-8 million flops. Below
 // this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
 constexpr double kMinFlopsPerThread = 8.0e6;
+// [doc:end]
 
 template <class T>
 void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, Matrix<const T> A,
@@ -43,12 +45,14 @@ void scale(std::int64_t M, std::int64_t N, T beta, Matrix<T> C) {
   }
 }
 
+// [doc:threads-for]
 // How many threads a product of this size deserves.
 int threads_for(double flops) {
   const double useful = flops / kMinFlopsPerThread;
   const int n = num_threads();
   return useful >= n ? n : useful < 1 ? 1 : static_cast<int>(useful);
 }
+// [doc:end]
 
 // The default path for one product on `threads` threads: small products skip packing (small.cpp)
 // and run on the calling thread; the others go through the five loops.
