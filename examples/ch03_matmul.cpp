@@ -219,14 +219,25 @@ void print_ladder_check() {
   for (std::size_t i = 0; i < naive.size(); ++i) naive_d[i] = naive[i];
   std::vector<std::vector<float>> C;
   for (Variant v : kLadder) C.push_back(product(v, M, N, K, A, B, true));
-  std::cout << "rung          max |C - naive|   max |C - float64|   mean |C - float64|   same bits as naive   as packed\n";
+  std::cout << "rung          max |C - naive|   max |C - float64|   mean |C - float64|"
+               "   same bits as naive   as packed\n";
   for (std::size_t r = 0; r < C.size(); ++r)
     std::cout << std::left << std::setw(13) << gemm::variant_name(kLadder[r]) << std::right << std::scientific
-              << std::setprecision(2) << std::setw(16) << max_error(C[r], naive_d) << std::setw(20)
-              << max_error(C[r], exact) << std::setw(21) << mean_error(C[r], exact) << std::setw(21) << yes_no_plain(same_bits(C[r], C[0])) << std::setw(12)
-              << yes_no_plain(same_bits(C[r], C[3])) << '\n';
+              << std::setprecision(2) << std::setw(16) << max_error(C[r], naive_d)  //
+              << std::setw(20) << max_error(C[r], exact) << std::setw(21) << mean_error(C[r], exact)
+              << std::setw(21) << yes_no_plain(same_bits(C[r], C[0]))  // C[0]: naive
+              << std::setw(12) << yes_no_plain(same_bits(C[r], C[3])) << '\n';  // C[3]: packed
   std::cout << std::defaultfloat;
   // [doc:end]
+}
+
+// The kernel set with this name; the caller has checked that the CPU runs it.
+const gemm::KernelSet& kernel_set(const char* name) {
+#if defined(__x86_64__)
+  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_kernels();
+  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_kernels();
+#endif
+  return gemm::scalar_kernels();
 }
 
 void print_threads() {
@@ -257,15 +268,9 @@ void print_threads() {
   std::vector<float> reference;
   for (const char* name : {"scalar", "avx2", "avx512"}) {
     if (!gemm::cpu_supports(name)) continue;
-#if defined(__x86_64__)
-    const gemm::KernelSet& ks = std::strcmp(name, "scalar") == 0 ? gemm::scalar_kernels()
-                                : std::strcmp(name, "avx2") == 0 ? gemm::avx2_kernels()
-                                                                 : gemm::avx512_kernels();
-#else
-    const gemm::KernelSet& ks = gemm::scalar_kernels();
-#endif
     std::vector<float> C(M * N);
-    gemm::gemm_packed(ks, 1, M, N, K, 1.0f, {A.data(), K, 1}, {B.data(), N, 1}, 0.0f, {C.data(), N, 1});
+    gemm::gemm_packed(kernel_set(name), 1, M, N, K, 1.0f, {A.data(), K, 1}, {B.data(), N, 1}, 0.0f,
+                      {C.data(), N, 1});
     if (reference.empty()) reference = C;
     all_same = all_same && same_bits(C, reference);
   }

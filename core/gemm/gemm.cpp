@@ -122,6 +122,7 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     best(1, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
          beta, c);
   };
+  // [doc:batched-split]
   // Many small products: give each thread whole products (each run single-threaded), in
   // contiguous chunks of at least kMinFlopsPerThread. Not when C is shared (sc == 0): then the
   // products accumulate into one C, one after the other.
@@ -136,6 +137,7 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     return;
   }
   for (std::int64_t p = 0; p < batch; ++p) product(variant, p);
+  // [doc:end]
 }
 
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,

@@ -18,6 +18,7 @@
 
 namespace sf::gemm {
 
+// [doc:matrix]
 /// One matrix operand: a pointer and its row and column strides, in elements.
 template <class T>
 struct Matrix {
@@ -30,6 +31,7 @@ struct Matrix {
 /// Example: sgemm(M, N, K, 1.f, {a, K, 1}, {b, N, 1}, 0.f, {c, N, 1}) is a row-major C = A·B.
 void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
            Matrix<const float> B, float beta, Matrix<float> C);
+// [doc:end]
 void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
            Matrix<const double> B, double beta, Matrix<double> C);
 
