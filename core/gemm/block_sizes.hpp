@@ -28,6 +28,7 @@ struct BlockSizes {
   std::int64_t nc;  // columns of the packed B panel (a multiple of nr)
 };
 
+// [doc:block-sizes]
 // KC is the same for every microkernel, on purpose: each C element is then summed in the same
 // order (k ascending within a KC block, the blocks one after the other) on every instruction set,
 // and with fused multiply-adds everywhere the scalar, AVX2 and AVX-512 kernels give the same bits.
@@ -45,6 +46,7 @@ inline constexpr std::int64_t KC = 512;
 // 1536 rows). MC = 240: the A block is 240·512·4 = 480 KiB, half of the 1 MiB L2. NC = 4096: the
 // B panel is 512·4096·4 = 8 MiB, a quarter of the 32 MiB L3.
 inline constexpr BlockSizes kAvx512Blocks{.mr = 12, .nr = 32, .kc = KC, .mc = 240, .nc = 4096};
+// [doc:end]
 
 // AVX2 (16 ymm registers): 6×16 tile = 6 rows × 2 ymm = 12 accumulators, 2 for B, 1 broadcast;
 // the B micro-panel (512·16·4 = 32 KiB) fits in L1. Not tuned beyond that (the AVX2 path only

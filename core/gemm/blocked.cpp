@@ -15,6 +15,7 @@
 
 namespace sf::gemm {
 
+// [doc:blocked]
 template <class T>
 void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A, Matrix<const T> B,
                   T beta, Matrix<T> C) {
@@ -45,6 +46,7 @@ void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matri
     }
   }
 }
+// [doc:end]
 
 template void gemm_blocked<float>(std::int64_t, std::int64_t, std::int64_t, float, Matrix<const float>,
                                   Matrix<const float>, float, Matrix<float>);

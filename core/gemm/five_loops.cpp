@@ -73,6 +73,7 @@ struct Problem {
   Matrix<float> C;
 };
 
+// [doc:five-loops]
 void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], float* a_block, const Team& team) {
   const auto [MR, NR, KC, MC, NC] = ks.blocks;
   const auto& [M, N, K, alpha, A, B, beta, C] = p;
@@ -128,6 +129,7 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
     }
   }
 }
+// [doc:end]
 
 }  // namespace
 

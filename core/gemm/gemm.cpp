@@ -14,10 +14,12 @@
 namespace sf::gemm {
 namespace {
 
+// [doc:min-flops]
 // Waking a sleeping worker costs 10-30 µs on this machine (a 2-vCPU virtual machine: the wake-up
 // is an interrupt through the hypervisor), the time one core needs for 3-8 million flops. Below
 // this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
 constexpr double kMinFlopsPerThread = 8.0e6;
+// [doc:end]
 
 template <class T>
 void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, Matrix<const T> A,
@@ -43,12 +45,14 @@ void scale(std::int64_t M, std::int64_t N, T beta, Matrix<T> C) {
   }
 }
 
+// [doc:threads-for]
 // How many threads a product of this size deserves.
 int threads_for(double flops) {
   const double useful = flops / kMinFlopsPerThread;
   const int n = num_threads();
   return useful >= n ? n : useful < 1 ? 1 : static_cast<int>(useful);
 }
+// [doc:end]
 
 // The default path for one product on `threads` threads: small products skip packing (small.cpp)
 // and run on the calling thread; the others go through the five loops.
@@ -118,6 +122,7 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     best(1, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
          beta, c);
   };
+  // [doc:batched-split]
   // Many small products: give each thread whole products (each run single-threaded), in
   // contiguous chunks of at least kMinFlopsPerThread. Not when C is shared (sc == 0): then the
   // products accumulate into one C, one after the other.
@@ -132,6 +137,7 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     return;
   }
   for (std::int64_t p = 0; p < batch; ++p) product(variant, p);
+  // [doc:end]
 }
 
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,

@@ -18,6 +18,7 @@
 
 namespace sf::gemm {
 
+// [doc:matrix]
 /// One matrix operand: a pointer and its row and column strides, in elements.
 template <class T>
 struct Matrix {
@@ -30,6 +31,7 @@ struct Matrix {
 /// Example: sgemm(M, N, K, 1.f, {a, K, 1}, {b, N, 1}, 0.f, {c, N, 1}) is a row-major C = A·B.
 void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
            Matrix<const float> B, float beta, Matrix<float> C);
+// [doc:end]
 void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
            Matrix<const double> B, double beta, Matrix<double> C);
 
@@ -42,6 +44,7 @@ void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int6
                    Matrix<const double> A, std::int64_t batch_stride_a, Matrix<const double> B,
                    std::int64_t batch_stride_b, double beta, Matrix<double> C, std::int64_t batch_stride_c);
 
+// [doc:variant]
 /// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order).
 /// Every rung computes the same product; only `threaded` (what plain sgemm runs) uses threads.
 enum class Variant {
@@ -52,6 +55,7 @@ enum class Variant {
   packed_simd,  // the same loops with the AVX-512 / AVX2 microkernel chosen for this CPU
   threaded,     // packed_simd with the ic/jr loops shared by the thread pool (the default)
 };
+// [doc:end]
 /// The rung's name as used in benchmark names: "naive", "loop_order", ..., "threaded".
 const char* variant_name(Variant v);
 /// The microkernel packed_simd and threaded use on this CPU: "avx512", "avx2" or "scalar".

@@ -10,6 +10,7 @@
 
 namespace sf::gemm {
 
+// [doc:loop-order]
 void sgemm_loop_order(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
                       Matrix<const float> B, float beta, Matrix<float> C) {
   for (std::int64_t i = 0; i < M; ++i) {
@@ -22,5 +23,6 @@ void sgemm_loop_order(std::int64_t M, std::int64_t N, std::int64_t K, float alph
     }
   }
 }
+// [doc:end]
 
 }  // namespace sf::gemm

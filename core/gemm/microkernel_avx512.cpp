@@ -48,6 +48,7 @@ inline void prefetch_c(const float* c, std::int64_t rs_c, int m, int hint) {
 }
 constexpr std::int64_t kPrefetchSteps = 24;  // k steps before the end at which C goes to L1
 
+// [doc:rank1-update]
 // acc += a[0:MR] ⊗ b[0:NR] for one k.
 inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], const float* a, const float* b) {
   __m512 bv[NV];
@@ -60,6 +61,7 @@ inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], c
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
   }
 }
+// [doc:end]
 
 // C = alpha·acc + beta·C on the real m×n corner of the tile; masked loads and stores leave the
 // rest of C alone. The one place where C is read and written.
@@ -90,6 +92,7 @@ inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][
 
 }  // namespace
 
+// [doc:microkernel-avx512]
 void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
                  std::int64_t rs_c, int m, int n) {
   __m512 acc[MR][NV];
@@ -113,6 +116,7 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
 
   store_tile<MR>(acc, alpha, beta, c, rs_c, m, n);
 }
+// [doc:end]
 
 namespace {
 

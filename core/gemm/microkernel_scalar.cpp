@@ -23,6 +23,7 @@ constexpr int MR = kScalarBlocks.mr;
 constexpr int NR = kScalarBlocks.nr;
 }  // namespace
 
+// [doc:microkernel-scalar]
 void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
                  std::int64_t rs_c, int m, int n) {
   float acc[MR][NR] = {};
@@ -42,6 +43,7 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
     }
   }
 }
+// [doc:end]
 
 void pack_a(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
             float* dst) {

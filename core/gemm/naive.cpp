@@ -8,6 +8,7 @@
 
 namespace sf::gemm {
 
+// [doc:naive]
 void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
                  Matrix<const float> B, float beta, Matrix<float> C) {
   for (std::int64_t i = 0; i < M; ++i) {
@@ -20,5 +21,6 @@ void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Ma
     }
   }
 }
+// [doc:end]
 
 }  // namespace sf::gemm

@@ -18,6 +18,7 @@
 namespace sf::gemm {
 namespace {
 
+// [doc:pack-panels]
 /// Packs rows [0, len) × columns [0, kc) of src (element (r, k) at src[r·stride_r + k·stride_k])
 /// into ceil(len/W) micro-panels, each W rows by kc, stored k-major: panel p holds row r = p·W + i
 /// at dst[p·W·kc + k·W + i]. Rows of the last panel past len are zeros.
@@ -43,6 +44,7 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
     }
   }
 }
+// [doc:end]
 
 }  // namespace
 }  // namespace sf::gemm

@@ -31,6 +31,7 @@ Strides batch_strides(const Tensor& t, const Shape& batch) {
   return s;
 }
 
+// [doc:matmul-batched]
 /// C[batch..., M, N] = A[batch..., M, K] · B[batch..., K, N], batch axes already broadcast-compatible.
 /// The batch axes are walked with for_each_row: each innermost run of batches is one strided
 /// batched gemm call, so [B, h, L, d] views with awkward strides still need no copy.
@@ -57,6 +58,7 @@ void batched_product(const Tensor& a, const Tensor& b, const Tensor& c) {
                              });
   });
 }
+// [doc:end]
 
 }  // namespace
 
@@ -72,6 +74,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   if (a_in.dim() == 0 || b_in.dim() == 0)
     fail<ShapeError>("matmul: both operands need at least one dimension, got ", a_in.shape(), " and ", b_in.shape());
   // A vector is a 1-row (left) or 1-column (right) matrix; that axis is removed again at the end.
+  // [doc:matmul-fold]
   // [..., M, K] · [K, N] (a Linear layer on a batch) is one [(...·M), K] · [K, N] product: a single
   // large gemm instead of many small ones, whose backward gives the weight gradient already summed.
   if (b_in.dim() == 2 && a_in.dim() > 2 && a_in.size(-1) == b_in.size(0)) {
@@ -79,6 +82,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
     out_shape[out_shape.size() - 1] = b_in.size(1);
     return matmul(a_in.reshape({-1, a_in.size(-1)}), b_in).view(out_shape);
   }
+  // [doc:end]
   const Tensor a = a_in.dim() == 1 ? a_in.unsqueeze(0) : a_in;
   const Tensor b = b_in.dim() == 1 ? b_in.unsqueeze(1) : b_in;
   if (a.size(-1) != b.size(-2))
@@ -106,10 +110,12 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   return out;
 }
 
+// [doc:matmul-backward]
 std::vector<Tensor> MatMul::backward(const Tensor& dout) {
   // C = A·B: dA = dC·Bᵀ and dB = Aᵀ·dC, then summed over any batch axes that were broadcast.
   return {needs_grad(0) ? sum_to(matmul(dout, b.get().transpose(-2, -1)), input_shapes[0]) : Tensor(),
           needs_grad(1) ? sum_to(matmul(a.get().transpose(-2, -1), dout), input_shapes[1]) : Tensor()};
 }
+// [doc:end]
 
 }  // namespace sf

@@ -107,6 +107,7 @@ class ThreadPool {
 
   int capacity() const { return static_cast<int>(threads_.size()) + 1; }
 
+  // [doc:pool-run]
   // Runs task on members 0..size-1 (size <= capacity()); member 0 is the calling thread.
   void run(int size, detail::TeamTask task) {
     Barrier barrier(size);
@@ -129,6 +130,7 @@ class ThreadPool {
     }
     if (error_) std::rethrow_exception(error_);
   }
+  // [doc:end]
 
  private:
   void run_member(int id) {

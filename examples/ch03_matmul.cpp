@@ -1,0 +1,598 @@
+// ch03_matmul: the matrix-product examples of chapter 3 (docs/03-matmul.md).
+//
+// What one attention layer costs in flops (h heads cost what one wide head costs); all the words of
+// a sentence in one product; eight per-head products against one wide one; Q·Kᵀ read through
+// swapped strides; how packing lays out a panel; every rung of the ladder against the naive loop and
+// float64; the same bits on any number of threads and with any microkernel; the backward products
+// and the batch fold. Everything printed by default is deterministic (the test compares it with
+// expected/ch03_matmul.txt). Timings are printed only on request, because they depend on the machine.
+//
+//   ch03_matmul                          the chapter's numbers
+//   ch03_matmul --bench                  also times the FMA peak, the ladder, the heads, the words and
+//                                        the threads on this machine (about two minutes; keep it quiet)
+//   ch03_matmul --bench --svg DIR        ... and writes DIR/ch03_ladder.svg and DIR/ch03_chains.svg
+//   --peak GFLOPS                        with --bench: use this one-thread FMA peak instead of measuring
+//   --repeats N                          with --bench: timing samples per figure (default 5)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "core/core.hpp"
+#include "core/gemm/gemm.hpp"
+#include "core/gemm/kernels.hpp"  // internal: the kernel sets, to compare them (as the tests do)
+#include "core/gemm/pack.hpp"     // internal: the packing template, to show its layout
+#include "core/parallel/thread_pool.hpp"
+#include "examples/common/svg.hpp"
+
+using namespace sf;
+using sf::gemm::Matrix;
+using sf::gemm::Variant;
+using i64 = std::int64_t;
+
+namespace {
+
+const Variant kLadder[] = {Variant::naive,  Variant::loop_order,  Variant::blocked,
+                           Variant::packed, Variant::packed_simd, Variant::threaded};
+
+std::vector<float> random_floats(i64 n, std::uint64_t seed) {
+  Generator g(seed);
+  std::vector<float> v(static_cast<std::size_t>(n));
+  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
+  return v;
+}
+
+bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
+  return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(float) * x.size()) == 0;
+}
+
+// A check that must hold prints "yes" (or "NO", which the test would catch); a plain property "yes"/"no".
+const char* yes_no(bool b) { return b ? "yes" : "NO"; }
+const char* yes_no_plain(bool b) { return b ? "yes" : "no"; }
+
+// 37748736 → "37,748,736".
+std::string grouped(i64 n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// An (M×K)·(K×N) product does M·N·K multiply-adds, 2·M·N·K floating-point operations.
+i64 flops(i64 M, i64 N, i64 K) { return 2 * M * N * K; }
+
+// C = A·B, row-major A [M, K] and B [K, N] (or B stored [N, K] and read transposed), with one rung.
+std::vector<float> product(Variant v, i64 M, i64 N, i64 K, const std::vector<float>& A, const std::vector<float>& B,
+                           bool b_transposed = false) {
+  std::vector<float> C(static_cast<std::size_t>(M * N));
+  const Matrix<const float> b = b_transposed ? Matrix<const float>{B.data(), 1, K} : Matrix<const float>{B.data(), N, 1};
+  gemm::sgemm(v, M, N, K, 1.0f, {A.data(), K, 1}, b, 0.0f, {C.data(), N, 1});
+  return C;
+}
+
+void print_flops() {
+  // [doc:flops]
+  // One self-attention layer on one sentence of L tokens, d_model = 512, h heads of d_k = 512/h.
+  const i64 d = 512;
+  for (i64 L : {24, 512})
+    for (i64 h : {1, 8}) {
+      const i64 d_k = d / h;
+      const i64 projections = 3 * flops(L, d, d);  // Q, K, V: [L, d]·[d, d]
+      const i64 scores = h * flops(L, L, d_k);     // per head: [L, d_k]·[d_k, L]
+      const i64 mixing = h * flops(L, d_k, L);     // per head: [L, L]·[L, d_k]
+      const i64 output = flops(L, d, d);           // W^O: [L, d]·[d, d]
+      const i64 total = projections + scores + mixing + output;
+      std::cout << "L = " << std::setw(3) << L << ", h = " << h << ": projections " << grouped(projections)
+                << ", scores " << grouped(scores) << ", A·V " << grouped(mixing) << ", W^O " << grouped(output)
+                << ", total " << grouped(total) << " (L² terms " << std::fixed << std::setprecision(1)
+                << 100.0 * double(scores + mixing) / double(total) << "%)\n" << std::defaultfloat;
+    }
+  // [doc:end]
+}
+
+void print_words() {
+  // [doc:words]
+  // Lecture 001: all the words at once. Project L = 24 words of d = 512 features with one
+  // [24, 512]·[512, 512] product, then again one word at a time (24 products [1, 512]·[512, 512]).
+  const i64 L = 24, d = 512;
+  const std::vector<float> X = random_floats(L * d, 1), W = random_floats(d * d, 2);
+  std::vector<float> at_once(L * d), word_by_word(L * d);
+  gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {at_once.data(), d, 1});
+  for (i64 i = 0; i < L; ++i)  // row i of X·W needs row i of X and nothing else
+    gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f, {word_by_word.data() + i * d, d, 1});
+  std::cout << "one [24, 512]·[512, 512] product and 24 products [1, 512]·[512, 512]: same bits: "
+            << yes_no(same_bits(at_once, word_by_word)) << "\nW (" << d * d * 4 / (1 << 20) << " MiB) is read "
+            << "once instead of " << L << " times; the flops are the same: " << grouped(flops(L, d, d)) << '\n';
+  // [doc:end]
+}
+
+void print_heads() {
+  // [doc:heads]
+  // W^Q is the eight heads' W_i^Q [512, 64] side by side. Product i of the eight small ones reads
+  // columns 64i..64i+63 of W^Q (a strided view, no copy) and writes the same columns of Q.
+  const i64 d = 512, h = 8, d_k = d / h;
+  for (i64 L : {24, 512}) {
+    const std::vector<float> X = random_floats(L * d, 3), Wq = random_floats(d * d, 4);
+    std::vector<float> one(L * d), eight(L * d);
+    gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {Wq.data(), d, 1}, 0.0f, {one.data(), d, 1});
+    for (i64 i = 0; i < h; ++i)
+      gemm::sgemm(L, d_k, d, 1.0f, {X.data(), d, 1}, {Wq.data() + i * d_k, d, 1}, 0.0f, {eight.data() + i * d_k, d, 1});
+    std::cout << "L = " << std::setw(3) << L << ": 8 × [" << L << ", 512]·[512, 64] = " << grouped(h * flops(L, d_k, d))
+              << " flops, 1 × [" << L << ", 512]·[512, 512] = " << grouped(flops(L, d, d))
+              << " flops, same bits: " << yes_no(same_bits(one, eight)) << '\n';
+  }
+  // [doc:end]
+}
+
+void print_transpose() {
+  // [doc:transpose]
+  // Q·Kᵀ for one head of L = 5 tokens and d_k = 4. K.transpose(0, 1) is a view: the same storage
+  // with its two strides swapped, and matmul passes those strides to the kernel.
+  Generator gen(5);
+  const Tensor Q = rand({5, 4}, gen), K = rand({5, 4}, gen);
+  const Tensor Kt = K.transpose(0, 1);  // [4, 5]
+  std::cout << "K " << K.shape() << " strides " << K.strides() << "; Kᵀ " << Kt.shape() << " strides "
+            << Kt.strides() << ", contiguous: " << yes_no_plain(Kt.is_contiguous())
+            << ", same storage as K: " << yes_no(Kt.storage() == K.storage()) << '\n';
+  const Tensor S = matmul(Q, Kt), S_copy = matmul(Q, Kt.contiguous());
+  std::cout << "Q·Kᵀ " << S.shape() << " read in place and from a contiguous copy of Kᵀ: same bits: "
+            << yes_no(same_bits(S.to_vector<float>(), S_copy.to_vector<float>())) << '\n';
+  // [doc:end]
+}
+
+void print_panels(const std::vector<float>& packed, i64 W, i64 kc) {
+  for (i64 p = 0; p * W * kc < static_cast<i64>(packed.size()); ++p) {
+    std::cout << "  panel " << p << ':';
+    for (i64 k = 0; k < kc; ++k) {
+      std::cout << "  k=" << k << ':';
+      for (i64 i = 0; i < W; ++i) std::cout << ' ' << std::setw(2) << int(packed[static_cast<std::size_t>((p * kc + k) * W + i)]);
+    }
+    std::cout << '\n';
+  }
+}
+
+void print_pack() {
+  // [doc:pack]
+  // pack.hpp's pack_panels with panels W = 4 rows high (the real MR is 12, too wide to print).
+  // A is 5 × 3, row-major, element (i, k) = 10·(i+1) + (k+1). Two panels: the k-th column of a
+  // panel is stored as 4 consecutive floats, and the rows past 5 are zeros.
+  constexpr int W = 4;
+  const i64 rows = 5, kc = 3;
+  std::vector<float> A(rows * kc);
+  for (i64 i = 0; i < rows; ++i)
+    for (i64 k = 0; k < kc; ++k) A[i * kc + k] = float(10 * (i + 1) + (k + 1));
+  std::vector<float> packed_a(2 * W * kc);
+  gemm::pack_panels<W>(rows, kc, A.data(), /*stride_r=*/kc, /*stride_k=*/1, packed_a.data());
+  std::cout << "A [5, 3] packed into panels of 4 rows:\n";
+  print_panels(packed_a, W, kc);
+  // B's columns are packed as if they were rows: pack(n, kc, b, col_stride, row_stride). For
+  // Q·Kᵀ, B = Kᵀ and K [5, 3] is stored row-major, so B's column j is K's row j: the same floats as A.
+  std::vector<float> packed_kt(2 * W * kc), B(kc * rows), packed_b(2 * W * kc);
+  const Matrix<const float> Kt{A.data(), 1, kc};  // Kᵀ [3, 5]: row stride 1, column stride 3
+  gemm::pack_panels<W>(rows, kc, Kt.data, Kt.col_stride, Kt.row_stride, packed_kt.data());
+  for (i64 k = 0; k < kc; ++k)
+    for (i64 j = 0; j < rows; ++j) B[k * rows + j] = A[j * kc + k];  // the same Kᵀ, stored row-major
+  gemm::pack_panels<W>(rows, kc, B.data(), /*col_stride=*/1, /*row_stride=*/rows, packed_b.data());
+  std::cout << "B = Kᵀ read through strides (1, 3), and a row-major copy of it, packed: same bytes: "
+            << yes_no(same_bits(packed_kt, packed_b)) << "; same as A's panels: "
+            << yes_no(same_bits(packed_kt, packed_a)) << '\n';
+  // [doc:end]
+}
+
+// The largest and the mean |x[i] - y[i]| (y in double).
+double max_error(const std::vector<float>& x, const std::vector<double>& y) {
+  double worst = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(double(x[i]) - y[i]));
+  return worst;
+}
+double mean_error(const std::vector<float>& x, const std::vector<double>& y) {
+  double total = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) total += std::fabs(double(x[i]) - y[i]);
+  return total / double(x.size());
+}
+
+void print_ladder_check() {
+  // [doc:ladder-check]
+  // Every rung on one product that fits no block size (M = 100, N = 70, K = 300, B read transposed
+  // as in Q·Kᵀ), against the naive loop and against the same sum done in float64.
+  const i64 M = 100, N = 70, K = 300;
+  const std::vector<float> A = random_floats(M * K, 6), B = random_floats(N * K, 7);  // B stored [N, K]
+  std::vector<double> exact(M * N), naive_d(M * N);
+  for (i64 i = 0; i < M; ++i)
+    for (i64 j = 0; j < N; ++j)
+      for (i64 k = 0; k < K; ++k) exact[i * N + j] += double(A[i * K + k]) * double(B[j * K + k]);
+  const std::vector<float> naive = product(Variant::naive, M, N, K, A, B, true);
+  for (std::size_t i = 0; i < naive.size(); ++i) naive_d[i] = naive[i];
+  std::vector<std::vector<float>> C;
+  for (Variant v : kLadder) C.push_back(product(v, M, N, K, A, B, true));
+  std::cout << "rung          max |C - naive|   max |C - float64|   mean |C - float64|"
+               "   same bits as naive   as packed\n";
+  for (std::size_t r = 0; r < C.size(); ++r)
+    std::cout << std::left << std::setw(13) << gemm::variant_name(kLadder[r]) << std::right << std::scientific
+              << std::setprecision(2) << std::setw(16) << max_error(C[r], naive_d)  //
+              << std::setw(20) << max_error(C[r], exact) << std::setw(21) << mean_error(C[r], exact)
+              << std::setw(21) << yes_no_plain(same_bits(C[r], C[0]))  // C[0]: naive
+              << std::setw(12) << yes_no_plain(same_bits(C[r], C[3])) << '\n';  // C[3]: packed
+  std::cout << std::defaultfloat;
+  // [doc:end]
+}
+
+// The kernel set with this name; the caller has checked that the CPU runs it.
+const gemm::KernelSet& kernel_set(const char* name) {
+#if defined(__x86_64__)
+  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_kernels();
+  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_kernels();
+#endif
+  return gemm::scalar_kernels();
+}
+
+void print_threads() {
+  // [doc:threads]
+  // The threaded rung on 1, 2 and 3 threads: a product large enough to be split among them, and 37
+  // attention-sized products, which are shared out whole. Then every microkernel this CPU can run
+  // (scalar, AVX2, AVX-512), each with its own tile shape, against the scalar one.
+  const int saved = num_threads();
+  const i64 M = 301, N = 203, K = 517;
+  const std::vector<float> A = random_floats(M * K, 8), B = random_floats(K * N, 9);
+  const i64 P = 37, L = 24, d_k = 32;
+  const std::vector<float> Q = random_floats(P * L * d_k, 10), Kh = random_floats(P * L * d_k, 11);
+  std::vector<std::vector<float>> big, batched;
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    big.push_back(product(Variant::threaded, M, N, K, A, B));
+    std::vector<float> S(P * L * L);  // S_p = Q_p·K_pᵀ, p = 0..36
+    gemm::sgemm_batched(P, L, L, d_k, 1.0f, {Q.data(), d_k, 1}, L * d_k, {Kh.data(), 1, d_k}, L * d_k, 0.0f,
+                        {S.data(), L, 1}, L * L);
+    batched.push_back(S);
+  }
+  set_num_threads(saved);
+  std::cout << "[301, 517]·[517, 203] on 1, 2, 3 threads: same bits: "
+            << yes_no(same_bits(big[0], big[1]) && same_bits(big[0], big[2]))
+            << "\n37 × [24, 32]·[32, 24] on 1, 2, 3 threads: same bits: "
+            << yes_no(same_bits(batched[0], batched[1]) && same_bits(batched[0], batched[2])) << '\n';
+  bool all_same = true;
+  std::vector<float> reference;
+  for (const char* name : {"scalar", "avx2", "avx512"}) {
+    if (!gemm::cpu_supports(name)) continue;
+    std::vector<float> C(M * N);
+    gemm::gemm_packed(kernel_set(name), 1, M, N, K, 1.0f, {A.data(), K, 1}, {B.data(), N, 1}, 0.0f,
+                      {C.data(), N, 1});
+    if (reference.empty()) reference = C;
+    all_same = all_same && same_bits(C, reference);
+  }
+  std::cout << "every microkernel this CPU runs gives the scalar kernel's bits: " << yes_no(all_same) << '\n';
+  // [doc:end]
+}
+
+double max_difference(const Tensor& a, const Tensor& b) {
+  double worst = 0;
+  const auto x = a.to_vector<double>(), y = b.to_vector<double>();
+  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(x[i] - y[i]));
+  return worst;
+}
+
+void print_backward() {
+  // [doc:backward]
+  // A Linear-like product on a batch: X [B = 4, L = 6, d = 8] times W [8, 5]. matmul folds the batch
+  // into one [24, 8]·[8, 5] product, so the backward's dW = Xᵀ·dY is one [8, 24]·[24, 5] product
+  // whose sum over k runs over all 24 rows: the gradient comes out summed over the batch.
+  Generator gen(12);
+  const Tensor X = rand({4, 6, 8}, gen, {.dtype = kFloat64}).requires_grad_();
+  const Tensor W = rand({8, 5}, gen, {.dtype = kFloat64}).requires_grad_();
+  const Tensor R = rand({4, 6, 5}, gen, {.dtype = kFloat64});  // a fixed random projection: dY = R
+  sum(matmul(X, W) * R).backward();
+  Tensor dW_by_sentence = zeros({8, 5}, {.dtype = kFloat64});
+  for (i64 b = 0; b < 4; ++b) dW_by_sentence = dW_by_sentence + matmul(X[b].transpose(0, 1), R[b]);
+  std::cout << "dX " << X.grad().shape() << " = dY·Wᵀ: max |difference| "
+            << max_difference(X.grad(), matmul(R, W.transpose(0, 1))) << "\ndW " << W.grad().shape()
+            << " = Xᵀ·dY, against the sum of 4 per-sentence products: max |difference| "
+            << max_difference(W.grad(), dW_by_sentence) << '\n';
+  // [doc:end]
+}
+
+// ---- timing (--bench) --------------------------------------------------------------------------
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct Timing {
+  double median, best;  // seconds per call
+};
+
+// Calls `call` once to warm up (packing buffers grow, the pool starts), then takes `samples` samples,
+// each the mean time of as many calls as fill `min_seconds` (at least one).
+template <class F>
+Timing time_per_call(F&& call, int samples, double min_seconds = 0.2) {
+  call();
+  std::vector<double> per_call;
+  for (int s = 0; s < samples; ++s) {
+    i64 calls = 0;
+    const auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      call();
+      ++calls;
+      elapsed = seconds_since(start);
+    } while (elapsed < min_seconds);
+    per_call.push_back(elapsed / double(calls));
+  }
+  std::sort(per_call.begin(), per_call.end());
+  const std::size_t n = per_call.size();
+  return {n % 2 ? per_call[n / 2] : (per_call[n / 2 - 1] + per_call[n / 2]) / 2, per_call.front()};
+}
+
+#if defined(__x86_64__)
+// CHAINS independent accumulators, each a chain of dependent FMAs (acc = acc·a + b): with fewer
+// chains than FMA latency × FMA pipes, the pipes wait for results; with enough, they never do.
+template <int CHAINS>
+__attribute__((target("avx512f"), noinline)) float fma_chains_zmm(i64 steps) {
+  __m512 acc[CHAINS];
+  for (int i = 0; i < CHAINS; ++i) acc[i] = _mm512_set1_ps(0.001f * float(i));
+  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+  for (i64 s = 0; s < steps; ++s) {
+#pragma GCC unroll 32
+    for (int i = 0; i < CHAINS; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  }
+  for (int i = 1; i < CHAINS; ++i) acc[0] = _mm512_add_ps(acc[0], acc[i]);
+  float lanes[16];
+  _mm512_storeu_ps(lanes, acc[0]);
+  return lanes[0] + lanes[15];
+}
+template <int CHAINS>
+__attribute__((target("avx2,fma"), noinline)) float fma_chains_ymm(i64 steps) {
+  __m256 acc[CHAINS];
+  for (int i = 0; i < CHAINS; ++i) acc[i] = _mm256_set1_ps(0.001f * float(i));
+  const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+  for (i64 s = 0; s < steps; ++s) {
+#pragma GCC unroll 32
+    for (int i = 0; i < CHAINS; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  }
+  for (int i = 1; i < CHAINS; ++i) acc[0] = _mm256_add_ps(acc[0], acc[i]);
+  float lanes[8];
+  _mm256_storeu_ps(lanes, acc[0]);
+  return lanes[0] + lanes[7];
+}
+#endif
+
+struct Chains {
+  int count;
+  float (*run)(i64 steps);
+  int lanes;
+};
+
+// The FMA loops for the widest vectors this CPU has (empty without AVX2).
+std::vector<Chains> fma_loops() {
+#if defined(__x86_64__)
+  if (gemm::cpu_supports("avx512"))
+    return {{1, fma_chains_zmm<1>, 16},   {2, fma_chains_zmm<2>, 16},   {4, fma_chains_zmm<4>, 16},
+            {6, fma_chains_zmm<6>, 16},   {8, fma_chains_zmm<8>, 16},   {12, fma_chains_zmm<12>, 16},
+            {16, fma_chains_zmm<16>, 16}, {24, fma_chains_zmm<24>, 16}};
+  if (gemm::cpu_supports("avx2"))
+    return {{1, fma_chains_ymm<1>, 8}, {2, fma_chains_ymm<2>, 8},   {4, fma_chains_ymm<4>, 8},
+            {6, fma_chains_ymm<6>, 8}, {8, fma_chains_ymm<8>, 8},   {12, fma_chains_ymm<12>, 8}};
+#endif
+  return {};
+}
+
+// GFLOP/s of one FMA loop on `threads` threads at once (each runs the whole loop).
+double fma_rate(const Chains& c, int threads, int samples) {
+  const i64 steps = 20'000'000 / c.count;
+  volatile float sink = 0;
+  const Timing t = time_per_call(
+      [&] {
+        parallel_team(threads, [&](const Team&) {
+          const float r = c.run(steps);
+          if (r == 12345.0f) sink = r;  // keeps the result alive
+        });
+      },
+      samples, 0.1);
+  return threads * 2.0 * c.lanes * c.count * double(steps) / t.median / 1e9;
+}
+
+double gflops(i64 M, i64 N, i64 K, double seconds) { return double(flops(M, N, K)) / seconds / 1e9; }
+
+struct Options {
+  bool bench = false;
+  std::string svg_dir;
+  double peak = 0;  // 0: measure it
+  int repeats = 5;
+};
+
+void bench(const Options& o) {
+  std::cout << std::fixed << std::setprecision(1);
+  const int saved = num_threads();
+  std::cout << "\n=== bench: machine ===\nmicrokernel " << gemm::simd_kernel_name() << ", "
+            << std::thread::hardware_concurrency() << " hardware threads, " << o.repeats
+            << " samples per figure (median / best)\n";
+
+  // The FMA peak, and how many independent chains it takes to reach it.
+  set_num_threads(2);
+  const std::vector<Chains> loops = fma_loops();
+  std::vector<double> chain_x, chain_rate;
+  double peak1 = o.peak, peak2 = 0;
+  for (const Chains& c : loops) {
+    chain_x.push_back(c.count);
+    chain_rate.push_back(fma_rate(c, 1, o.repeats));
+    std::cout << "FMA, " << c.lanes << " floats per vector, " << std::setw(2) << c.count
+              << " independent chains, 1 thread: " << chain_rate.back() << " GFLOP/s\n";
+    if (o.peak == 0) peak1 = std::max(peak1, chain_rate.back());
+  }
+  if (!loops.empty() && std::thread::hardware_concurrency() >= 2) {
+    peak2 = fma_rate(loops.back(), 2, o.repeats);
+    std::cout << "FMA, " << loops.back().count << " chains, 2 threads: " << peak2 << " GFLOP/s\n";
+  }
+  std::cout << "peak used below: " << peak1 << " GFLOP/s on 1 thread (" << (o.peak ? "--peak" : "measured") << ")\n";
+
+  // What a parallel call costs before any work is done: wake a sleeping worker, wait for it.
+  std::vector<double> wake;
+  for (int i = 0; i < 201; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // the worker is asleep again
+    const auto start = Clock::now();
+    parallel_team(2, [](const Team&) {});
+    wake.push_back(seconds_since(start) * 1e6);
+  }
+  std::sort(wake.begin(), wake.end());
+  std::cout << "an empty task on a team of 2 (wakes one sleeping worker): median " << wake[100] << " µs, best "
+            << wake[0] << " µs\n";
+
+  // The ladder, single-threaded, then the threaded rung on 2 threads.
+  std::cout << "\n=== bench: ladder (GFLOP/s) ===\nrung                  512³ median / best     1024³ median / best   "
+               "1024³ % of peak\n";
+  std::vector<std::string> groups;
+  std::vector<double> at512, at1024;
+  auto ladder_row = [&](Variant v, int threads, const std::string& label) {
+    set_num_threads(threads);
+    groups.push_back(label);
+    std::cout << std::left << std::setw(20) << label << std::right;
+    for (i64 n : {512, 1024}) {
+      const std::vector<float> A = random_floats(n * n, 13), B = random_floats(n * n, 14);
+      std::vector<float> C(n * n);
+      const Timing t = time_per_call(
+          [&] { gemm::sgemm(v, n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1}); },
+          o.repeats);
+      (n == 512 ? at512 : at1024).push_back(gflops(n, n, n, t.median));
+      std::cout << std::setw(12) << gflops(n, n, n, t.median) << " / " << std::setw(6) << gflops(n, n, n, t.best);
+    }
+    std::cout << std::setw(16) << 100.0 * at1024.back() / peak1 << "%\n";
+  };
+  for (Variant v : kLadder) ladder_row(v, 1, gemm::variant_name(v));
+  ladder_row(Variant::threaded, 2, "threaded, 2 threads");
+
+  // Eight per-head products against one wide product, and 24 words one by one against all at once.
+  std::cout << "\n=== bench: heads and words (µs per layer's projection, median) ===\n";
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (i64 L : {24, 512}) {
+      const i64 d = 512;
+      const std::vector<float> X = random_floats(L * d, 15), W = random_floats(d * d, 16);
+      std::vector<float> C(L * d);
+      const Timing one = time_per_call(
+          [&] { gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {C.data(), d, 1}); }, o.repeats);
+      const Timing eight = time_per_call(
+          [&] {
+            for (i64 i = 0; i < 8; ++i)
+              gemm::sgemm(L, 64, d, 1.0f, {X.data(), d, 1}, {W.data() + 64 * i, d, 1}, 0.0f, {C.data() + 64 * i, d, 1});
+          },
+          o.repeats);
+      std::cout << threads << " thread(s), L = " << std::setw(3) << L << ": 8 × [L, 512]·[512, 64] "
+                << std::setw(8) << eight.median * 1e6 << " µs (" << gflops(L, d, d, eight.median)
+                << " GFLOP/s), 1 × [L, 512]·[512, 512] " << std::setw(8) << one.median * 1e6 << " µs ("
+                << gflops(L, d, d, one.median) << " GFLOP/s); time of eight / time of one: " << std::setprecision(2)
+                << eight.median / one.median << '\n'
+                << std::setprecision(1);
+      if (L == 24) {
+        const Timing words = time_per_call(
+            [&] {
+              for (i64 i = 0; i < L; ++i)
+                gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f, {C.data() + i * d, d, 1});
+            },
+            o.repeats);
+        std::cout << threads << " thread(s), L =  24: 24 × [1, 512]·[512, 512] " << std::setw(8)
+                  << words.median * 1e6 << " µs (" << gflops(L, d, d, words.median) << " GFLOP/s); time of 24 / time of one: "
+                  << std::setprecision(2) << words.median / one.median << '\n'
+                  << std::setprecision(1);
+      }
+    }
+  }
+
+  // Threads pay off for large products only.
+  std::cout << "\n=== bench: threads (threaded rung, GFLOP/s median) ===\n   n    1 thread   2 threads   ratio\n";
+  for (i64 n : {64, 128, 256, 512, 1024, 2048}) {
+    const std::vector<float> A = random_floats(n * n, 17), B = random_floats(n * n, 18);
+    std::vector<float> C(n * n);
+    double rate[2];
+    for (int threads : {1, 2}) {
+      set_num_threads(threads);
+      const Timing t =
+          time_per_call([&] { gemm::sgemm(n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1}); },
+                        o.repeats);
+      rate[threads - 1] = gflops(n, n, n, t.median);
+    }
+    std::cout << std::setw(4) << n << std::setw(12) << rate[0] << std::setw(12) << rate[1] << std::setw(8)
+              << std::setprecision(2) << rate[1] / rate[0] << std::setprecision(1) << '\n';
+  }
+  set_num_threads(saved);
+
+  if (!o.svg_dir.empty()) {
+    svg::BarChart ladder({.title = "The ladder on this machine: square products, GFLOP/s (median)",
+                          .x_label = "rung (1 thread unless marked)",
+                          .y_label = "GFLOP/s",
+                          .groups = groups,
+                          .reference = peak1,
+                          .reference_label = "FMA peak, 1 thread",
+                          .width = 900});
+    ladder.add_series("512³", at512);
+    ladder.add_series("1024³", at1024);
+    ladder.save(o.svg_dir + "/ch03_ladder.svg");
+    if (!chain_x.empty()) {
+      svg::LineChart chains({.title = "FMA throughput against independent accumulators, 1 thread",
+                             .x_label = "independent FMA chains",
+                             .y_label = "GFLOP/s"});
+      chains.add_series(std::to_string(loops.front().lanes) + " floats per FMA", chain_x, chain_rate);
+      chains.save(o.svg_dir + "/ch03_chains.svg");
+    }
+    std::cerr << "wrote " << o.svg_dir << "/ch03_ladder.svg and " << o.svg_dir << "/ch03_chains.svg\n";
+  }
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--bench") {
+      o.bench = true;
+    } else if (a == "--svg" && i + 1 < argc) {
+      o.svg_dir = argv[++i];
+    } else if (a == "--peak" && i + 1 < argc) {
+      o.peak = std::atof(argv[++i]);
+    } else if (a == "--repeats" && i + 1 < argc) {
+      o.repeats = std::max(1, std::atoi(argv[++i]));
+    } else {
+      std::cerr << "usage: ch03_matmul [--bench [--svg DIR] [--peak GFLOPS] [--repeats N]]\n";
+      std::exit(2);
+    }
+  }
+  if (!o.bench && (!o.svg_dir.empty() || o.peak != 0)) {
+    std::cerr << "ch03_matmul: --svg and --peak need --bench (the pictures are timings)\n";
+    std::exit(2);
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse(argc, argv);
+  std::cout << "=== flops ===\n";
+  print_flops();
+  std::cout << "=== words ===\n";
+  print_words();
+  std::cout << "=== heads ===\n";
+  print_heads();
+  std::cout << "=== transpose ===\n";
+  print_transpose();
+  std::cout << "=== pack ===\n";
+  print_pack();
+  std::cout << "=== ladder ===\n";
+  print_ladder_check();
+  std::cout << "=== threads ===\n";
+  print_threads();
+  std::cout << "=== backward ===\n";
+  print_backward();
+  if (options.bench) bench(options);
+  return 0;
+}
