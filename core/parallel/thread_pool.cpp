@@ -6,6 +6,7 @@
 // blocked in condition_variable::wait (they use no CPU). Threads that wait for busy team mates
 // (at Team::sync, or the caller at the end of a task) spin for up to 200 µs before sleeping,
 // because on this machine a wake-up costs ~15-30 µs, as long as a 2·128³ product on one core.
+// A worker that has just finished a task watches for the next one for 100 µs before it sleeps.
 #include "core/parallel/thread_pool.hpp"
 
 #include <atomic>
@@ -30,7 +31,7 @@ thread_local bool t_inside_task = false;  // true while this thread runs a team 
 // Used only where a thread waits for team mates that are working right now (a barrier, the end of
 // a task): they usually finish within microseconds, while a sleeping thread takes tens of
 // microseconds to wake up again (an inter-processor interrupt; worse in a virtual machine).
-// Idle workers never spin: they sleep on a condition variable.
+// Idle workers sleep on a condition variable (after at most kLingerMicroseconds of watching).
 template <class Done>
 bool spin_until(Done done, int microseconds) {
   using clock = std::chrono::steady_clock;
@@ -46,6 +47,11 @@ bool spin_until(Done done, int microseconds) {
   }
 }
 constexpr int kSpinMicroseconds = 200;
+// How long a worker that has finished a task keeps watching for the next one before it sleeps.
+// Within a training step the next parallel loop usually starts a few microseconds later; catching
+// it without a wake-up made the small preset's 2-thread step 4% faster (42.1 against 44.1 ms,
+// interleaved runs). Bounded, so an idle pool still sleeps: nothing spins between steps.
+constexpr int kLingerMicroseconds = 100;
 
 // A reusable barrier for `size` threads. The last thread to arrive resets the count and moves the
 // phase on; the others wait for the phase to change (spinning briefly, then sleeping).
@@ -119,7 +125,7 @@ class ThreadPool {
       pending_.store(size - 1, std::memory_order_relaxed);
       error_ = nullptr;
       error_member_ = INT_MAX;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     run_member(0);
@@ -151,11 +157,14 @@ class ThreadPool {
   void worker_loop(int id) {
     std::uint64_t seen = 0;
     for (;;) {
+      // A training step runs thousands of short parallel loops back to back, so a worker that has
+      // just finished one waits briefly for the next before it goes to sleep (see kLinger...).
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; }, kLingerMicroseconds);
       {
         std::unique_lock lock(mu_);
-        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        wake_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
         if (stop_) return;
-        seen = generation_;
+        seen = generation_.load(std::memory_order_relaxed);
         if (id >= size_) continue;  // this job needs fewer members
       }
       run_member(id);
@@ -172,7 +181,7 @@ class ThreadPool {
   int size_ = 0;
   void* barrier_ = nullptr;
   std::atomic<int> pending_{0};  // members still running; changed under mu_, also read without it
-  std::uint64_t generation_ = 0;
+  std::atomic<std::uint64_t> generation_{0};  // changed under mu_; workers also read it while lingering
   bool stop_ = false;
   std::exception_ptr error_;
   int error_member_ = INT_MAX;
