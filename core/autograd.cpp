@@ -179,7 +179,10 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
   // [doc:engine]
   // 2. Run the nodes in topological order (Kahn's algorithm), summing the gradients that reach a
   //    node along several paths before it runs.
+  //    A sum the engine allocated itself is "owned": nothing else refers to it, so later gradients
+  //    are added into it in place instead of into a new tensor.
   std::unordered_map<Node*, Tensor> grads{{start.get(), seed}};
+  std::unordered_set<Node*> owned;
   std::vector<Node*> ready{start.get()};
   while (!ready.empty()) {
     Node* n = ready.back();
@@ -188,10 +191,16 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
     if (auto it = grads.find(n); it != grads.end()) {
       g = std::move(it->second);
       grads.erase(it);
+      owned.erase(n);
     }
     std::vector<Tensor> input_grads;
     if (g.defined()) {
       if (auto out = n->output.lock(); out && out->retains_grad) accumulate_into(out->grad, g);
+      Node* only = n->next.size() == 1 ? n->next[0].get() : nullptr;
+      if (only && owned.count(only) && n->backward_into(g, grads[only])) {
+        if (--pending[only] == 0) ready.push_back(only);
+        continue;  // the gradient went straight into the owned sum
+      }
       input_grads = n->backward(g);
     }
     for (std::size_t i = 0; i < n->next.size(); ++i) {
@@ -205,7 +214,15 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
                               dtype_name(n->input_dtypes[i]),
                               "); a gradient must have its input's shape (was a broadcast not reduced?)");
         Tensor& slot = grads[next];
-        slot = slot.defined() ? add(slot, gi) : gi;
+        if (!slot.defined()) {
+          slot = gi;
+          if (n->returns_fresh_gradients()) owned.insert(next);
+        } else if (owned.count(next)) {
+          slot.add_(gi);
+        } else {
+          slot = add(slot, gi);
+          owned.insert(next);
+        }
       }
       if (--pending[next] == 0) ready.push_back(next);
     }

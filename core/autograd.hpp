@@ -47,6 +47,13 @@ class Node {
   /// Given dL/d(output), returns dL/d(input i) for every input, in order. An entry may be undefined
   /// when next[i] is null (that input needs no gradient). Runs with grad mode off.
   virtual std::vector<Tensor> backward(const Tensor& dout) = 0;
+  /// Optional, for one-input ops whose gradient is zero outside a region of the input (slice,
+  /// narrow, chunk): add dL/d(input) straight into `sum`, the gradient the input has collected so far
+  /// (a tensor the engine owns), and return true. The three slices q, k, v of a packed projection
+  /// then fill one gradient instead of making three full-size ones to add up.
+  virtual bool backward_into(const Tensor& /*dout*/, Tensor& /*sum*/) { return false; }
+  /// Whether backward always returns newly allocated gradients that nothing else refers to.
+  virtual bool returns_fresh_gradients() const { return false; }
 
   /// Whether input i wants a gradient (so backward can skip work).
   bool needs_grad(std::size_t i) const { return i < next.size() && next[i] != nullptr; }

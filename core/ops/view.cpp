@@ -194,6 +194,8 @@ struct Slice final : Node {
   std::int64_t axis = 0, start = 0, end = 0, step = 1;
   const char* name() const override { return "slice"; }
   std::vector<Tensor> backward(const Tensor& dout) override;
+  bool backward_into(const Tensor& dout, Tensor& sum) override;
+  bool returns_fresh_gradients() const override { return true; }
 };
 
 Tensor Tensor::slice(std::int64_t axis, std::int64_t start, std::int64_t end, std::int64_t step) const {
@@ -224,6 +226,12 @@ std::vector<Tensor> Slice::backward(const Tensor& dout) {
   Tensor dx = zeros(input_shapes[0], {.dtype = dout.dtype()});
   dx.slice(axis, start, end, step).copy_(dout);
   return {dx};
+}
+
+bool Slice::backward_into(const Tensor& dout, Tensor& sum) {
+  Tensor region = sum.slice(axis, start, end, step);  // only the sliced elements receive anything
+  region.add_(dout);
+  return true;
 }
 
 Tensor Tensor::narrow(std::int64_t axis, std::int64_t start, std::int64_t length) const {

@@ -5,6 +5,7 @@
 using namespace sf;
 using sf::test::check_values;
 using sf::test::rand64;
+using sf::test::Inputs;
 
 TEST_SUITE("ch02-autograd") {
   TEST_CASE("a tensor used twice gets the sum of both paths' gradients (y = x·x gives 2x)") {
@@ -131,5 +132,29 @@ TEST_SUITE("ch02-autograd") {
     CHECK_FALSE(saved.expired());
     loss.backward();
     CHECK(saved.expired());
+  }
+
+  TEST_CASE("the chunks of one tensor add their gradients into one sum, in place") {
+    // q, k, v = chunk(qkv, 3): the engine keeps one gradient for qkv and each chunk adds its part.
+    Tensor x = tensor({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {2, 6}).requires_grad_();
+    const auto parts = chunk(x, 3, 1);  // three [2, 2] views
+    Tensor loss = sum(parts[0]) + 2.0 * sum(parts[1]) + 3.0 * sum(parts[2]) + sum(parts[1] * parts[1]);
+    loss.backward();
+    // d/dx: 1 on the first chunk; 2 + 2x on the second; 3 on the third.
+    check_values(x.grad(), {1, 1, 2 + 2 * 3, 2 + 2 * 4, 3, 3, 1, 1, 2 + 2 * 9, 2 + 2 * 10, 3, 3});
+  }
+
+  TEST_CASE("gradcheck: slices, reuse and fan-in mixed, where sums are built in place") {
+    // y feeds three slices and itself; an add returns the same gradient to both its inputs. No
+    // gradient that something else still refers to may be changed in place.
+    const Tensor x = rand64({3, 6}, 21);
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          const Tensor y = in[0] * in[0];
+          const auto p = chunk(y, 3, 1);
+          const Tensor both = p[0] + p[0];  // Add: one gradient, given to two inputs
+          return concat({both * p[1], p[2] + y.narrow(1, 0, 2), y.narrow(1, 1, 2) * 3.0}, 1) + y.narrow(1, 0, 6);
+        },
+        {x}, {.name = "slices and fan-in"});
   }
 }
