@@ -112,7 +112,7 @@ int train_command(const std::vector<std::string>& args) {
   ReportContents report{run.config, data.description, trained, test,
                         toy ? "held-out test set" : "validation set", {}, {}, o.text("attention-sentence")};
   std::cout << "\ntranslations of sentences it never saw:\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(6, data.test.size()); ++i) {
+  for (std::size_t i : first_distinct_sources(data.test, 6)) {
     report.examples.emplace_back(data.test[i].source, test.hypotheses[i]);
     std::cout << "  " << data.test[i].source << "\n    → " << test.hypotheses[i] << '\n';
   }
@@ -121,8 +121,9 @@ int train_command(const std::vector<std::string>& args) {
   std::cout << "\ncheckpoints: " << out << "/best and " << out << "/latest (model.safetensors opens in PyTorch)\n"
             << "report:      " << out << "/report.md (curves: loss.svg, validation.svg; cross-attention: "
             << report.attention_pictures.size() << " pictures)\n"
-            << "try:         build/release/examples/translator/translator translate --run " << out
-            << " \"the small cats are not happy.\"\n";
+            << "try:         build/release/examples/translator/translator translate --run " << out << " \""
+            << (toy || data.test.empty() ? std::string("the small cats are not happy.") : data.test.front().source)
+            << "\"\n";
   return 0;
 }
 

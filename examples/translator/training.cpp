@@ -84,8 +84,9 @@ double schedule_lr(const RunConfig& c, std::int64_t step) {
 }
 
 void print_samples(std::ostream& out, const std::vector<SentencePair>& pairs, const EvalResult& r, std::size_t count) {
-  for (std::size_t i = 0; i < std::min(count, r.hypotheses.size()); ++i)
-    out << "    " << pairs[i].source << "\n      → " << r.hypotheses[i] << "\n        (" << pairs[i].target << ")\n";
+  for (std::size_t i : first_distinct_sources(pairs, count))
+    if (i < r.hypotheses.size())
+      out << "    " << pairs[i].source << "\n      → " << r.hypotheses[i] << "\n        (" << pairs[i].target << ")\n";
 }
 
 }  // namespace

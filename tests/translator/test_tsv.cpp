@@ -86,4 +86,13 @@ TEST_SUITE("ch13-translator") {
     CHECK(split_by_source(pairs, 0.0, 7).validation.empty());
     CHECK_THROWS_WITH_AS(split_by_source(pairs, 1.5, 7), doctest::Contains("validation_fraction"), sf::ValueError);
   }
+
+  TEST_CASE("samples of translations skip an English sentence already shown") {
+    const std::vector<SentencePair> pairs{
+        {"Cheers!", "Santé !"}, {"Cheers!", "À votre santé !"}, {"Fire!", "Au feu !"}, {"Cheers!", "Tchin-tchin !"},
+        {"Help me.", "Aide-moi."}};
+    CHECK(first_distinct_sources(pairs, 2) == std::vector<std::size_t>{0, 2});
+    CHECK(first_distinct_sources(pairs, 9) == std::vector<std::size_t>{0, 2, 4});
+    CHECK(first_distinct_sources({}, 3).empty());
+  }
 }
