@@ -3,8 +3,9 @@
 //
 // The arithmetic lives elsewhere (one rung per file, see gemm.hpp's Variant). What is decided
 // here: a product too small to repay waking a thread runs on the caller; a small product skips
-// packing (small.cpp); a batch of small products (attention's per-head products) is split across
-// threads by product rather than inside each one.
+// packing (small.cpp), and so does a few rows times a transposed weight (few_rows.cpp); a batch
+// of small products (attention's per-head products) is split across threads by product rather
+// than inside each one.
 #include <algorithm>
 #include <cstdlib>
 
@@ -67,11 +68,13 @@ double work_of(std::int64_t M, std::int64_t N, std::int64_t K) {
 }
 // [doc:end]
 
-// The default path for one product on `threads` threads: small products skip packing (small.cpp)
-// and run on the calling thread; the others go through the five loops.
+// The default path for one product on `threads` threads: a few rows times a transposed weight
+// (decoding) read it in place (few_rows.cpp), small products skip packing (small.cpp), and the
+// others go through the five loops. All three give the same bits.
 void best(int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
           Matrix<const float> B, float beta, Matrix<float> C) {
   const KernelSet& ks = best_kernels();
+  if (few_rows_path_applies(ks, M, B)) return gemm_few_rows(ks, threads, M, N, K, alpha, A, B, beta, C);
   if (small_path_applies(ks, M, N, K)) return gemm_small(ks, threads, M, N, K, alpha, A, B, beta, C);
   gemm_packed(ks, threads, M, N, K, alpha, A, B, beta, C);
 }

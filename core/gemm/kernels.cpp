@@ -12,18 +12,18 @@
 namespace sf::gemm {
 
 const KernelSet& scalar_kernels() {
-  static const KernelSet set{"scalar", kScalarBlocks, scalar::microkernel, scalar::pack_a, scalar::pack_b, nullptr};
+  static const KernelSet set{"scalar", kScalarBlocks, scalar::microkernel, scalar::pack_a, scalar::pack_b, nullptr, nullptr};
   return set;
 }
 
 #if defined(__x86_64__)
 const KernelSet& avx2_kernels() {
-  static const KernelSet set{"avx2", kAvx2Blocks, avx2::microkernel, avx2::pack_a, avx2::pack_b, nullptr};
+  static const KernelSet set{"avx2", kAvx2Blocks, avx2::microkernel, avx2::pack_a, avx2::pack_b, nullptr, nullptr};
   return set;
 }
 const KernelSet& avx512_kernels() {
   static const KernelSet set{"avx512",       kAvx512Blocks,  avx512::microkernel, avx512::pack_a,
-                             avx512::pack_b, avx512::microkernel_direct};
+                             avx512::pack_b, avx512::microkernel_direct, avx512::few_rows_nt};
   return set;
 }
 #endif

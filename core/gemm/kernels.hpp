@@ -35,6 +35,15 @@ using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t
                                    const float* b, std::int64_t ldb, float alpha, float beta, float* c,
                                    std::int64_t rs_c, int m, int n);
 
+/// C[0:m, 0:n] = alpha · A·Wᵀ + beta · C[0:m, 0:n] for a few rows of A (m <= kFewRows, element
+/// (i, k) at a[i·rs_a + k·cs_a]) and a row-major W (row j at w + j·ldw, contiguous along k), for
+/// n <= kFewRowsColumns columns, without packing (few_rows_avx512.cpp). Same bits as the microkernel.
+using FewRowsNT = void (*)(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
+                           std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c,
+                           std::int64_t rs_c);
+inline constexpr int kFewRows = 4;
+inline constexpr std::int64_t kFewRowsColumns = 32;
+
 struct KernelSet {
   const char* name;  // "scalar", "avx2", "avx512"
   BlockSizes blocks;
@@ -42,6 +51,7 @@ struct KernelSet {
   PackPanels pack_a;  // W = blocks.mr
   PackPanels pack_b;  // W = blocks.nr
   MicroKernelDirect micro_direct;  // nullptr: small products go through the packed path too
+  FewRowsNT few_rows_nt;           // nullptr: a few rows times Wᵀ go through the other paths too
 };
 
 /// A grow-only float buffer aligned to 64 bytes (one cache line, one zmm vector), for packing.
@@ -98,6 +108,8 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
                  std::int64_t rs_c, int m, int n);
 void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
                         std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n);
+void few_rows_nt(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
+                 std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c, std::int64_t rs_c);
 void pack_a(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
             float* dst);
 void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
@@ -113,6 +125,12 @@ void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t 
 /// Whether gemm_small handles this product: `ks` has a direct microkernel, K fits in one KC slice
 /// and the product is small enough that packing would not be repaid.
 bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K);
+/// Whether gemm_few_rows handles this product: `ks` has a few-rows kernel, M <= kFewRows, and B is
+/// the transpose of a row-major matrix (B.row_stride == 1), as the weight in x·Wᵀ.
+bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, Matrix<const float> B);
+/// C = alpha·A·B + beta·C for such a product, on a team of up to `threads` threads (few_rows.cpp).
+void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+                   Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
 /// C = alpha·A·B + beta·C for a small product, on a team of up to `threads` threads (small.cpp).
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                 Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);

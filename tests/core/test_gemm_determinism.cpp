@@ -6,8 +6,12 @@
 // worth having: a training run reproduces exactly on 1 thread or 32).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/gemm/gemm.hpp"
@@ -133,6 +137,53 @@ TEST_SUITE("ch03-matmul") {
       }
       CHECK(same_bits(results[0], results[1]));
       CHECK(same_bits(results[0], results[2]));
+    }
+  }
+
+  TEST_CASE("a few rows times a transposed matrix (decoding's x·Wᵀ) give the five loops' bits") {
+    // Decoding multiplies 1 row (or a beam's few) by Wᵀ; sgemm then reads W in place (few_rows.cpp)
+    // instead of packing it. Edges: N not a multiple of 16 or 64, K not a multiple of 16, K over KC.
+    ThreadCountGuard guard;
+    const sf::gemm::KernelSet& ks = sf::gemm::best_kernels();
+    const std::string set = std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
+    MESSAGE("kernel set: ", set);
+    for (i64 M = 1; M <= sf::gemm::kFewRows; ++M) {
+      for (const auto& [N, K] : {std::pair<i64, i64>{1, 1}, {17, 15}, {64, 16}, {65, 513}, {1000, 512}, {130, 1100}}) {
+        for (bool ta : {false, true}) {
+          const Shape s{M, N, K, ta, true};
+          CAPTURE(M);
+          CAPTURE(N);
+          CAPTURE(K);
+          CAPTURE(ta);
+          const Matrix<const float> b{nullptr, 1, K};
+          // (With K == 1, B's strides are {1, 1}: the layout is ambiguous and the other paths serve.)
+          if (ks.few_rows_nt != nullptr && K > 1) CHECK(sf::gemm::few_rows_path_applies(ks, M, b));
+          const auto packed = product(s, [&ks](const Shape& sh, auto a, auto b, auto c) {
+            sf::gemm::gemm_packed(ks, 1, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+          });
+          for (int threads : {1, 2, 3}) {
+            sf::set_num_threads(threads);
+            const auto C = product(s, [](const Shape& sh, auto a, auto b, auto c) {
+              sf::gemm::sgemm(sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+            });
+            CHECK(same_bits(C, packed));
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("the few-rows path with beta == 0 never reads C") {
+    const i64 M = 2, N = 70, K = 40;
+    const std::vector<float> A = random_floats(M * K, 21), W = random_floats(N * K, 22);
+    std::vector<float> C(M * N, std::numeric_limits<float>::quiet_NaN()), expected(M * N);
+    sf::gemm::sgemm(M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f, {C.data(), N, 1});
+    sf::gemm::sgemm(sf::gemm::Variant::naive, M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f,
+                    {expected.data(), N, 1});
+    for (i64 i = 0; i < M * N; ++i) {
+      CAPTURE(i);
+      REQUIRE(std::isfinite(C[i]));
+      CHECK(C[i] == doctest::Approx(expected[i]).epsilon(1e-5));
     }
   }
 }
