@@ -71,6 +71,7 @@ void few_rows(std::int64_t n, std::int64_t K, float alpha, const float* a, std::
     for (int g = 0; g < kGroups; ++g)
 #pragma GCC unroll 4
       for (int r = 0; r < ROWS; ++r) acc[g][r] = _mm512_setzero_ps();
+    // [doc:few-rows-block]
     for (std::int64_t k0 = pc; k0 < k_end; k0 += 16) {
       const int steps = k_end - k0 < 16 ? static_cast<int>(k_end - k0) : 16;
       const __mmask16 load = first_lanes(steps);
@@ -88,6 +89,7 @@ void few_rows(std::int64_t n, std::int64_t K, float alpha, const float* a, std::
         add_block<ROWS>(acc[g], col, a_row, cs_a, k0, steps);
       }
     }
+    // [doc:end]
     // C = alpha·acc + beta·C, as store_tile computes it: beta == 0 never reads C.
     const __m512 va = _mm512_set1_ps(alpha);
 #pragma GCC unroll 4
