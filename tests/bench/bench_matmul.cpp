@@ -15,13 +15,24 @@
 // The GFLOP counter is 2·M·N·K·batch·1e-9 per iteration, shown as a rate: "GFLOP=250.1/s" reads
 // 250.1 GFLOP/s. Slow rungs skip big shapes (naive above 2·512³ flops, the others above 2·1024³).
 //
+// A second family times decoding's one-row products, which memory bounds, not arithmetic:
+//   BM_DecoderRow/<variant>/<preset>/threads:<t>   one token (M = 1) through every weight a decoder
+//   reads per token (per layer: self-attention in_proj 3d×d and out_proj d×d, cross-attention
+//   query d×d and out_proj d×d, feed-forward d_ff×d and d×d_ff; then the logits V×d), each as x·Wᵀ.
+//   presets medium (d 256, 4 layers, d_ff 1024: 15.7 MB) and base (d 512, 6 layers, d_ff 2048:
+//   90.1 MB). The counter "GB" is the weights' bytes per pass, shown as a rate in GB/s. packed_simd
+//   is the packing path (one thread); threaded is the default, which reads W in place (few_rows.cpp).
+//
 // Examples:
 //   ./bench_matmul --benchmark_filter='threaded/square/1024/.*/threads:1'
 //   ./bench_matmul --benchmark_filter='/(peer|small|base)_' --benchmark_min_time=0.2
 //   ./bench_matmul --benchmark_filter='square/512/' (every rung at 512)
+//   ./bench_matmul --benchmark_filter=DecoderRow
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -107,6 +118,54 @@ void run_matmul(benchmark::State& state, Variant variant, const Shape& s, int th
   if (variant == Variant::packed_simd || variant == Variant::threaded) state.SetLabel(sf::gemm::simd_kernel_name());
 }
 
+// The weights (out × in, row-major) that decoding one token multiplies, in the order it meets them.
+std::vector<std::pair<i64, i64>> decoder_weights(i64 d, i64 layers, i64 d_ff, i64 vocab) {
+  std::vector<std::pair<i64, i64>> w;
+  for (i64 l = 0; l < layers; ++l)
+    for (auto shape : {std::pair{3 * d, d}, {d, d}, {d, d}, {d, d}, {d_ff, d}, {d, d_ff}}) w.push_back(shape);
+  w.push_back({vocab, d});
+  return w;
+}
+
+void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers, i64 d_ff, int threads) {
+  sf::set_num_threads(threads);
+  sf::Generator g(1);
+  const auto shapes = decoder_weights(d, layers, d_ff, 1000);
+  std::vector<std::vector<float>> weights;
+  double bytes = 0;
+  for (auto [n, k] : shapes) {
+    weights.emplace_back(static_cast<std::size_t>(n * k));
+    for (auto& x : weights.back()) x = 2.0f * g.uniform_float() - 1.0f;
+    bytes += 4.0 * double(n) * double(k);
+  }
+  std::vector<float> x(static_cast<std::size_t>(d_ff), 0.5f), y(static_cast<std::size_t>(std::max<i64>(d_ff, 3 * d) + 1000));
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      const auto [n, k] = shapes[i];
+      sf::gemm::sgemm(variant, 1, n, k, 1.0f, {x.data(), k, 1}, {weights[i].data(), 1, k}, 0.0f, {y.data(), n, 1});
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["GB"] = benchmark::Counter(bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void register_decoder_rows() {
+  struct Preset {
+    const char* name;
+    i64 d, layers, d_ff;
+  };
+  for (const Preset p : {Preset{"medium", 256, 4, 1024}, Preset{"base", 512, 6, 2048}})
+    for (const Variant v : {Variant::packed_simd, Variant::threaded})
+      for (int threads : {1, 2}) {
+        if (threads > 1 && v != Variant::threaded) continue;
+        const std::string name = "BM_DecoderRow/" + std::string(sf::gemm::variant_name(v)) + "/" + p.name +
+                                 "/threads:" + std::to_string(threads);
+        benchmark::RegisterBenchmark(name.c_str(), [p, v, threads](benchmark::State& st) {
+          run_decoder_row(st, v, p.d, p.layers, p.d_ff, threads);
+        })->UseRealTime()->Unit(benchmark::kMicrosecond);
+      }
+}
+
 void register_all() {
   const Variant variants[] = {Variant::naive,  Variant::loop_order,  Variant::blocked,
                               Variant::packed, Variant::packed_simd, Variant::threaded};
@@ -133,6 +192,7 @@ void register_all() {
 
 int main(int argc, char** argv) {
   register_all();
+  register_decoder_rows();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
