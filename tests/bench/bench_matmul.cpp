@@ -32,8 +32,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/gemm/gemm.hpp"
@@ -133,12 +133,14 @@ void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers
   const auto shapes = decoder_weights(d, layers, d_ff, 1000);
   std::vector<std::vector<float>> weights;
   double bytes = 0;
+  i64 widest = 0;  // the longest row of x or y any product needs
   for (auto [n, k] : shapes) {
     weights.emplace_back(static_cast<std::size_t>(n * k));
     for (auto& x : weights.back()) x = 2.0f * g.uniform_float() - 1.0f;
     bytes += 4.0 * double(n) * double(k);
+    widest = std::max({widest, n, k});
   }
-  std::vector<float> x(static_cast<std::size_t>(d_ff), 0.5f), y(static_cast<std::size_t>(std::max<i64>(d_ff, 3 * d) + 1000));
+  std::vector<float> x(static_cast<std::size_t>(widest), 0.5f), y(static_cast<std::size_t>(widest));
   for (auto _ : state) {
     for (std::size_t i = 0; i < shapes.size(); ++i) {
       const auto [n, k] = shapes[i];

@@ -142,7 +142,7 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("a few rows times a transposed matrix (decoding's x·Wᵀ) give the five loops' bits") {
     // Decoding multiplies 1 row (or a beam's few) by Wᵀ; sgemm then reads W in place (few_rows.cpp)
-    // instead of packing it. Edges: N not a multiple of 16 or 64, K not a multiple of 16, K over KC.
+    // instead of packing it. Edges: N not a multiple of 16 or of kFewRowsColumns, K not a multiple of 16, K over KC.
     ThreadCountGuard guard;
     const sf::gemm::KernelSet& ks = sf::gemm::best_kernels();
     const std::string set = std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
