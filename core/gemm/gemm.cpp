@@ -7,6 +7,7 @@
 // of small products (attention's per-head products) is split across threads by product rather
 // than inside each one.
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 
 #include "core/error.hpp"
@@ -21,6 +22,10 @@ namespace {
 // is an interrupt through the hypervisor), the time one core needs for 3-8 million flops. Below
 // this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
 constexpr double kMinFlopsPerThread = 8.0e6;
+// A small product (small.cpp) does not wait for a sleeping worker: workers help only if they are
+// awake (one has just finished a task and still watches for the next), so from this many flops on
+// (about 4 µs on one core) it is offered to every thread.
+constexpr double kMinFlopsShared = 1.0e6;
 // [doc:end]
 
 template <class T>
@@ -70,12 +75,16 @@ double work_of(std::int64_t M, std::int64_t N, std::int64_t K) {
 
 // The default path for one product on `threads` threads: a few rows times a transposed weight
 // (decoding) read it in place (few_rows.cpp), small products skip packing (small.cpp), and the
-// others go through the five loops. All three give the same bits.
+// others go through the five loops. All three give the same bits. A small product from
+// kMinFlopsShared flops on also takes help from awake workers, unless `alone` says it must not.
 void best(int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-          Matrix<const float> B, float beta, Matrix<float> C) {
+          Matrix<const float> B, float beta, Matrix<float> C, bool alone = false) {
   const KernelSet& ks = best_kernels();
   if (few_rows_path_applies(ks, M, B)) return gemm_few_rows(ks, threads, M, N, K, alpha, A, B, beta, C);
-  if (small_path_applies(ks, M, N, K)) return gemm_small(ks, threads, M, N, K, alpha, A, B, beta, C);
+  if (small_path_applies(ks, M, N, K)) {
+    if (!alone && 2.0 * M * N * K >= kMinFlopsShared) threads = std::max(threads, num_threads());
+    return gemm_small(ks, threads, M, N, K, alpha, A, B, beta, C);
+  }
   gemm_packed(ks, threads, M, N, K, alpha, A, B, beta, C);
 }
 
@@ -136,19 +145,23 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     Matrix<float> c{C.data + p * sc, C.row_stride, 1};
     if (K == 0 || alpha == 0.0f) return scale(M, N, beta, c);
     best(1, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
-         beta, c);
+         beta, c, /*alone=*/true);
   };
   // [doc:batched-split]
-  // Many small products: give each thread whole products (each run single-threaded), in
-  // contiguous chunks of at least kMinFlopsPerThread. Not when C is shared (sc == 0): then the
-  // products accumulate into one C, one after the other.
+  // Many small products: share out whole products (each run single-threaded), in runs of about
+  // kMinFlopsShared / 4 flops (1 µs), taken from a counter by the caller and by any worker that is
+  // awake or wakes up in time (parallel_share; the caller does not wait for a sleeping one). Not
+  // when C is shared (sc == 0): then the products accumulate into one C, one after the other.
   const double flops = 2.0 * M * N * K;
   const int threads = num_threads();
   if (variant == Variant::threaded && threads > 1 && batch > 1 && sc != 0 && flops > 0 &&
-      (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
-    const std::int64_t grain = flops >= kMinFlopsPerThread ? 1 : static_cast<std::int64_t>(kMinFlopsPerThread / flops) + 1;
-    parallel_for(batch, grain, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t p = begin; p < end; ++p) product_single_thread(p);
+      flops * batch >= kMinFlopsShared && (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
+    const std::int64_t run = std::max<std::int64_t>(1, static_cast<std::int64_t>(kMinFlopsShared / 4 / flops));
+    const std::int64_t runs = (batch + run - 1) / run;
+    std::atomic<std::int64_t> next{0};
+    parallel_share(threads, [&](const Team&) {
+      for (std::int64_t r = next++; r < runs; r = next++)
+        for (std::int64_t p = r * run; p < std::min(batch, (r + 1) * run); ++p) product_single_thread(p);
     });
     return;
   }

@@ -138,13 +138,9 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
   for (int i = 0; i < ROWS; ++i)
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_setzero_ps();
-  // Prefetch C only when the k loop is long enough to hide it (measured: with kc = 24 the
-  // prefetches cost more than they save).
-  const std::int64_t k_prefetch = kc >= 4 * kPrefetchSteps ? kc - kPrefetchSteps : -1;
-  if (k_prefetch >= 0) prefetch_c(c, rs_c, m, _MM_HINT_T1);
-  for (std::int64_t k = 0; k < kc; ++k, b += ldb) {
-    if (k == k_prefetch) prefetch_c(c, rs_c, m, _MM_HINT_T0);
-    const std::int64_t offset = k * cs_a;
+  // One k step: row k of B times column k of A's rows; b and offset move on to the next k.
+  std::int64_t offset = 0;
+  auto step = [&]() __attribute__((always_inline)) {
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) bv[j] = _mm512_maskz_loadu_ps(mask[j], b + 16 * j);
@@ -154,7 +150,18 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
     }
+    b += ldb;
+    offset += cs_a;
+  };
+  // Prefetch C only when the k loop is long enough to hide it (measured: with kc = 24 the
+  // prefetches cost more than they save). Two loops, so that no k step tests for the prefetch.
+  std::int64_t k = 0;
+  if (kc >= 4 * kPrefetchSteps) {
+    prefetch_c(c, rs_c, m, _MM_HINT_T1);
+    for (; k < kc - kPrefetchSteps; ++k) step();
+    prefetch_c(c, rs_c, m, _MM_HINT_T0);
   }
+  for (; k < kc; ++k) step();
   store_tile<ROWS>(acc, alpha, beta, c, rs_c, m, n);
 }
 

@@ -36,6 +36,9 @@ void pack_rows_transposed(const float* s, std::int64_t stride_r, std::int64_t ro
   }
 }
 
+// How many rows of k ahead the copy path prefetches (8, 16 and 32 measured alike; 4 and none slower).
+constexpr std::int64_t kPackAhead = 16;
+
 // pack.hpp's pack_panels with vector fast paths (same arguments, same layout).
 template <int W>
 void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
@@ -46,13 +49,21 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
   if (stride_r == 1) {
     // The W elements of one k are contiguous: a masked vector copy. k is the outer loop so that
     // src is read row by row (one row of a transposed A, of a row-major B), not a line per row.
+    // Those rows are short (len floats, 960 bytes for an A block) and far apart (a whole matrix
+    // row, 8 KiB at M = 2048), so the hardware prefetcher, which follows one page, does not see
+    // the next one coming: each row would start with a trip to memory. The row kPackAhead steps
+    // ahead is prefetched instead (one prefetch per 16 floats; measured on the 2048×512×2048
+    // weight gradient: A's packing fell from 14% of the product to about 4%, +10% overall).
     for (std::int64_t k = 0; k < kc; ++k) {
       const float* s = src + k * stride_k;
+      const float* ahead = k + kPackAhead < kc ? s + kPackAhead * stride_k : nullptr;
       for (std::int64_t p = 0; p < panels; ++p) {
         const std::int64_t rows = len - p * W < W ? len - p * W : W;
-        for (int g = 0; g < groups; ++g)
+        for (int g = 0; g < groups; ++g) {
+          if (ahead != nullptr) _mm_prefetch(reinterpret_cast<const char*>(ahead + p * W + 16 * g), _MM_HINT_T0);
           _mm512_mask_storeu_ps(dst + p * W * kc + k * W + 16 * g, first_lanes(W - 16 * g),
                                 _mm512_maskz_loadu_ps(first_lanes(rows - 16 * g), s + p * W + 16 * g));
+        }
       }
     }
     return;

@@ -137,4 +137,39 @@ TEST_SUITE("ch03-matmul") {
     other.join();
     for (const auto& h : hits) CHECK(h.load() == 20);
   }
+
+  TEST_CASE("parallel_share: every item once, whoever helps, and the caller never waits for a sleeper") {
+    ThreadCountGuard guard;
+    for (int threads : {1, 2, 3}) {
+      sf::set_num_threads(threads);
+      for (int round = 0; round < 200; ++round) {  // workers sometimes awake, sometimes not
+        CAPTURE(threads);
+        CAPTURE(round);
+        constexpr int kItems = 64;
+        std::vector<std::atomic<int>> hits(kItems);
+        std::atomic<int> next{0}, members{0};
+        sf::parallel_share(threads, [&](const sf::Team& team) {
+          CHECK(team.size() == threads);
+          members++;
+          for (int i = next++; i < kItems; i = next++) hits[i]++;
+        });
+        for (const auto& h : hits) CHECK(h.load() == 1);
+        CHECK(members.load() >= 1);  // the caller, and the workers that came in time
+        CHECK(members.load() <= threads);
+      }
+    }
+  }
+
+  TEST_CASE("parallel_share: a shared task has no barrier, and sync() says so") {
+    ThreadCountGuard guard;
+    sf::set_num_threads(2);
+    CHECK_THROWS_WITH_AS(sf::parallel_share(2, [](const sf::Team& team) { team.sync(); }),
+                         "Team::sync: a task run by parallel_share has no barrier (its helpers may never start)",
+                         sf::ValueError);
+    int calls = 0;
+    sf::parallel_share(2, [&](const sf::Team& team) {
+      if (team.id() == 0) calls++;  // still usable afterwards
+    });
+    CHECK(calls == 1);
+  }
 }
