@@ -7,7 +7,6 @@
 // of small products (attention's per-head products) is split across threads by product rather
 // than inside each one.
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 
 #include "core/error.hpp"
@@ -158,9 +157,9 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
       flops * batch >= kMinFlopsShared && (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
     const std::int64_t run = std::max<std::int64_t>(1, static_cast<std::int64_t>(kMinFlopsShared / 4 / flops));
     const std::int64_t runs = (batch + run - 1) / run;
-    std::atomic<std::int64_t> next{0};
+    WorkCounter counter;
     parallel_share(threads, [&](const Team&) {
-      for (std::int64_t r = next++; r < runs; r = next++)
+      for (std::int64_t r = counter.take(); r < runs; r = counter.take())
         for (std::int64_t p = r * run; p < std::min(batch, (r + 1) * run); ++p) product_single_thread(p);
     });
     return;

@@ -22,6 +22,7 @@
 // An exception thrown by a task is caught, the others finish, and it is rethrown to the caller.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -73,14 +74,22 @@ void parallel_team(int size, F&& fn) {
   detail::run_team(size, task);
 }
 
+/// The shared counter of a parallel_share task: take() returns 0, 1, 2, ... across all threads.
+/// It has a cache line to itself, since that line travels between the cores on every take and
+/// must not drag anything else along (or be dragged by writes to a neighbour).
+struct alignas(64) WorkCounter {
+  std::int64_t take() { return next.fetch_add(1, std::memory_order_relaxed); }
+  std::atomic<std::int64_t> next{0};
+};
+
 /// Runs fn(team) on the calling thread and on each of up to min(size, num_threads()) - 1 workers
 /// that picks the task up before the caller's own fn(team) has returned; a worker that comes later
 /// (it was asleep: waking takes 10-30 µs here) skips it, and the caller waits only for the workers
 /// that did start. So fn must share its work dynamically, for example by taking items from an
 /// atomic counter until none is left, must give the same result whoever helps, and must not call
 /// team.sync() (sync() throws in a shared task). team.size() is the largest possible team.
-/// Example: std::atomic<int> next{0}; sf::parallel_share(2, [&](const sf::Team&) {
-///            for (int i = next++; i < n; i = next++) work(i); });
+/// Example: sf::WorkCounter items; sf::parallel_share(2, [&](const sf::Team&) {
+///            for (std::int64_t i = items.take(); i < n; i = items.take()) work(i); });
 template <class F>
 void parallel_share(int size, F&& fn) {
   using Fn = std::remove_reference_t<F>;

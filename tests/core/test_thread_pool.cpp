@@ -147,13 +147,15 @@ TEST_SUITE("ch03-matmul") {
         CAPTURE(round);
         constexpr int kItems = 64;
         std::vector<std::atomic<int>> hits(kItems);
-        std::atomic<int> next{0}, members{0};
+        sf::WorkCounter items;
+        std::atomic<int> members{0}, wrong_size{0};
         sf::parallel_share(threads, [&](const sf::Team& team) {
-          CHECK(team.size() == threads);
+          wrong_size += team.size() != threads;
           members++;
-          for (int i = next++; i < kItems; i = next++) hits[i]++;
+          for (std::int64_t i = items.take(); i < kItems; i = items.take()) hits[i]++;
         });
         for (const auto& h : hits) CHECK(h.load() == 1);
+        CHECK(wrong_size.load() == 0);
         CHECK(members.load() >= 1);  // the caller, and the workers that came in time
         CHECK(members.load() <= threads);
       }
