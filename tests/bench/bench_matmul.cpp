@@ -31,7 +31,9 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +46,21 @@ namespace {
 
 using sf::gemm::Variant;
 using i64 = std::int64_t;
+
+// Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are (a plain
+// std::vector of a few MiB starts 16 bytes into a page, so every row of C would straddle one more
+// cache line than it needs to).
+template <class T>
+struct Aligned64 {
+  using value_type = T;
+  Aligned64() = default;
+  template <class U>
+  Aligned64(const Aligned64<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{64}); }
+  bool operator==(const Aligned64&) const { return true; }
+};
+using Floats = std::vector<float, Aligned64<float>>;
 
 struct Shape {
   std::string name;
@@ -100,12 +117,12 @@ void run_matmul(benchmark::State& state, Variant variant, const Shape& s, int th
   sf::set_num_threads(threads);
   sf::Generator g(1);
   auto random = [&](i64 n) {
-    std::vector<float> v(static_cast<std::size_t>(n));
+    Floats v(static_cast<std::size_t>(n));
     for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
     return v;
   };
-  const std::vector<float> A = random(s.batch * s.M * s.K), B = random(s.batch * s.K * s.N);
-  std::vector<float> C(static_cast<std::size_t>(s.batch * s.M * s.N));
+  const Floats A = random(s.batch * s.M * s.K), B = random(s.batch * s.K * s.N);
+  Floats C(static_cast<std::size_t>(s.batch * s.M * s.N));
   const sf::gemm::Matrix<const float> a{A.data(), s.ta ? 1 : s.K, s.ta ? s.M : 1};
   const sf::gemm::Matrix<const float> b{B.data(), s.tb ? 1 : s.N, s.tb ? s.K : 1};
   for (auto _ : state) {
@@ -131,7 +148,7 @@ void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers
   sf::set_num_threads(threads);
   sf::Generator g(1);
   const auto shapes = decoder_weights(d, layers, d_ff, 1000);
-  std::vector<std::vector<float>> weights;
+  std::vector<Floats> weights;
   double bytes = 0;
   i64 widest = 0;  // the longest row of x or y any product needs
   for (auto [n, k] : shapes) {
@@ -140,7 +157,7 @@ void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers
     bytes += 4.0 * double(n) * double(k);
     widest = std::max({widest, n, k});
   }
-  std::vector<float> x(static_cast<std::size_t>(widest), 0.5f), y(static_cast<std::size_t>(widest));
+  Floats x(static_cast<std::size_t>(widest), 0.5f), y(static_cast<std::size_t>(widest));
   for (auto _ : state) {
     for (std::size_t i = 0; i < shapes.size(); ++i) {
       const auto [n, k] = shapes[i];
