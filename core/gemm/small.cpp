@@ -57,7 +57,11 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
                     beta, C.data + i * C.row_stride + j, C.row_stride, m, n);
   };
   if (threads == 1) {  // alone, the tiles in order: no team, no shared counter (a 32×32 product takes 0.3 µs)
-    for (std::int64_t t = 0; t < tiles; ++t) tile(t);
+    for (std::int64_t j = 0; j < N; j += NR)
+      for (std::int64_t i = 0; i < M; i += MR)
+        ks.micro_direct(K, A.data + i * A.row_stride, A.row_stride, A.col_stride, b + j / NR * panel_step, ldb, alpha,
+                        beta, C.data + i * C.row_stride + j, C.row_stride, static_cast<int>(std::min(MR, M - i)),
+                        static_cast<int>(std::min(NR, N - j)));
     return;
   }
   // Tiles are taken a run at a time, about 1 µs of work: the counter's cache line travels between
