@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iomanip>
 #include <iostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ using sf::gemm::Matrix;
 
 namespace {
 
-bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
+bool same_bits(std::span<const float> x, std::span<const float> y) {
   return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(float) * x.size()) == 0;
 }
 
@@ -48,9 +49,9 @@ std::string grouped(i64 n) {
 }
 
 // C = A·B, row-major A [M, K] and B [K, N] (or B stored [N, K] and read transposed), with one rung.
-std::vector<float> product(Variant v, i64 M, i64 N, i64 K, const std::vector<float>& A, const std::vector<float>& B,
+Floats product(Variant v, i64 M, i64 N, i64 K, const Floats& A, const Floats& B,
                            bool b_transposed = false) {
-  std::vector<float> C(static_cast<std::size_t>(M * N));
+  Floats C(static_cast<std::size_t>(M * N));
   const Matrix<const float> b = b_transposed ? Matrix<const float>{B.data(), 1, K} : Matrix<const float>{B.data(), N, 1};
   gemm::sgemm(v, M, N, K, 1.0f, {A.data(), K, 1}, b, 0.0f, {C.data(), N, 1});
   return C;
@@ -81,8 +82,8 @@ void print_words() {
   // Lecture 001: all the words at once. Project L = 24 words of d = 512 features with one
   // [24, 512]·[512, 512] product, then again one word at a time (24 products [1, 512]·[512, 512]).
   const i64 L = 24, d = 512;
-  const std::vector<float> X = random_floats(L * d, 1), W = random_floats(d * d, 2);
-  std::vector<float> at_once(L * d), word_by_word(L * d);
+  const Floats X = random_floats(L * d, 1), W = random_floats(d * d, 2);
+  Floats at_once(L * d), word_by_word(L * d);
   gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {at_once.data(), d, 1});
   for (i64 i = 0; i < L; ++i)  // row i of X·W needs row i of X and nothing else
     gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f, {word_by_word.data() + i * d, d, 1});
@@ -98,8 +99,8 @@ void print_heads() {
   // columns 64i..64i+63 of W^Q (a strided view, no copy) and writes the same columns of Q.
   const i64 d = 512, h = 8, d_k = d / h;
   for (i64 L : {24, 512}) {
-    const std::vector<float> X = random_floats(L * d, 3), Wq = random_floats(d * d, 4);
-    std::vector<float> one(L * d), eight(L * d);
+    const Floats X = random_floats(L * d, 3), Wq = random_floats(d * d, 4);
+    Floats one(L * d), eight(L * d);
     gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {Wq.data(), d, 1}, 0.0f, {one.data(), d, 1});
     for (i64 i = 0; i < h; ++i)
       gemm::sgemm(L, d_k, d, 1.0f, {X.data(), d, 1}, {Wq.data() + i * d_k, d, 1}, 0.0f, {eight.data() + i * d_k, d, 1});
@@ -126,7 +127,7 @@ void print_transpose() {
   // [doc:end]
 }
 
-void print_panels(const std::vector<float>& packed, i64 W, i64 kc) {
+void print_panels(const Floats& packed, i64 W, i64 kc) {
   for (i64 p = 0; p * W * kc < static_cast<i64>(packed.size()); ++p) {
     std::cout << "  panel " << p << ':';
     for (i64 k = 0; k < kc; ++k) {
@@ -144,16 +145,16 @@ void print_pack() {
   // panel is stored as 4 consecutive floats, and the rows past 5 are zeros.
   constexpr int W = 4;
   const i64 rows = 5, kc = 3;
-  std::vector<float> A(rows * kc);
+  Floats A(rows * kc);
   for (i64 i = 0; i < rows; ++i)
     for (i64 k = 0; k < kc; ++k) A[i * kc + k] = float(10 * (i + 1) + (k + 1));
-  std::vector<float> packed_a(2 * W * kc);
+  Floats packed_a(2 * W * kc);
   gemm::pack_panels<W>(rows, kc, A.data(), /*stride_r=*/kc, /*stride_k=*/1, packed_a.data());
   std::cout << "A [5, 3] packed into panels of 4 rows:\n";
   print_panels(packed_a, W, kc);
   // B's columns are packed as if they were rows: pack(n, kc, b, col_stride, row_stride). For
   // Q·Kᵀ, B = Kᵀ and K [5, 3] is stored row-major, so B's column j is K's row j: the same floats as A.
-  std::vector<float> packed_kt(2 * W * kc), B(kc * rows), packed_b(2 * W * kc);
+  Floats packed_kt(2 * W * kc), B(kc * rows), packed_b(2 * W * kc);
   const Matrix<const float> Kt{A.data(), 1, kc};  // Kᵀ [3, 5]: row stride 1, column stride 3
   gemm::pack_panels<W>(rows, kc, Kt.data, Kt.col_stride, Kt.row_stride, packed_kt.data());
   for (i64 k = 0; k < kc; ++k)
@@ -166,12 +167,12 @@ void print_pack() {
 }
 
 // The largest and the mean |x[i] - y[i]| (y in double).
-double max_error(const std::vector<float>& x, const std::vector<double>& y) {
+double max_error(const Floats& x, const std::vector<double>& y) {
   double worst = 0;
   for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(double(x[i]) - y[i]));
   return worst;
 }
-double mean_error(const std::vector<float>& x, const std::vector<double>& y) {
+double mean_error(const Floats& x, const std::vector<double>& y) {
   double total = 0;
   for (std::size_t i = 0; i < x.size(); ++i) total += std::fabs(double(x[i]) - y[i]);
   return total / double(x.size());
@@ -182,14 +183,14 @@ void print_ladder_check() {
   // Every rung on one product that fits no block size (M = 100, N = 70, K = 300, B read transposed
   // as in Q·Kᵀ), against the naive loop and against the same sum done in float64.
   const i64 M = 100, N = 70, K = 300;
-  const std::vector<float> A = random_floats(M * K, 6), B = random_floats(N * K, 7);  // B stored [N, K]
+  const Floats A = random_floats(M * K, 6), B = random_floats(N * K, 7);  // B stored [N, K]
   std::vector<double> exact(M * N), naive_d(M * N);
   for (i64 i = 0; i < M; ++i)
     for (i64 j = 0; j < N; ++j)
       for (i64 k = 0; k < K; ++k) exact[i * N + j] += double(A[i * K + k]) * double(B[j * K + k]);
-  const std::vector<float> naive = product(Variant::naive, M, N, K, A, B, true);
+  const Floats naive = product(Variant::naive, M, N, K, A, B, true);
   for (std::size_t i = 0; i < naive.size(); ++i) naive_d[i] = naive[i];
-  std::vector<std::vector<float>> C;
+  std::vector<Floats> C;
   for (Variant v : kLadder) C.push_back(product(v, M, N, K, A, B, true));
   std::cout << "rung          max |C - naive|   max |C - float64|   mean |C - float64|"
                "   same bits as naive   as packed\n";
@@ -219,14 +220,14 @@ void print_threads() {
   // (scalar, AVX2, AVX-512), each with its own tile shape, against the scalar one.
   const int saved = num_threads();
   const i64 M = 301, N = 203, K = 517;
-  const std::vector<float> A = random_floats(M * K, 8), B = random_floats(K * N, 9);
+  const Floats A = random_floats(M * K, 8), B = random_floats(K * N, 9);
   const i64 P = 37, L = 24, d_k = 32;
-  const std::vector<float> Q = random_floats(P * L * d_k, 10), Kh = random_floats(P * L * d_k, 11);
-  std::vector<std::vector<float>> big, batched;
+  const Floats Q = random_floats(P * L * d_k, 10), Kh = random_floats(P * L * d_k, 11);
+  std::vector<Floats> big, batched;
   for (int threads : {1, 2, 3}) {
     set_num_threads(threads);
     big.push_back(product(Variant::threaded, M, N, K, A, B));
-    std::vector<float> S(P * L * L);  // S_p = Q_p·K_pᵀ, p = 0..36
+    Floats S(P * L * L);  // S_p = Q_p·K_pᵀ, p = 0..36
     gemm::sgemm_batched(P, L, L, d_k, 1.0f, {Q.data(), d_k, 1}, L * d_k, {Kh.data(), 1, d_k}, L * d_k, 0.0f,
                         {S.data(), L, 1}, L * L);
     batched.push_back(S);
@@ -237,10 +238,10 @@ void print_threads() {
             << "\n37 × [24, 32]·[32, 24] on 1, 2, 3 threads: same bits: "
             << yes_no(same_bits(batched[0], batched[1]) && same_bits(batched[0], batched[2])) << '\n';
   bool all_same = true;
-  std::vector<float> reference;
+  Floats reference;
   for (const char* name : {"scalar", "avx2", "avx512"}) {
     if (!gemm::cpu_supports(name)) continue;
-    std::vector<float> C(M * N);
+    Floats C(M * N);
     gemm::gemm_packed(kernel_set(name), 1, M, N, K, 1.0f, {A.data(), K, 1}, {B.data(), N, 1}, 0.0f,
                       {C.data(), N, 1});
     if (reference.empty()) reference = C;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/core.hpp"
+#include "core/gemm/aligned_vector.hpp"
 #include "core/gemm/gemm.hpp"
 
 namespace ch03 {
@@ -16,10 +17,13 @@ using sf::gemm::Variant;
 inline constexpr Variant kLadder[] = {Variant::naive,  Variant::loop_order,  Variant::blocked,
                                       Variant::packed, Variant::packed_simd, Variant::threaded};
 
+// Operands start on a cache line, as a tensor's data does (core/gemm/aligned_vector.hpp says why).
+using Floats = sf::gemm::AlignedVector<float>;
+
 // n floats uniform in [-1, 1) from our seeded generator: the same on every machine.
-inline std::vector<float> random_floats(i64 n, std::uint64_t seed) {
+inline Floats random_floats(i64 n, std::uint64_t seed) {
   sf::Generator g(seed);
-  std::vector<float> v(static_cast<std::size_t>(n));
+  Floats v(static_cast<std::size_t>(n));
   for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
   return v;
 }

@@ -186,8 +186,8 @@ void bench(const Options& o) {
     groups.push_back(label);
     std::cout << std::left << std::setw(20) << label << std::right;
     for (i64 n : {512, 1024}) {
-      const std::vector<float> A = random_floats(n * n, 13), B = random_floats(n * n, 14);
-      std::vector<float> C(n * n);
+      const Floats A = random_floats(n * n, 13), B = random_floats(n * n, 14);
+      Floats C(n * n);
       const Timing t = time_per_call(
           [&] { gemm::sgemm(v, n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1}); },
           o.repeats);
@@ -205,8 +205,8 @@ void bench(const Options& o) {
     set_num_threads(threads);
     for (i64 L : {24, 512}) {
       const i64 d = 512;
-      const std::vector<float> X = random_floats(L * d, 15), W = random_floats(d * d, 16);
-      std::vector<float> C(L * d);
+      const Floats X = random_floats(L * d, 15), W = random_floats(d * d, 16);
+      Floats C(L * d);
       const Timing one = time_per_call(
           [&] { gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {C.data(), d, 1}); }, o.repeats);
       const Timing eight = time_per_call(
@@ -239,8 +239,8 @@ void bench(const Options& o) {
   // Threads pay off for large products only.
   std::cout << "\n=== bench: threads (threaded rung, GFLOP/s median) ===\n   n    1 thread   2 threads   ratio\n";
   for (i64 n : {64, 128, 256, 512, 1024, 2048}) {
-    const std::vector<float> A = random_floats(n * n, 17), B = random_floats(n * n, 18);
-    std::vector<float> C(n * n);
+    const Floats A = random_floats(n * n, 17), B = random_floats(n * n, 18);
+    Floats C(n * n);
     double rate[2];
     for (int threads : {1, 2}) {
       set_num_threads(threads);

@@ -31,13 +31,12 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <cstdint>
-#include <new>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/gemm/aligned_vector.hpp"
 #include "core/gemm/gemm.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/random.hpp"
@@ -47,20 +46,8 @@ namespace {
 using sf::gemm::Variant;
 using i64 = std::int64_t;
 
-// Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are (a plain
-// std::vector of a few MiB starts 16 bytes into a page, so every row of C would straddle one more
-// cache line than it needs to).
-template <class T>
-struct Aligned64 {
-  using value_type = T;
-  Aligned64() = default;
-  template <class U>
-  Aligned64(const Aligned64<U>&) {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{64}); }
-  bool operator==(const Aligned64&) const { return true; }
-};
-using Floats = std::vector<float, Aligned64<float>>;
+// Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are.
+using Floats = sf::gemm::AlignedVector<float>;
 
 struct Shape {
   std::string name;

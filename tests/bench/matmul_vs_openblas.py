@@ -94,6 +94,9 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=3, help="alternations of OpenBLAS and ours per thread count")
     ap.add_argument("--min-time", default="0.2", help="Google Benchmark's --benchmark_min_time for ours")
+    ap.add_argument("--stat", choices=["median", "best"], default="median",
+                    help="how the rounds are combined, for both sides alike (best: a round disturbed by the "
+                         "host drops out)")
     a = ap.parse_args()
     if not os.path.exists(BENCH):
         sys.exit(f"matmul_vs_openblas: {BENCH} is missing; build it with ./run bench-matmul")
@@ -121,42 +124,49 @@ def main():
     peaks.append(peak(peak_exe))
     top = {t: max(p[t] for p in peaks) for t in (1, 2)}
 
-    def median(runs, key):
+    def combine(runs, key, stat):
         values = [run[key] for run in runs if key in run]
-        return statistics.median(values) if values else None
+        return max(values) if stat == "best" else statistics.median(values)
+
+    def misses_for(stat):
+        """The shapes that miss the issue's ratio targets when the rounds are combined by `stat`."""
+        out = []
+        for key in shapes:
+            square = names[key].startswith("square")
+            need = 0.95 if square else 1.00
+            for t in threads_list:
+                ratio = combine(ours_runs[t], key, stat) / combine(theirs_runs[t], key, stat)
+                if (not square or key[0] >= 256) and ratio < need:
+                    out.append(f"{names[key]} on {t} thread(s): {ratio:.3f} of OpenBLAS (target {need:.2f})")
+        return out
 
     shapes = [k for k in names if all(k in run for run in ours_runs[threads_list[0]])]
     print(f"\nFMA peak (peak_flops, best of before and after): {top[1]:.1f} GFLOP/s on 1 thread, {top[2]:.1f} on 2. "
-          f"Medians over {a.rounds} rounds, GFLOP/s; ratio = ours / OpenBLAS.\n")
+          f"{'Medians' if a.stat == 'median' else 'Best'} of {a.rounds} rounds, GFLOP/s; ratio = ours / OpenBLAS.\n")
     header = "| shape | M×N×K op |"
     for t in threads_list:
         header += f" ours {t}T | OpenBLAS {t}T | ratio |"
     print(header)
     print("|---|---|" + "---|---|---|" * len(threads_list))
-    misses, table = [], {}
     for key in shapes:
         M, N, K, op = key
         line = f"| {names[key]} | {M}×{N}×{K} {op} |"
         for t in threads_list:
-            o, b = median(ours_runs[t], key), median(theirs_runs[t], key)
-            table[(key, t)] = (o, b)
+            o, b = combine(ours_runs[t], key, a.stat), combine(theirs_runs[t], key, a.stat)
             line += f" {o:.0f} | {b:.0f} | {o / b:.2f} |"
-            square = names[key].startswith("square")
-            need = 0.95 if square else 1.00
-            if (not square or M >= 256) and o / b < need:
-                misses.append(f"{names[key]} on {t} thread(s): {o / b:.3f} of OpenBLAS (target {need:.2f})")
         print(line)
     print("\nTargets (the matmul issue):")
-    k1024 = ((1024, 1024, 1024, "NN"), 1)
-    if k1024 in table:
-        o = table[k1024][0]
+    k1024 = (1024, 1024, 1024, "NN")
+    if 1 in threads_list and k1024 in shapes:
+        o = combine(ours_runs[1], k1024, a.stat)
         print(f"- 1024³ on 1 thread at ≥ 85% of the FMA peak: {o:.0f} / {top[1]:.0f} = {100 * o / top[1]:.0f}% "
               f"({'met' if o >= 0.85 * top[1] else 'missed'})")
-    print("- ≥ 95% of OpenBLAS on squares 256-2048 and ≥ 100% on the transformer shapes: "
-          + ("met everywhere" if not misses else f"{len(misses)} missed"))
-    for m in misses:
-        print(f"  - {m}")
-
+    for stat in [a.stat] + [x for x in ("median", "best") if x != a.stat]:
+        misses = misses_for(stat)
+        print(f"- ≥ 95% of OpenBLAS on squares 256-2048 and ≥ 100% on the transformer shapes, {stat} of the rounds: "
+              + ("met everywhere" if not misses else f"{len(misses)} missed"))
+        for m in misses:
+            print(f"  - {m}")
 
 if __name__ == "__main__":
     main()
