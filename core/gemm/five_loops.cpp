@@ -18,8 +18,9 @@
 // rectangle of C: a range of rows (loop 3, packing its own A blocks) times a range of micro-panel
 // columns (loop 2). When the team splits only the columns, all members need the same A blocks,
 // and they pack each one together too, with a barrier per block (for the 2048×512×2048 weight
-// gradient on two threads: 425 -> 450 GFLOP/s, since A's packing was 15% of the time). K is never split, so no two threads add to the same element of C and the
-// result has the same bits for any team size. Two B buffers alternate so that one barrier per
+// gradient on two threads: 425 -> 450 GFLOP/s, since A's packing was 15% of the time). K is never
+// split, so no two threads add to the same element of C and the result has the same bits for any
+// team size. Two B buffers alternate so that one barrier per
 // panel suffices: a thread packing panel p+1 cannot overwrite panel p while another still reads it.
 #include <algorithm>
 #include <climits>
@@ -76,7 +77,8 @@ struct Problem {
 };
 
 // [doc:five-loops]
-void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], float* const* a_blocks, const Team& team) {
+void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], float* const* a_blocks,
+                const Team& team) {
   const auto [MR, NR, KC, MC, NC] = ks.blocks;
   const auto& [M, N, K, alpha, A, B, beta, C] = p;
   // This member's rectangle of C: rows [i_begin, i_end) and, per panel, micro-panels [q_begin, q_end).

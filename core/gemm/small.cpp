@@ -50,18 +50,14 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
   // late, after the caller has done everything, and is not waited for. Who computes a tile does
   // not change its bits.
   const std::int64_t row_tiles = (M + MR - 1) / MR, tiles = row_tiles * ((N + NR - 1) / NR);
-  auto tile = [&](std::int64_t t) {
-    const std::int64_t i = t % row_tiles * MR, j = t / row_tiles * NR;
-    const int m = static_cast<int>(std::min(MR, M - i)), n = static_cast<int>(std::min(NR, N - j));
+  auto tile = [&](std::int64_t i, std::int64_t j) {  // the tile at row i, column j of C
     ks.micro_direct(K, A.data + i * A.row_stride, A.row_stride, A.col_stride, b + j / NR * panel_step, ldb, alpha,
-                    beta, C.data + i * C.row_stride + j, C.row_stride, m, n);
+                    beta, C.data + i * C.row_stride + j, C.row_stride, static_cast<int>(std::min(MR, M - i)),
+                    static_cast<int>(std::min(NR, N - j)));
   };
   if (threads == 1) {  // alone, the tiles in order: no team, no shared counter (a 32×32 product takes 0.3 µs)
     for (std::int64_t j = 0; j < N; j += NR)
-      for (std::int64_t i = 0; i < M; i += MR)
-        ks.micro_direct(K, A.data + i * A.row_stride, A.row_stride, A.col_stride, b + j / NR * panel_step, ldb, alpha,
-                        beta, C.data + i * C.row_stride + j, C.row_stride, static_cast<int>(std::min(MR, M - i)),
-                        static_cast<int>(std::min(NR, N - j)));
+      for (std::int64_t i = 0; i < M; i += MR) tile(i, j);
     return;
   }
   // Tiles are taken a run at a time, about 1 µs of work: the counter's cache line travels between
@@ -73,7 +69,8 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
   WorkCounter counter;
   parallel_share(threads, [&](const Team&) {
     for (std::int64_t r = counter.take(); r < runs; r = counter.take())
-      for (std::int64_t t = r * run; t < std::min(tiles, (r + 1) * run); ++t) tile(t);
+      for (std::int64_t t = r * run; t < std::min(tiles, (r + 1) * run); ++t)
+        tile(t % row_tiles * MR, t / row_tiles * NR);
   });
 }
 
