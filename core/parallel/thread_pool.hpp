@@ -1,4 +1,4 @@
-// thread_pool.hpp: a small persistent pool of std::threads, and the two ways to use it.
+// thread_pool.hpp: a small persistent pool of std::threads, and the three ways to use it.
 //
 // What it is: `num_threads() - 1` worker threads, created once and kept, that sleep on a condition
 // variable while there is nothing to do. The calling thread always takes part, so a "team" of
