@@ -22,9 +22,13 @@ namespace {
 // this many flops per thread a product (or a chunk of a batch) runs on the calling thread alone.
 constexpr double kMinFlopsPerThread = 8.0e6;
 // A small product (small.cpp) does not wait for a sleeping worker: workers help only if they are
-// awake (one has just finished a task and still watches for the next), so from this many flops on
-// (about 4 µs on one core) it is offered to every thread.
-constexpr double kMinFlopsShared = 1.0e6;
+// awake (one has just finished a task and still watches for the next). From this many flops on
+// (16 µs on one core) it is offered to every thread. What help costs depends on where the host puts
+// the two vCPUs: Q·Kᵀ at 128×128×64 (2.1 million flops) ran at 345 GFLOP/s with help against 245
+// alone in some stretches, and at 145 in others, where every cache line the two threads share
+// travels further. 128³ (4.2 million) ran at 430 and at 320-345 in the same two situations: from
+// about 4 million flops on, help pays in both.
+constexpr double kMinFlopsShared = 4.0e6;
 // [doc:end]
 
 template <class T>
@@ -151,14 +155,14 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
   };
   // [doc:batched-split]
   // Many small products: share out whole products (each run single-threaded), in runs of about
-  // kMinFlopsShared / 4 flops (1 µs), taken from a counter by the caller and by any worker that is
+  // kFlopsPerTake flops (1 µs), taken from a counter by the caller and by any worker that is
   // awake or wakes up in time (parallel_share; the caller does not wait for a sleeping one). Not
   // when C is shared (sc == 0): then the products accumulate into one C, one after the other.
   const double flops = 2.0 * M * N * K;
   const int threads = num_threads();
   if (variant == Variant::threaded && threads > 1 && batch > 1 && sc != 0 && flops > 0 &&
       flops * batch >= kMinFlopsShared && (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)) {
-    const std::int64_t run = std::max<std::int64_t>(1, static_cast<std::int64_t>(kMinFlopsShared / 4 / flops));
+    const std::int64_t run = std::max<std::int64_t>(1, static_cast<std::int64_t>(kFlopsPerTake / flops));
     const std::int64_t runs = (batch + run - 1) / run;
     WorkCounter counter;
     parallel_share(threads, [&](const Team&) {

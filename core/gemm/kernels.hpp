@@ -122,6 +122,11 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
 void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                  Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
 
+/// Work that a thread takes from a shared counter at a time (parallel_share in small.cpp and in
+/// sgemm_batched): about 1 µs on one core, so that the counter's cache line, which travels between
+/// the cores on every take, costs little.
+inline constexpr double kFlopsPerTake = 2.5e5;
+
 /// Whether gemm_small handles this product: `ks` has a direct microkernel, K fits in one KC slice
 /// and the product is small enough that packing would not be repaid.
 bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K);

@@ -22,8 +22,6 @@ namespace {
 // (254 against 240) and 512×64×512, and ties at 512³, where the five loops take over.
 constexpr double kSmallMaxVolume = 256.0 * 256.0 * 256.0;
 // [doc:end]
-// Flops a thread takes from the shared tile counter at a time (about 1 µs on one core).
-constexpr std::int64_t kFlopsPerTake = 250000;
 }  // namespace
 
 bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K) {
@@ -66,7 +64,7 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
   // the cores on every take (0.1-0.3 µs here, depending on where the host puts the two vCPUs),
   // which a 12×32×64 tile (0.2 µs) alone would not pay for. Taking single tiles, 512×512×64 on two
   // threads ran at 210 GFLOP/s in some runs and 390 in others; a run at a time, 440 in all.
-  const std::int64_t run = std::max<std::int64_t>(1, kFlopsPerTake / (2 * MR * NR * K));
+  const std::int64_t run = std::max<std::int64_t>(1, static_cast<std::int64_t>(kFlopsPerTake / (2 * MR * NR * K)));
   const std::int64_t runs = (tiles + run - 1) / run;
   WorkCounter counter;
   parallel_share(threads, [&](const Team&) {
