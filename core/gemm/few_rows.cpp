@@ -6,7 +6,8 @@
 // few_rows_avx512.cpp reads W's rows in place instead, with the same bits. A team of threads
 // splits the kFewRowsColumns-wide column chunks of C into contiguous ranges, so each thread
 // streams its own contiguous share of W (the cost here is the reading: base's feed-forward
-// weights are 4 MiB each, more than the L2 cache). A chunk's bits do not depend on which thread computes it.
+// weights are 4 MiB each, more than the L2 cache). A chunk's bits do not depend on which thread
+// computes it.
 #include <algorithm>
 
 #include "core/gemm/kernels.hpp"

@@ -20,8 +20,8 @@
 // and they pack each one together too, with a barrier per block (for the 2048×512×2048 weight
 // gradient on two threads: 425 -> 450 GFLOP/s, since A's packing was 15% of the time). K is never
 // split, so no two threads add to the same element of C and the result has the same bits for any
-// team size. Two B buffers alternate so that one barrier per
-// panel suffices: a thread packing panel p+1 cannot overwrite panel p while another still reads it.
+// team size. Two B buffers alternate so that one barrier per panel suffices: a thread packing
+// panel p+1 cannot overwrite panel p while another still reads it.
 #include <algorithm>
 #include <climits>
 #include <vector>

@@ -49,16 +49,17 @@ inline void prefetch_c(const float* c, std::int64_t rs_c, int m, int hint) {
 constexpr std::int64_t kPrefetchSteps = 24;  // k steps before the end at which C goes to L1
 
 // [doc:rank1-update]
-// acc += a[0:MR] ⊗ b[0:NR] for one k.
-inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][NV], const float* a, const float* b) {
-  __m512 bv[NV];
+// acc += a[0:MR] ⊗ b[0:NR] for one k (V = 1: only the first 16 columns, for a narrow edge).
+template <int V = NV>
+inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][V], const float* a, const float* b) {
+  __m512 bv[V];
 #pragma GCC unroll 4
-  for (int j = 0; j < NV; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
+  for (int j = 0; j < V; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     const __m512 ai = _mm512_set1_ps(a[i]);
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
+    for (int j = 0; j < V; ++j) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
   }
 }
 // [doc:end]
@@ -90,9 +91,6 @@ inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][
   }
 }
 
-}  // namespace
-
-namespace {
 // The last micro-panel of B when N leaves 16 columns or fewer in it (N = 1000: 8 of 32): a 12×16
 // tile, one vector per row, reading the first 16 lanes of each 32-wide row of the packed panel.
 // The columns it computes get the same FMAs in the same order as in the full tile, so the same
@@ -104,11 +102,7 @@ void microkernel_edge16(std::int64_t kc, const float* a, const float* b, float a
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) acc[i][0] = _mm512_setzero_ps();
   prefetch_c(c, rs_c, m, _MM_HINT_T1);
-  for (std::int64_t k = 0; k < kc; ++k, a += MR, b += 16 * NV) {
-    const __m512 bv = _mm512_load_ps(b);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) acc[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bv, acc[i][0]);
-  }
+  for (std::int64_t k = 0; k < kc; ++k, a += MR, b += 16 * NV) rank1_update<1>(acc, a, b);
   store_tile<MR, 1>(acc, alpha, beta, c, rs_c, m, n);
 }
 }  // namespace

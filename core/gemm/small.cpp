@@ -69,8 +69,10 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
   WorkCounter counter;
   parallel_share(threads, [&](const Team&) {
     for (std::int64_t r = counter.take(); r < runs; r = counter.take())
-      for (std::int64_t t = r * run; t < std::min(tiles, (r + 1) * run); ++t)
-        tile(t % row_tiles * MR, t / row_tiles * NR, b + t / row_tiles * panel_step);
+      for (std::int64_t t = r * run; t < std::min(tiles, (r + 1) * run); ++t) {
+        const std::int64_t column = t / row_tiles;
+        tile(t % row_tiles * MR, column * NR, b + column * panel_step);
+      }
   });
 }
 

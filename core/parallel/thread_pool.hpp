@@ -24,7 +24,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <type_traits>
 #include <utility>
 
 namespace sf {
@@ -44,6 +43,12 @@ struct TeamTask {
   void (*call)(void* object, const Team& team);
 };
 void run_team(int size, TeamTask task, bool helpers_only = false);
+/// The TeamTask that calls fn (a callable `void(const Team&)`, which must outlive the task).
+template <class F>
+TeamTask task_of(F& fn) {
+  return {const_cast<void*>(static_cast<const void*>(&fn)),
+          [](void* object, const Team& team) { (*static_cast<F*>(object))(team); }};
+}
 }  // namespace detail
 
 /// One member's view of a running team.
@@ -68,10 +73,7 @@ class Team {
 /// Example: sf::parallel_team(2, [&](const sf::Team& t) { work(t.id(), t.size()); });
 template <class F>
 void parallel_team(int size, F&& fn) {
-  using Fn = std::remove_reference_t<F>;
-  detail::TeamTask task{const_cast<void*>(static_cast<const void*>(&fn)),
-                        [](void* object, const Team& team) { (*static_cast<Fn*>(object))(team); }};
-  detail::run_team(size, task);
+  detail::run_team(size, detail::task_of(fn));
 }
 
 /// The shared counter of a parallel_share task: take() returns 0, 1, 2, ... across all threads.
@@ -92,10 +94,7 @@ struct alignas(64) WorkCounter {
 ///            for (std::int64_t i = items.take(); i < n; i = items.take()) work(i); });
 template <class F>
 void parallel_share(int size, F&& fn) {
-  using Fn = std::remove_reference_t<F>;
-  detail::TeamTask task{const_cast<void*>(static_cast<const void*>(&fn)),
-                        [](void* object, const Team& team) { (*static_cast<Fn*>(object))(team); }};
-  detail::run_team(size, task, /*helpers_only=*/true);
+  detail::run_team(size, detail::task_of(fn), /*helpers_only=*/true);
 }
 
 /// Calls fn(begin, end) over [0, n) split into at most num_threads() contiguous chunks of at

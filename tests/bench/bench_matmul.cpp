@@ -49,6 +49,13 @@ using i64 = std::int64_t;
 // Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are.
 using Floats = sf::gemm::AlignedVector<float>;
 
+// n floats uniform in [-1, 1) from g.
+Floats random_floats(sf::Generator& g, i64 n) {
+  Floats v(static_cast<std::size_t>(n));
+  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
+  return v;
+}
+
 struct Shape {
   std::string name;
   i64 batch, M, N, K;
@@ -103,12 +110,7 @@ std::vector<Shape> all_shapes() {
 void run_matmul(benchmark::State& state, Variant variant, const Shape& s, int threads) {
   sf::set_num_threads(threads);
   sf::Generator g(1);
-  auto random = [&](i64 n) {
-    Floats v(static_cast<std::size_t>(n));
-    for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
-    return v;
-  };
-  const Floats A = random(s.batch * s.M * s.K), B = random(s.batch * s.K * s.N);
+  const Floats A = random_floats(g, s.batch * s.M * s.K), B = random_floats(g, s.batch * s.K * s.N);
   Floats C(static_cast<std::size_t>(s.batch * s.M * s.N));
   const sf::gemm::Matrix<const float> a{A.data(), s.ta ? 1 : s.K, s.ta ? s.M : 1};
   const sf::gemm::Matrix<const float> b{B.data(), s.tb ? 1 : s.N, s.tb ? s.K : 1};
@@ -139,8 +141,7 @@ void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers
   double bytes = 0;
   i64 widest = 0;  // the longest row of x or y any product needs
   for (auto [n, k] : shapes) {
-    weights.emplace_back(static_cast<std::size_t>(n * k));
-    for (auto& x : weights.back()) x = 2.0f * g.uniform_float() - 1.0f;
+    weights.push_back(random_floats(g, n * k));
     bytes += 4.0 * double(n) * double(k);
     widest = std::max({widest, n, k});
   }
