@@ -154,7 +154,7 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
 }  // namespace
 
 void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                 Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C) {
+                 const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const BlockSizes& bs = ks.blocks;
   const std::int64_t kc = std::min(K, bs.kc);
   const std::int64_t tiles = ceil_div(M, bs.mr) * ceil_div(std::min(N, bs.nc), bs.nr);

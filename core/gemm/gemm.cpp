@@ -32,8 +32,8 @@ constexpr double kMinFlopsShared = 4.0e6;
 // [doc:end]
 
 template <class T>
-void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, Matrix<const T> A,
-                     Matrix<const T> B, Matrix<T> C) {
+void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_t K, const Matrix<const T>& A,
+                     const Matrix<const T>& B, const Matrix<T>& C) {
   if (M < 0 || N < 0 || K < 0)
     fail<ValueError>(op, ": sizes must not be negative, got M = ", M, ", N = ", N, ", K = ", K);
   if (C.col_stride != 1) fail<ValueError>(op, ": C must have unit column stride, got ", C.col_stride);
@@ -47,7 +47,7 @@ void check_arguments(const char* op, std::int64_t M, std::int64_t N, std::int64_
 
 // C = beta·C (C = 0 when beta == 0, without reading C): the whole product when K == 0 or alpha == 0.
 template <class T>
-void scale(std::int64_t M, std::int64_t N, T beta, Matrix<T> C) {
+void scale(std::int64_t M, std::int64_t N, T beta, const Matrix<T>& C) {
   if (beta == T(1)) return;
   for (std::int64_t i = 0; i < M; ++i) {
     T* c = C.data + i * C.row_stride;
@@ -81,8 +81,8 @@ double work_of(std::int64_t M, std::int64_t N, std::int64_t K) {
 // loops. All three give the same bits. The small path comes first and costs the least to choose:
 // a 32×32×32 product takes 0.3 µs, of which choosing a path had taken a tenth. A small product
 // from kMinFlopsShared flops on takes help from awake workers, unless `alone` says it must not.
-void best(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A, Matrix<const float> B,
-          float beta, Matrix<float> C, bool alone = false) {
+void best(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+          const Matrix<const float>& B, float beta, const Matrix<float>& C, bool alone = false) {
   const KernelSet& ks = best_kernels();
   const bool few_rows = few_rows_path_applies(ks, M, B);
   if (!few_rows && small_path_applies(ks, M, N, K)) {
@@ -95,8 +95,8 @@ void best(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<co
 }
 
 // One product by the chosen rung; the arguments are already checked.
-void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-         Matrix<const float> B, float beta, Matrix<float> C) {
+void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+         const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.0f) return scale(M, N, beta, C);
   switch (variant) {
@@ -126,20 +126,20 @@ const char* variant_name(Variant v) {
 
 const char* simd_kernel_name() { return best_kernels().name; }
 
-void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-           Matrix<const float> B, float beta, Matrix<float> C) {
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+           const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   check_arguments("sgemm", M, N, K, A, B, C);
   run(variant, M, N, K, alpha, A, B, beta, C);
 }
 
-void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-           Matrix<const float> B, float beta, Matrix<float> C) {
+void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+           const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   sgemm(Variant::threaded, M, N, K, alpha, A, B, beta, C);
 }
 
 void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
-                   float alpha, Matrix<const float> A, std::int64_t sa, Matrix<const float> B, std::int64_t sb,
-                   float beta, Matrix<float> C, std::int64_t sc) {
+                   float alpha, const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B, std::int64_t sb,
+                   float beta, const Matrix<float>& C, std::int64_t sc) {
   if (batch < 0) fail<ValueError>("sgemm_batched: batch must not be negative, got ", batch);
   check_arguments("sgemm_batched", M, N, K, A, B, C);
   auto product = [&](Variant v, std::int64_t p) {
@@ -176,14 +176,14 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
 }
 
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   Matrix<const float> A, std::int64_t sa, Matrix<const float> B, std::int64_t sb, float beta,
-                   Matrix<float> C, std::int64_t sc) {
+                   const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B, std::int64_t sb, float beta,
+                   const Matrix<float>& C, std::int64_t sc) {
   sgemm_batched(Variant::threaded, batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
 }
 
 // float64: the blocked loops of rung 3, for gradient checks (correct and reasonably fast).
-void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
-           Matrix<const double> B, double beta, Matrix<double> C) {
+void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const Matrix<const double>& A,
+           const Matrix<const double>& B, double beta, const Matrix<double>& C) {
   check_arguments("dgemm", M, N, K, A, B, C);
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.0) return scale(M, N, beta, C);
@@ -191,8 +191,8 @@ void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<
 }
 
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
-                   Matrix<const double> A, std::int64_t sa, Matrix<const double> B, std::int64_t sb,
-                   double beta, Matrix<double> C, std::int64_t sc) {
+                   const Matrix<const double>& A, std::int64_t sa, const Matrix<const double>& B, std::int64_t sb,
+                   double beta, const Matrix<double>& C, std::int64_t sc) {
   if (batch < 0) fail<ValueError>("dgemm_batched: batch must not be negative, got ", batch);
   check_arguments("dgemm_batched", M, N, K, A, B, C);
   for (std::int64_t p = 0; p < batch; ++p) {

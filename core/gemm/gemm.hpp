@@ -29,20 +29,20 @@ struct Matrix {
 
 /// C = alpha · A · B + beta · C, with A M×K, B K×N and C M×N (C.col_stride must be 1).
 /// Example: sgemm(M, N, K, 1.f, {a, K, 1}, {b, N, 1}, 0.f, {c, N, 1}) is a row-major C = A·B.
-void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-           Matrix<const float> B, float beta, Matrix<float> C);
+void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+           const Matrix<const float>& B, float beta, const Matrix<float>& C);
 // [doc:end]
-void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, Matrix<const double> A,
-           Matrix<const double> B, double beta, Matrix<double> C);
+void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const Matrix<const double>& A,
+           const Matrix<const double>& B, double beta, const Matrix<double>& C);
 
 /// `batch` independent products; product p uses A.data + p·batch_stride_a, and likewise for B
 /// and C. A stride of 0 broadcasts one operand over the batch.
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   Matrix<const float> A, std::int64_t batch_stride_a, Matrix<const float> B,
-                   std::int64_t batch_stride_b, float beta, Matrix<float> C, std::int64_t batch_stride_c);
+                   const Matrix<const float>& A, std::int64_t batch_stride_a, const Matrix<const float>& B,
+                   std::int64_t batch_stride_b, float beta, const Matrix<float>& C, std::int64_t batch_stride_c);
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
-                   Matrix<const double> A, std::int64_t batch_stride_a, Matrix<const double> B,
-                   std::int64_t batch_stride_b, double beta, Matrix<double> C, std::int64_t batch_stride_c);
+                   const Matrix<const double>& A, std::int64_t batch_stride_a, const Matrix<const double>& B,
+                   std::int64_t batch_stride_b, double beta, const Matrix<double>& C, std::int64_t batch_stride_c);
 
 // [doc:variant]
 /// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order).
@@ -62,10 +62,10 @@ const char* variant_name(Variant v);
 const char* simd_kernel_name();
 
 /// sgemm / sgemm_batched computed by one rung of the ladder (sgemm(...) is sgemm(Variant::threaded, ...)).
-void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-           Matrix<const float> B, float beta, Matrix<float> C);
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
+           const Matrix<const float>& B, float beta, const Matrix<float>& C);
 void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
-                   float alpha, Matrix<const float> A, std::int64_t batch_stride_a, Matrix<const float> B,
-                   std::int64_t batch_stride_b, float beta, Matrix<float> C, std::int64_t batch_stride_c);
+                   float alpha, const Matrix<const float>& A, std::int64_t batch_stride_a, const Matrix<const float>& B,
+                   std::int64_t batch_stride_b, float beta, const Matrix<float>& C, std::int64_t batch_stride_c);
 
 }  // namespace sf::gemm

@@ -30,7 +30,8 @@ using PackPanels = void (*)(std::int64_t len, std::int64_t kc, const float* src,
                             std::int64_t stride_k, float* dst);
 
 /// The microkernel on unpacked operands (small.cpp): A element (i, k) at a[i·rs_a + k·cs_a], row k
-/// of B at b + k·ldb (its first n <= NR elements are read). Otherwise as MicroKernel.
+/// of B at b + k·ldb (its first n <= NR elements are read). Unlike MicroKernel, m may exceed MR:
+/// the kernel then computes the m×n column of tiles, MR rows at a time. Otherwise as MicroKernel.
 using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a,
                                    const float* b, std::int64_t ldb, float alpha, float beta, float* c,
                                    std::int64_t rs_c, int m, int n);
@@ -120,7 +121,7 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
 /// C = alpha·A·B + beta·C through the five loops with kernel set `ks`, on a team of up to
 /// `threads` threads. Expects M, N, K >= 1 (gemm.cpp handles the empty cases).
 void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                 Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
+                 const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
 
 /// Work that a thread takes from a shared counter at a time (parallel_share in small.cpp and in
 /// sgemm_batched): about 1 µs on one core, so that the counter's cache line, which travels between
@@ -132,13 +133,13 @@ inline constexpr double kFlopsPerTake = 2.5e5;
 bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K);
 /// Whether gemm_few_rows handles this product: `ks` has a few-rows kernel, M <= kFewRows, and B is
 /// the transpose of a row-major matrix (B.row_stride == 1), as the weight in x·Wᵀ.
-bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, Matrix<const float> B);
+bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, const Matrix<const float>& B);
 /// C = alpha·A·B + beta·C for such a product, on a team of up to `threads` threads (few_rows.cpp).
 void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
+                   const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
 /// C = alpha·A·B + beta·C for a small product, on a team of up to `threads` threads (small.cpp).
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C);
+                const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
 
 // The first three rungs (naive.cpp, loop_order.cpp, blocked.cpp); blocked also serves dgemm.
 void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,

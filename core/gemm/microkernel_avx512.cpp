@@ -81,8 +81,8 @@ inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][
 #pragma GCC unroll 4
     for (int j = 0; j < V; ++j) {
       __m512 r;
-      if (beta == 0.0f) {
-        r = _mm512_mul_ps(va, acc[i][j]);  // beta == 0: C is not read (it may hold NaN)
+      if (beta == 0.0f) {  // C is not read (it may hold NaN); 1·acc is acc, so alpha == 1 skips the
+        r = alpha == 1.0f ? acc[i][j] : _mm512_mul_ps(va, acc[i][j]);  // multiply (a 32³ product: 3%)
       } else {
         r = _mm512_fmadd_ps(va, acc[i][j], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask[j], ci + 16 * j)));
       }
@@ -141,7 +141,7 @@ namespace {
 // of B at b + k·ldb, loaded with masks so that an edge tile (n < NR) reads only its n columns.
 // ROWS = 4, 8 or 12 rows: an edge of m <= 8 rows does not pay for 12.
 template <int ROWS>
-void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
+inline __attribute__((always_inline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
                  std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
   const float* row[ROWS];
 #pragma GCC unroll 16
@@ -183,8 +183,12 @@ void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_
 
 }  // namespace
 
+// A column of tiles, MR rows at a time (a single call computes a small product's whole column of
+// tiles, so the tiles run back to back with no call between them).
 void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
                         std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+  for (; m > MR; m -= MR, a += MR * rs_a, c += MR * rs_c)
+    direct_tile<MR>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, MR, n);
   if (m <= 4) return direct_tile<4>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
   if (m <= 8) return direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);
   direct_tile<MR>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, m, n);

@@ -29,7 +29,7 @@ bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std
 }
 
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                Matrix<const float> A, Matrix<const float> B, float beta, Matrix<float> C) {
+                const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const std::int64_t MR = ks.blocks.mr, NR = ks.blocks.nr;
   const float* b = B.data;
   std::int64_t ldb = B.row_stride;  // row k of B is at b + k·ldb ...
@@ -42,18 +42,19 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
     ldb = NR;
     panel_step = NR * K;
   }
+  if (threads == 1) {  // alone, a column of tiles per call: no team, no counter, not even a division
+    const float* bj = b;  // (a 32×32 product takes 0.27 µs, and a division 10-20 cycles)
+    for (std::int64_t j = 0; j < N; j += NR, bj += panel_step)
+      ks.micro_direct(K, A.data, A.row_stride, A.col_stride, bj, ldb, alpha, beta, C.data + j, C.row_stride,
+                      static_cast<int>(M), static_cast<int>(std::min(NR, N - j)));  // M <= 256³
+    return;
+  }
   // The tile at row i, column j of C; bj is B's micro-panel for column j.
   auto tile = [&](std::int64_t i, std::int64_t j, const float* bj) {
     ks.micro_direct(K, A.data + i * A.row_stride, A.row_stride, A.col_stride, bj, ldb, alpha, beta,
                     C.data + i * C.row_stride + j, C.row_stride, static_cast<int>(std::min(MR, M - i)),
                     static_cast<int>(std::min(NR, N - j)));
   };
-  if (threads == 1) {  // alone, the tiles in order: no team, no counter, not even a division
-    const float* bj = b;  // (a 32×32 product takes 0.27 µs, and a division 10-20 cycles)
-    for (std::int64_t j = 0; j < N; j += NR, bj += panel_step)
-      for (std::int64_t i = 0; i < M; i += MR) tile(i, j, bj);
-    return;
-  }
   // The MR×NR tiles of C, numbered column of tiles by column of tiles (tile t is row tile
   // t % row_tiles of column tile t / row_tiles). The caller and any worker free to help take the
   // next untaken tiles until none is left (parallel_share): a worker that was asleep arrives 10-30
