@@ -23,12 +23,14 @@ namespace {
 constexpr double kMinFlopsPerThread = 8.0e6;
 // A small product (small.cpp) does not wait for a sleeping worker: workers help only if they are
 // awake (one has just finished a task and still watches for the next). From this many flops on
-// (16 µs on one core) it is offered to every thread. What help costs depends on where the host puts
-// the two vCPUs: Q·Kᵀ at 128×128×64 (2.1 million flops) ran at 345 GFLOP/s with help against 245
-// alone in some stretches, and at 145 in others, where every cache line the two threads share
-// travels further. 128³ (4.2 million) ran at 430 and at 320-345 in the same two situations: from
-// about 4 million flops on, help pays in both.
-constexpr double kMinFlopsShared = 4.0e6;
+// (8 µs on one core) it is offered to every thread. Q·Kᵀ at 128×128×64 (2.1 million flops) ran in
+// 4.9-5.4 µs with help against 8.2-8.6 alone; in the stretches where the host puts the two vCPUs
+// far apart, so that every cache line the two threads share costs more (OpenBLAS on two threads
+// took 13-14 µs there, against 7), it still ran in 5.0-6.4 µs. It did not before each thread
+// packed the panels of a transposed B it uses itself (small.cpp): reading the caller's packed copy
+// from the other core made help 1.7 times slower than one thread there, and help started at 4
+// million flops.
+constexpr double kMinFlopsShared = 2.0e6;
 // [doc:end]
 
 template <class T>
