@@ -5,14 +5,19 @@ For each thread count it runs the OpenBLAS peer (peers/sgemm_peer.cpp: cblas_sge
 64-2048 and on the transformer's shapes) and our bench_matmul's `threaded` rung on the same shapes,
 one after the other, and repeats that for several rounds. A shared virtual machine drifts by 5-10%
 over minutes; alternating the two in rounds and taking the median of each puts both sides under the
-same drift. It also measures the machine's FMA peak (peers/peak_flops.cpp) and prints one Markdown
+same drift. Both sides also sample alike: the peer's --quick takes 3 samples of at least 10 ms per
+shape, and ours 3 repetitions of at least 10 ms (--min-time 0.01). With 0.2 s, a run of ours took 22
+s against the peer's 1 s, and was that much more likely to catch one of the host's bad stretches
+(here, about 30 s in every few minutes in which two-thread figures drop by up to half): the same
+three or four two-thread shapes then measured 0.89-0.92 of OpenBLAS, and 1.00-1.05 when run alone.
+It also measures the machine's FMA peak (peers/peak_flops.cpp) and prints one Markdown
 table of GFLOP/s and ratios, then each target of the matmul issue as met or missed.
 
 The peers are measuring tools, not part of scratchformer: they live beside the project
 (../shared/peers in the development checkout; pass --peers DIR elsewhere) and need OpenBLAS:
     apt-get install -y libopenblas-dev
 
-    ./run bench-matmul                                # 3 rounds, 1 and 2 threads
+    ./run bench-matmul                                # 9 rounds, 1 and 2 threads
     tests/bench/matmul_vs_openblas.py --rounds 5 --threads 2
 
 OpenBLAS runs with OPENBLAS_CORETYPE=SkylakeX on CPUs with AVX-512: this OpenBLAS picks its AVX2
@@ -92,8 +97,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--peers", default=os.path.join(os.path.dirname(ROOT), "shared", "peers"))
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--rounds", type=int, default=3, help="alternations of OpenBLAS and ours per thread count")
-    ap.add_argument("--min-time", default="0.2", help="Google Benchmark's --benchmark_min_time for ours")
+    ap.add_argument("--rounds", type=int, default=9, help="alternations of OpenBLAS and ours per thread count")
+    ap.add_argument("--min-time", default="0.01",
+                    help="Google Benchmark's --benchmark_min_time for ours (0.01: as long as the peer's samples)")
     ap.add_argument("--stat", choices=["median", "best"], default="median",
                     help="how the rounds are combined, for both sides alike (best: a round disturbed by the "
                          "host drops out)")
@@ -137,7 +143,9 @@ def main():
             for t in threads_list:
                 ratio = combine(ours_runs[t], key, stat) / combine(theirs_runs[t], key, stat)
                 if (not square or key[0] >= 256) and ratio < need:
-                    out.append(f"{names[key]} on {t} thread(s): {ratio:.3f} of OpenBLAS (target {need:.2f})")
+                    rounds = lambda runs: " ".join(f"{run[key]:.0f}" for run in runs if key in run)
+                    out.append(f"{names[key]} on {t} thread(s): {ratio:.3f} of OpenBLAS (target {need:.2f}); "
+                               f"rounds: ours {rounds(ours_runs[t])}, OpenBLAS {rounds(theirs_runs[t])}")
         return out
 
     shapes = [k for k in names if all(k in run for run in ours_runs[threads_list[0]])]
