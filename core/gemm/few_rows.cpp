@@ -15,10 +15,6 @@
 
 namespace sf::gemm {
 
-bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, const Matrix<const float>& B) {
-  return ks.few_rows_nt != nullptr && M <= kFewRows && B.row_stride == 1 && B.col_stride != 1;
-}
-
 void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                    const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const std::int64_t chunks = (N + kFewRowsColumns - 1) / kFewRowsColumns;

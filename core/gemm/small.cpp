@@ -15,19 +15,6 @@
 #include "core/parallel/thread_pool.hpp"
 
 namespace sf::gemm {
-namespace {
-// [doc:small-threshold]
-// Up to this many multiply-adds (M·N·K) a product counts as small. Measured on one core: the
-// direct path wins clearly below 128³ (32³: 207 against 145 GFLOP/s packed), still wins at 256³
-// (254 against 240) and 512×64×512, and ties at 512³, where the five loops take over.
-constexpr double kSmallMaxVolume = 256.0 * 256.0 * 256.0;
-// [doc:end]
-}  // namespace
-
-bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K) {
-  return ks.micro_direct != nullptr && K <= ks.blocks.kc && double(M) * double(N) * double(K) <= kSmallMaxVolume;
-}
-
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                 const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const std::int64_t MR = ks.blocks.mr, NR = ks.blocks.nr, panels = (N + NR - 1) / NR;
