@@ -15,8 +15,9 @@
 
 namespace sf::gemm {
 
-void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
+                   float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                   const Matrix<float>& C) {
   const std::int64_t chunks = (N + kFewRowsColumns - 1) / kFewRowsColumns;
   const int team_size = static_cast<int>(std::min<std::int64_t>(threads, chunks));
   parallel_team(team_size, [&](const Team& team) {

@@ -123,10 +123,11 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
         float* a_block = share_a ? a_blocks[a_buffer] : a_blocks[team.id()];
         if (share_a) {  // this member packs micro-panels [r0, r1) of the block
           const std::int64_t panels = ceil_div(mc, MR);
-          const std::int64_t r0 = panels * team.id() / team.size(), r1 = panels * (team.id() + 1) / team.size();
+          const std::int64_t r0 = panels * team.id() / team.size(),
+                             r1 = panels * (team.id() + 1) / team.size();
           if (r1 > r0)
-            ks.pack_a(std::min(mc, r1 * MR) - r0 * MR, kc, a + r0 * MR * A.row_stride, A.row_stride, A.col_stride,
-                      a_block + r0 * MR * kc);
+            ks.pack_a(std::min(mc, r1 * MR) - r0 * MR, kc, a + r0 * MR * A.row_stride, A.row_stride,
+                      A.col_stride, a_block + r0 * MR * kc);
           team.sync();  // the whole block is packed before anyone reads it
           a_buffer ^= 1;
         } else if (pack_a) {
@@ -153,8 +154,9 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
 
 }  // namespace
 
-void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                 const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
+                 float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                 const Matrix<float>& C) {
   const BlockSizes& bs = ks.blocks;
   const std::int64_t kc = std::min(K, bs.kc);
   const std::int64_t tiles = ceil_div(M, bs.mr) * ceil_div(std::min(N, bs.nc), bs.nr);

@@ -97,8 +97,8 @@ void best(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Mat
 }
 
 // One product by the chosen rung; the arguments are already checked.
-void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
-         const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+void run(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+         const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.0f) return scale(M, N, beta, C);
   switch (variant) {
@@ -128,8 +128,8 @@ const char* variant_name(Variant v) {
 
 const char* simd_kernel_name() { return best_kernels().name; }
 
-void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
-           const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+           const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   check_arguments("sgemm", M, N, K, A, B, C);
   run(variant, M, N, K, alpha, A, B, beta, C);
 }
@@ -140,8 +140,8 @@ void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Ma
 }
 
 void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
-                   float alpha, const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B, std::int64_t sb,
-                   float beta, const Matrix<float>& C, std::int64_t sc) {
+                   float alpha, const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B,
+                   std::int64_t sb, float beta, const Matrix<float>& C, std::int64_t sc) {
   if (batch < 0) fail<ValueError>("sgemm_batched: batch must not be negative, got ", batch);
   check_arguments("sgemm_batched", M, N, K, A, B, C);
   if (batch == 1) return run(variant, M, N, K, alpha, A, B, beta, C);  // (a 32³ product: 0.27 µs)
@@ -153,8 +153,8 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
     if (M == 0 || N == 0) return;
     Matrix<float> c{C.data + p * sc, C.row_stride, 1};
     if (K == 0 || alpha == 0.0f) return scale(M, N, beta, c);
-    best(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
-         beta, c, /*alone=*/true);
+    best(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride},
+         {B.data + p * sb, B.row_stride, B.col_stride}, beta, c, /*alone=*/true);
   };
   // [doc:batched-split]
   // Many small products: share out whole products (each run single-threaded), in runs of about
@@ -179,8 +179,8 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
 }
 
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B, std::int64_t sb, float beta,
-                   const Matrix<float>& C, std::int64_t sc) {
+                   const Matrix<const float>& A, std::int64_t sa, const Matrix<const float>& B,
+                   std::int64_t sb, float beta, const Matrix<float>& C, std::int64_t sc) {
   sgemm_batched(Variant::threaded, batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
 }
 
@@ -194,8 +194,8 @@ void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const M
 }
 
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
-                   const Matrix<const double>& A, std::int64_t sa, const Matrix<const double>& B, std::int64_t sb,
-                   double beta, const Matrix<double>& C, std::int64_t sc) {
+                   const Matrix<const double>& A, std::int64_t sa, const Matrix<const double>& B,
+                   std::int64_t sb, double beta, const Matrix<double>& C, std::int64_t sc) {
   if (batch < 0) fail<ValueError>("dgemm_batched: batch must not be negative, got ", batch);
   check_arguments("dgemm_batched", M, N, K, A, B, C);
   for (std::int64_t p = 0; p < batch; ++p) {

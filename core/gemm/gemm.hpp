@@ -39,10 +39,12 @@ void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const M
 /// and C. A stride of 0 broadcasts one operand over the batch.
 void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                    const Matrix<const float>& A, std::int64_t batch_stride_a, const Matrix<const float>& B,
-                   std::int64_t batch_stride_b, float beta, const Matrix<float>& C, std::int64_t batch_stride_c);
+                   std::int64_t batch_stride_b, float beta, const Matrix<float>& C,
+                   std::int64_t batch_stride_c);
 void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K, double alpha,
                    const Matrix<const double>& A, std::int64_t batch_stride_a, const Matrix<const double>& B,
-                   std::int64_t batch_stride_b, double beta, const Matrix<double>& C, std::int64_t batch_stride_c);
+                   std::int64_t batch_stride_b, double beta, const Matrix<double>& C,
+                   std::int64_t batch_stride_c);
 
 // [doc:variant]
 /// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order).
@@ -62,10 +64,11 @@ const char* variant_name(Variant v);
 const char* simd_kernel_name();
 
 /// sgemm / sgemm_batched computed by one rung of the ladder (sgemm(...) is sgemm(Variant::threaded, ...)).
-void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
-           const Matrix<const float>& B, float beta, const Matrix<float>& C);
+void sgemm(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+           const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
 void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int64_t N, std::int64_t K,
-                   float alpha, const Matrix<const float>& A, std::int64_t batch_stride_a, const Matrix<const float>& B,
-                   std::int64_t batch_stride_b, float beta, const Matrix<float>& C, std::int64_t batch_stride_c);
+                   float alpha, const Matrix<const float>& A, std::int64_t batch_stride_a,
+                   const Matrix<const float>& B, std::int64_t batch_stride_b, float beta,
+                   const Matrix<float>& C, std::int64_t batch_stride_c);
 
 }  // namespace sf::gemm

@@ -120,8 +120,9 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
 
 /// C = alpha·A·B + beta·C through the five loops with kernel set `ks`, on a team of up to
 /// `threads` threads. Expects M, N, K >= 1 (gemm.cpp handles the empty cases).
-void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                 const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
+void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
+                 float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                 const Matrix<float>& C);
 
 /// Work that a thread takes from a shared counter at a time (parallel_share in small.cpp and in
 /// sgemm_batched): about 1 µs on one core, so that the counter's cache line, which travels between
@@ -139,7 +140,8 @@ inline constexpr double kSmallMaxVolume = 256.0 * 256.0 * 256.0;
 /// and the product is small enough that packing would not be repaid. (Inline, like the next one:
 /// they are asked on every product, and a 32³ product takes 0.27 µs.)
 inline bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K) {
-  return ks.micro_direct != nullptr && K <= ks.blocks.kc && double(M) * double(N) * double(K) <= kSmallMaxVolume;
+  return ks.micro_direct != nullptr && K <= ks.blocks.kc &&
+         double(M) * double(N) * double(K) <= kSmallMaxVolume;
 }
 /// Whether gemm_few_rows handles this product: `ks` has a few-rows kernel, M <= kFewRows, and B is
 /// the transpose of a row-major matrix (B.row_stride == 1), as the weight in x·Wᵀ.
@@ -147,11 +149,13 @@ inline bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, const Mat
   return ks.few_rows_nt != nullptr && M <= kFewRows && B.row_stride == 1 && B.col_stride != 1;
 }
 /// C = alpha·A·B + beta·C for such a product, on a team of up to `threads` threads (few_rows.cpp).
-void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                   const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
+void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
+                   float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                   const Matrix<float>& C);
 /// C = alpha·A·B + beta·C for a small product, on a team of up to `threads` threads (small.cpp).
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C);
+                const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                const Matrix<float>& C);
 
 // The first three rungs (naive.cpp, loop_order.cpp, blocked.cpp); blocked also serves dgemm.
 void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,

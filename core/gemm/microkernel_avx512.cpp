@@ -51,7 +51,8 @@ constexpr std::int64_t kPrefetchSteps = 24;  // k steps before the end at which 
 // [doc:rank1-update]
 // acc += a[0:MR] ⊗ b[0:NR] for one k (V = 1: only the first 16 columns, for a narrow edge).
 template <int V = NV>
-inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][V], const float* a, const float* b) {
+inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][V], const float* a,
+                                                        const float* b) {
   __m512 bv[V];
 #pragma GCC unroll 4
   for (int j = 0; j < V; ++j) bv[j] = _mm512_load_ps(b + 16 * j);
@@ -67,8 +68,8 @@ inline __attribute__((always_inline)) void rank1_update(__m512 (&acc)[MR][V], co
 // C = alpha·acc + beta·C on the real m×n corner of the tile; masked loads and stores leave the
 // rest of C alone. The one place where C is read and written.
 template <int ROWS, int V = NV>
-inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][V], float alpha, float beta, float* c,
-                                                      std::int64_t rs_c, int m, int n) {
+inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][V], float alpha, float beta,
+                                                      float* c, std::int64_t rs_c, int m, int n) {
   __mmask16 mask[V];
 #pragma GCC unroll 4
   for (int j = 0; j < V; ++j) mask[j] = first_lanes(n - 16 * j);
@@ -82,7 +83,7 @@ inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][
     for (int j = 0; j < V; ++j) {
       __m512 r;
       if (beta == 0.0f) {  // C is not read (it may hold NaN); 1·acc is acc, so alpha == 1 skips the
-        r = alpha == 1.0f ? acc[i][j] : _mm512_mul_ps(va, acc[i][j]);  // multiply (a 32³ product: 3%)
+        r = alpha == 1.0f ? acc[i][j] : _mm512_mul_ps(va, acc[i][j]);  // multiply (24 per 12-row tile)
       } else {
         r = _mm512_fmadd_ps(va, acc[i][j], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask[j], ci + 16 * j)));
       }
@@ -141,8 +142,10 @@ namespace {
 // of B at b + k·ldb, loaded with masks so that an edge tile (n < NR) reads only its n columns.
 // ROWS = 4, 8 or 12 rows: an edge of m <= 8 rows does not pay for 12.
 template <int ROWS>
-inline __attribute__((always_inline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
-                 std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+inline __attribute__((always_inline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a,
+                                                       std::int64_t cs_a, const float* b, std::int64_t ldb,
+                                                       float alpha, float beta, float* c, std::int64_t rs_c,
+                                                       int m, int n) {
   const float* row[ROWS];
 #pragma GCC unroll 16
   for (int i = 0; i < ROWS; ++i) row[i] = a + (i < m ? i : 0) * rs_a;  // rows past m re-read row 0

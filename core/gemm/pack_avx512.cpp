@@ -60,7 +60,8 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
       for (std::int64_t p = 0; p < panels; ++p) {
         const std::int64_t rows = len - p * W < W ? len - p * W : W;
         for (int g = 0; g < groups; ++g) {
-          if (ahead != nullptr) _mm_prefetch(reinterpret_cast<const char*>(ahead + p * W + 16 * g), _MM_HINT_T0);
+          if (ahead != nullptr)
+            _mm_prefetch(reinterpret_cast<const char*>(ahead + p * W + 16 * g), _MM_HINT_T0);
           _mm512_mask_storeu_ps(dst + p * W * kc + k * W + 16 * g, first_lanes(W - 16 * g),
                                 _mm512_maskz_loadu_ps(first_lanes(rows - 16 * g), s + p * W + 16 * g));
         }

@@ -16,7 +16,8 @@
 
 namespace sf::gemm {
 void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+                const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                const Matrix<float>& C) {
   const std::int64_t MR = ks.blocks.mr, NR = ks.blocks.nr, panels = (N + NR - 1) / NR;
   // Rows [i0, i1) of C's column panel q (NR columns from q·NR). B's micro-panel is read in place,
   // or, for a transposed B, from the copy this thread packed last (panel `packed`), packing it
@@ -38,8 +39,10 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
                     C.data + i0 * C.row_stride + j, C.row_stride, static_cast<int>(i1 - i0),  // M <= 256³
                     static_cast<int>(n));
   };
-  if (threads == 1) {  // alone, a column of tiles per call: no team, no counter, not even a division
-    std::int64_t packed = -1;  // (a 32×32 product takes 0.27 µs, and a division 10-20 cycles)
+  // Alone, a column of tiles per call: no team, no counter, not even a division (a 32×32 product
+  // takes 0.27 µs, and a division 10-20 cycles).
+  if (threads == 1) {
+    std::int64_t packed = -1;
     for (std::int64_t q = 0; q < panels; ++q) rows_of_panel(q, 0, M, packed);
     return;
   }
@@ -53,8 +56,8 @@ void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N
   // (0.2 µs) alone would not pay for. Taking single tiles, 512×512×64 on two threads ran at 210
   // GFLOP/s in some runs and 390 in others; a run at a time, 440 in all.
   const std::int64_t row_tiles = (M + MR - 1) / MR;
-  const std::int64_t run = std::min(row_tiles, std::max<std::int64_t>(1, static_cast<std::int64_t>(
-                                                                             kFlopsPerTake / (2 * MR * NR * K))));
+  const std::int64_t run = std::min(
+      row_tiles, std::max<std::int64_t>(1, static_cast<std::int64_t>(kFlopsPerTake / (2 * MR * NR * K))));
   const std::int64_t runs_per_panel = (row_tiles + run - 1) / run, runs = panels * runs_per_panel;
   WorkCounter counter;
   parallel_share(threads, [&](const Team&) {

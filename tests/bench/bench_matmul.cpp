@@ -149,7 +149,8 @@ void run_decoder_row(benchmark::State& state, Variant variant, i64 d, i64 layers
   for (auto _ : state) {
     for (std::size_t i = 0; i < shapes.size(); ++i) {
       const auto [n, k] = shapes[i];
-      sf::gemm::sgemm(variant, 1, n, k, 1.0f, {x.data(), k, 1}, {weights[i].data(), 1, k}, 0.0f, {y.data(), n, 1});
+      sf::gemm::sgemm(variant, 1, n, k, 1.0f, {x.data(), k, 1}, {weights[i].data(), 1, k}, 0.0f,
+                      {y.data(), n, 1});
     }
     benchmark::ClobberMemory();
   }
