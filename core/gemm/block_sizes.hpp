@@ -46,6 +46,15 @@ inline constexpr std::int64_t KC = 512;
 // 1536 rows). MC = 240: the A block is 240·512·4 = 480 KiB, half of the 1 MiB L2. NC = 4096: the
 // B panel is 512·4096·4 = 8 MiB, a quarter of the 32 MiB L3.
 inline constexpr BlockSizes kAvx512Blocks{.mr = 12, .nr = 32, .kc = KC, .mc = 240, .nc = 4096};
+// The same kernel on unpacked operands (small.cpp) takes 8×32 tiles when K is short: A is not
+// packed, so each row of the tile reads A through its own pointer, and 12 of them with the loop's
+// other pointers and counters exceed x86-64's 16 general registers; the compiler then keeps some
+// on the stack and reloads them around each tile. 8 rows (16 accumulators, still twice the 8 that
+// hide the latency) measured level with 12 or up to 5% faster for K <= 128 (32×32×32: 255
+// against 243 GFLOP/s). From K = 256 on it keeps 12 rows: there each row of B, streaming from L2,
+// must serve as many rows of A as in the packed kernel (the weight gradient 1024×256×2048, A read
+// transposed, ran at 197 GFLOP/s with 8 rows against 230 with 12).
+inline constexpr std::int64_t kAvx512DirectShortK = 128;
 // [doc:end]
 
 // AVX2 (16 ymm registers): 6×16 tile = 6 rows × 2 ymm = 12 accumulators, 2 for B, 1 broadcast;

@@ -32,6 +32,9 @@ using PackPanels = void (*)(std::int64_t len, std::int64_t kc, const float* src,
 /// The microkernel on unpacked operands (small.cpp): A element (i, k) at a[i·rs_a + k·cs_a], row k
 /// of B at b + k·ldb (its first n <= NR elements are read). Unlike MicroKernel, m may exceed MR:
 /// the kernel then computes the m×n column of tiles, MR rows at a time. Otherwise as MicroKernel.
+/// Threads share out a direct product in whole multiples of this many rows: a multiple of every
+/// tile height the direct kernel uses (8 and 12 rows), so that no thread computes a partial tile.
+inline constexpr std::int64_t kDirectRowUnit = 24;
 using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a,
                                    const float* b, std::int64_t ldb, float alpha, float beta, float* c,
                                    std::int64_t rs_c, int m, int n);
