@@ -137,13 +137,14 @@ void five_loops(const KernelSet& ks, const Problem& p, float* const b_panel[2], 
           const int n = static_cast<int>(std::min<std::int64_t>(NR, nc - q * NR));
           float* c = C.data + ic * C.row_stride + jc + q * NR;
           if (!pack_a) {  // loop 1 inside the direct kernel: the whole column of tiles in one call
-            ks.micro_direct(kc, a, A.row_stride, A.col_stride, bp + q * NR * kc, NR, alpha, beta_pc, c, C.row_stride,
-                            static_cast<int>(mc), n);
+            ks.micro_direct(kc, a, A.row_stride, A.col_stride, bp + q * NR * kc, NR, alpha, beta_pc, c,
+                            C.row_stride, static_cast<int>(mc), n);
             continue;
           }
           for (std::int64_t ir = 0; ir < mc; ir += MR) {  // loop 1
             const int m = static_cast<int>(std::min<std::int64_t>(MR, mc - ir));
-            ks.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride, C.row_stride, m, n);
+            ks.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride,
+                     C.row_stride, m, n);
           }
         }
       }

@@ -145,9 +145,9 @@ namespace {
 // out at its entry and kept on the stack across the tiles, 120 instructions before the first FMA;
 // called, each tile sets up its own 8 or 12 pointers in registers, and 32×32×32 ran 3% faster.
 template <int ROWS>
-__attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a,
-                                           const float* b, std::int64_t ldb, float alpha, float beta, float* c,
-                                           std::int64_t rs_c, int m, int n) {
+__attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a,
+                                           std::int64_t cs_a, const float* b, std::int64_t ldb, float alpha,
+                                           float beta, float* c, std::int64_t rs_c, int m, int n) {
   const float* row[ROWS];
 #pragma GCC unroll 16
   for (int i = 0; i < ROWS; ++i) row[i] = a + (i < m ? i : 0) * rs_a;  // rows past m re-read row 0
@@ -194,7 +194,8 @@ __attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std:
 void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
                         std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
   if (kc <= kAvx512DirectShortK) {
-    for (; m > 8; m -= 8, a += 8 * rs_a, c += 8 * rs_c) direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, 8, n);
+    for (; m > 8; m -= 8, a += 8 * rs_a, c += 8 * rs_c)
+      direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, 8, n);
   } else {
     for (; m > MR; m -= MR, a += MR * rs_a, c += MR * rs_c)
       direct_tile<MR>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, MR, n);

@@ -70,8 +70,10 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
           const __mmask16 m = first_lanes(rows);
           if (ahead)
             for (int t = 0; t < 4; ++t)
-              _mm_prefetch(reinterpret_cast<const char*>(s + (kPackAhead + t) * stride_k + p * W), _MM_HINT_T0);
-          const __m512 r0 = _mm512_maskz_loadu_ps(m, s + p * W), r1 = _mm512_maskz_loadu_ps(m, s + stride_k + p * W);
+              _mm_prefetch(reinterpret_cast<const char*>(s + (kPackAhead + t) * stride_k + p * W),
+                           _MM_HINT_T0);
+          const __m512 r0 = _mm512_maskz_loadu_ps(m, s + p * W);
+          const __m512 r1 = _mm512_maskz_loadu_ps(m, s + stride_k + p * W);
           const __m512 r2 = _mm512_maskz_loadu_ps(m, s + 2 * stride_k + p * W);
           const __m512 r3 = _mm512_maskz_loadu_ps(m, s + 3 * stride_k + p * W);
           float* d = dst + p * W * kc + k * W;
