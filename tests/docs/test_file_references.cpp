@@ -1,0 +1,144 @@
+// A comment or a chapter that names a file sends the reader looking for it. This suite checks that
+// every file the repository's prose names exists: in the chapters (docs/*.md, README.md), and in the
+// comments of the sources (// lines in .cpp and .hpp, # lines in scripts and CMake files).
+//
+// A name counts as a file reference when it ends in one of the extensions below. It resolves when
+// it is a path from the repository's root, a path from the folder of the file that names it, or
+// the bare name of some file in the repository ("gemm.cpp" in a comment of core/gemm/ is fine).
+// Files that the programs write or that a user supplies (a run's checkpoints, a training TSV) are
+// listed in kWrittenOrSupplied: they exist only at run time.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Names of files that only exist once a program has run or a user has supplied them.
+const std::set<std::string> kWrittenOrSupplied = {
+    "model.safetensors",
+    "training.safetensors",
+    "history.tsv",
+    "report.md",
+    "pairs.tsv",
+    "run.json",
+    "vocab.txt",
+    "settings.txt",
+    "train.en",
+    "train.fr",
+    "val.en",
+    "val.fr",
+    "test.en",
+    "test.fr",
+    "test2016.en",
+    "test2016.fr",
+    "loss.svg",
+    "tokens.txt",
+    "validation.svg",
+    "checkpoint.safetensors",
+    "tatoeba-eng-fra.tsv",
+};
+
+// Paths that lie outside the repository on purpose: a run's output folder (runs/..., or a folder the
+// text calls DIR or OUT), and the peers folder beside a clone that the benchmarks compare with.
+bool outside_on_purpose(const std::string& named) {
+  for (const char* prefix : {"runs/", "DIR/", "OUT/", "shared/", "../shared/"})
+    if (named.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+bool skipped_folder(const std::string& name) {
+  return name == ".git" || name == "build" || name == "runs" || name.rfind("build-", 0) == 0;
+}
+
+std::vector<fs::path> repository_files(const fs::path& root) {
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->is_directory() && skipped_folder(it->path().filename().string())) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  return files;
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct ProseLine {
+  int number;  // from 1, in the file
+  std::string text;
+};
+
+// The prose of a file: the whole of a Markdown file, the comments of source and script files.
+std::vector<ProseLine> prose_lines(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  const std::string name = file.filename().string();
+  const bool markdown = ext == ".md";
+  const bool cpp = ext == ".cpp" || ext == ".hpp";
+  const bool script =
+      ext == ".sh" || ext == ".py" || ext == ".cmake" || name == "CMakeLists.txt" || name == "run";
+  if (!markdown && !cpp && !script) return {};
+  std::vector<ProseLine> lines;
+  std::istringstream in(read_text(file));
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (markdown) {
+      lines.push_back({number, line});
+    } else {
+      const auto at = line.find(cpp ? "//" : "#");
+      if (at != std::string::npos) lines.push_back({number, line.substr(at)});
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_SUITE("docs") {
+  TEST_CASE("every file named in a chapter or a comment exists") {
+    const fs::path root = SF_SOURCE_DIR;
+    const std::vector<fs::path> files = repository_files(root);
+    std::set<std::string> basenames;
+    for (const auto& f : files) basenames.insert(f.filename().string());
+
+    // A run of path characters ending in a known extension, not preceded by a path character.
+    const std::regex reference(
+        R"((^|[^A-Za-z0-9_./-])((?:\.\./|\./)?[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:cpp|hpp|md|py|sh|svg|cmake|tsv|safetensors)))"
+        R"((?![A-Za-z0-9_]))");
+    int references = 0;
+    for (const auto& file : files) {
+      const fs::path relative = fs::relative(file, root);
+      for (const auto& [number, line] : prose_lines(file)) {
+        for (auto m = std::sregex_iterator(line.begin(), line.end(), reference); m != std::sregex_iterator();
+             ++m) {
+          const std::string named = (*m)[2].str();
+          if (named.find("://") != std::string::npos) continue;
+          ++references;
+          const fs::path as_named(named);
+          const bool found = fs::exists(root / as_named) || fs::exists(file.parent_path() / as_named) ||
+                             (named.find('/') == std::string::npos && basenames.count(named) > 0) ||
+                             kWrittenOrSupplied.count(as_named.filename().string()) > 0 ||
+                             outside_on_purpose(named);
+          if (!found)
+            FAIL_CHECK(relative.string()
+                       << ":" << number << " names " << named << ", which is not in the repository");
+        }
+      }
+    }
+    CHECK(references > 100);  // the check really read the prose
+  }
+}
