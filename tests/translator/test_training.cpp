@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 
+#include "core/io/fault_injection.hpp"
 #include "examples/translator/training.hpp"
 
 using namespace sf;
@@ -51,7 +53,8 @@ TEST_SUITE("ch13-translator") {
     CHECK(back.to_metadata() == c.to_metadata());
     auto broken = c.to_metadata();
     broken["run.lr"] = "fast";
-    CHECK_THROWS_WITH_AS(RunConfig::from_metadata(broken), "run config: 'lr' has the value 'fast', not a number", IOError);
+    CHECK_THROWS_WITH_AS(RunConfig::from_metadata(broken),
+                         "run config: 'lr' has the value 'fast', not a number", IOError);
     broken.erase("run.seed");
     CHECK_THROWS_AS(RunConfig::from_metadata(broken), IOError);
   }
@@ -74,14 +77,24 @@ TEST_SUITE("ch13-translator") {
     std::filesystem::remove_all(dir);
   }
 
-  TEST_CASE("a run stopped half way and resumed gives the losses of an uninterrupted run, bit for bit") {
+  TEST_CASE("a run stopped by Ctrl-C and resumed gives the losses of an uninterrupted run, bit for bit") {
     const std::string straight = scratch("sf_translator_straight"), split = scratch("sf_translator_split");
+    RunConfig c = tiny_run();
+    c.eval_every = 13;  // the first checkpoint is written after step 13 of 40
     std::ostringstream log;
-    const TrainResult whole = train(tiny_run(), {.out_dir = straight, .out = &log});
-    const TrainResult first = train(tiny_run(), {.out_dir = split, .out = &log, .stop_at_step = 13});
+    const TrainResult whole = train(c, {.out_dir = straight, .out = &log});
+    TrainResult first;
+    {
+      // Ctrl-C arrives while that checkpoint is being written (at its first file operation, through
+      // core/io's fault point): training finishes the save, stops, and saves the latest again.
+      const io::ArmedFault ctrl_c({.path_contains = "/latest/", .action = [] { std::raise(SIGINT); }});
+      first = train(c, {.out_dir = split, .out = &log});
+    }
     CHECK(first.interrupted);
     CHECK(first.steps == 13);
-    const TrainResult rest = train(RunConfig{}, {.out_dir = split, .resume = true, .out = &log});  // settings from disk
+    const TrainResult rest =
+        train(RunConfig{}, {.out_dir = split, .resume = true, .out = &log});  // settings from disk
+    CHECK_FALSE(rest.interrupted);
     REQUIRE(rest.history.size() == whole.history.size());
     for (std::size_t i = 0; i < whole.history.size(); ++i)
       CHECK_MESSAGE(rest.history[i].train_loss == whole.history[i].train_loss, "step ", i + 1);
