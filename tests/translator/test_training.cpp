@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "core/io/fault_injection.hpp"
 #include "examples/translator/training.hpp"
 
@@ -120,6 +121,16 @@ TEST_SUITE("ch13-translator") {
     const auto history = read_history(dir + "/history.tsv");  // what the last save recorded
     REQUIRE_FALSE(history.empty());
     CHECK(std::isfinite(history.back().train_loss));
+    std::filesystem::remove_all(dir);
+  }
+
+  TEST_CASE("training pairs that are all too long are an error, not an endless loop") {
+    const std::string dir = scratch("sf_translator_too_long");
+    RunConfig c = tiny_run();
+    c.max_len = 3;  // <s> + one word + </s>: no toy sentence fits
+    std::ostringstream log;
+    CHECK_THROWS_WITH_AS(train(c, {.out_dir = dir, .out = &log}),
+                         "train: no training pair is short enough to make a batch", ValueError);
     std::filesystem::remove_all(dir);
   }
 }
