@@ -4,6 +4,8 @@
 // shifted target of teacher forcing, label smoothing on three numbers, the loss at each position,
 // greedy decoding step by step (the lecture's "I → am → a → student" animation), beam search, and
 // which English word each French word looked at. With --svg DIR it also draws that attention.
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -183,7 +185,9 @@ void section_attention(const TrainedRun& run, const Batch& batch, const std::vec
 int main(int argc, char** argv) {
   const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
   std::cout << std::fixed << std::setprecision(4);
-  const std::string dir = (std::filesystem::temp_directory_path() / "sf_ch13_translator").string();
+  // The run's directory, one per process (two builds may run this example at the same time).
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("sf_ch13_translator-" + std::to_string(::getpid()))).string();
   std::filesystem::remove_all(dir);
 
   const Example e = section_teacher_forcing();

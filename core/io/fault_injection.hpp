@@ -4,9 +4,10 @@
 // Every step of core/io's atomic file write (create the temporary file, write, fsync, close, rename,
 // sync the directory) first calls `file_operation()`, which counts it. Normally that is all it does.
 // A test arms the point with a `FileFault`: the `at`-th operation from then on (counting only the
-// operations on paths that contain `path_contains`) runs the fault's action instead of itself.
-// The default action throws InjectedFault, which leaves the disk as a crash at that step would:
-// a temporary file may stay behind, and the file being replaced keeps its previous contents.
+// operations on paths that contain `path_contains`) first runs the fault's action, once.
+// The default action throws InjectedFault, so the operation never happens and the disk is left as
+// a crash at that step would leave it: a temporary file may stay behind, and the file being
+// replaced keeps its previous contents.
 // Other actions: std::abort() (a real crash, in a child process), or anything else a test wants to
 // happen at that moment (raising SIGINT, for instance), after which the operation proceeds.
 //
@@ -34,7 +35,7 @@ class InjectedFault : public IOError {
 struct FileFault {
   std::int64_t at = 1;          // the at-th matching operation after arming (1 = the next one)
   std::string path_contains{};  // only operations on paths containing this count ("" = all)
-  /// Runs in place of the operation's normal start; if it returns, the operation proceeds.
+  /// Runs just before the operation; if it returns, the operation proceeds.
   /// Empty: throw InjectedFault naming the operation and the path.
   std::function<void()> action{};
 };

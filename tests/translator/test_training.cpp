@@ -1,6 +1,7 @@
 // Tests for examples/translator/training.cpp and run_config.cpp: a short end-to-end training run
 // whose loss must fall, exact resumes, and the run's settings and history on disk.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <csignal>
@@ -35,7 +36,9 @@ RunConfig tiny_run() {
 }
 
 std::string scratch(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() / name;
+  // One per process: two builds may run these tests at the same time.
+  const auto dir =
+      std::filesystem::temp_directory_path() / (name + std::string("-") + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   return dir.string();
 }
