@@ -9,8 +9,9 @@
 
 using namespace sf;
 
-int main() {
-  std::cout << std::boolalpha;
+namespace {
+
+void section_storage() {
   std::cout << "=== storage ===\n";
   // [doc:storage]
   Tensor t = arange(12, {.dtype = kInt64}).view({3, 4});  // 3 tokens, d_model = 4
@@ -19,7 +20,9 @@ int main() {
   row.fill_(-1);      // writing through the view changes t
   std::cout << "row 1 has offset " << row.offset() << "; after row.fill_(-1):\n" << t << '\n';
   // [doc:end]
+}
 
+void section_split() {
   std::cout << "=== split ===\n";
   // [doc:split]
   // One sentence (B = 1) of L = 3 tokens, d_model = 4, split into h = 2 heads of d_k = 2.
@@ -34,7 +37,9 @@ int main() {
   Tensor wrong = x.view({1, 2, 3, 2});
   std::cout << "wrong head 0:\n" << wrong[0][0] << '\n';
   // [doc:end]
+}
 
+void section_concat() {
   std::cout << "=== concat ===\n";
   // [doc:concat]
   Tensor out = arange(12, {.dtype = kInt64}).view({1, 2, 3, 2});  // attention output per head: [B, h, L, d_k]
@@ -48,7 +53,9 @@ int main() {
   Tensor merged = back.contiguous().view({1, 3, 4});  // copy into row-major order, then view
   std::cout << "contiguous().view():\n" << merged << '\n';
   // [doc:end]
+}
 
+void section_fold() {
   std::cout << "=== fold ===\n";
   // [doc:fold]
   // TensorFlow's version folds the heads into the batch: split along the features, then concat
@@ -57,7 +64,9 @@ int main() {
   Tensor folded = concat(chunk(q, 2, 2), 0);
   std::cout << "folded " << folded.shape() << "; folded[1] is head 0 of sentence 1:\n" << folded[1] << '\n';
   // [doc:end]
+}
 
+void section_broadcast() {
   std::cout << "=== broadcast ===\n";
   // [doc:broadcast]
   // Lecture 003 weights each value row by hand: (3, 3, 1) * (3, 1, 3) → (3, 3, 3), summed over the
@@ -69,5 +78,16 @@ int main() {
   std::cout << "broadcast " << weighted.shape() << ", summed over keys:\n" << sum(weighted, 0) << '\n';
   std::cout << "A·V:\n" << matmul(A, V) << '\n';
   // [doc:end]
+}
+
+}  // namespace
+
+int main() {
+  std::cout << std::boolalpha;
+  section_storage();
+  section_split();
+  section_concat();
+  section_fold();
+  section_broadcast();
   return 0;
 }

@@ -36,9 +36,9 @@ Tensor sloppy_matmul(const Tensor& a, const Tensor& b) {
 }
 // [doc:end]
 
-int main() {
-  std::cout << std::fixed << std::setprecision(4);
+namespace {
 
+void section_graph() {
   std::cout << "=== graph ===\n";
   // [doc:graph]
   Tensor w = scalar_tensor(2.0, {.requires_grad = true}).set_name("w");
@@ -51,7 +51,9 @@ int main() {
             << '\n';
   // [doc:end]
   std::cout << "=== mermaid ===\n" << to_mermaid(loss);
+}
 
+void section_jacobian() {
   std::cout << "=== jacobian ===\n";
   // [doc:jacobian]
   // The Jacobian of p = softmax(s) is J = diag(p) - p·pᵀ. Autograd gives it row by row: the
@@ -71,7 +73,10 @@ int main() {
     }
   }
   // [doc:end]
+}
 
+/// Returns the generator, as the next section goes on drawing from it.
+Generator section_gradcheck() {
   std::cout << "=== gradcheck ===\n";
   // [doc:gradcheck]
   // Self-attention on "I am good" (3 tokens × 2 features) with learned W_q, W_k, W_v, checked
@@ -88,8 +93,13 @@ int main() {
   GradcheckResult r = gradcheck(attention, {X, Wq, Wk, Wv}, {.name = "self-attention"});
   std::cout << "self-attention: " << (r.passed ? "passed" : "FAILED") << '\n';
   // [doc:end]
+  return gen;
+}
 
+// The same check catches a wrong backward.
+void section_caught(Generator& gen) {
   std::cout << "=== caught ===\n";
+  GradcheckResult r;
   // [doc:caught]
   Tensor A = randn({3, 3}, gen, {.dtype = kFloat64, .requires_grad = true}).set_name("A");
   Tensor B = randn({3, 3}, gen, {.dtype = kFloat64, .requires_grad = true}).set_name("B");
@@ -97,5 +107,16 @@ int main() {
                 {.name = "sloppy_matmul"});
   std::cout << r.report << '\n';
   // [doc:end]
+}
+
+}  // namespace
+
+int main() {
+  std::cout << std::fixed << std::setprecision(4);
+
+  section_graph();
+  section_jacobian();
+  Generator gen = section_gradcheck();
+  section_caught(gen);
   return 0;
 }

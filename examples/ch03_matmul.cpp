@@ -22,9 +22,11 @@
 #include "core/gemm/pack.hpp"     // internal: the packing template, to show its layout
 #include "core/parallel/thread_pool.hpp"
 #include "examples/ch03_matmul.hpp"
+#include "examples/common/measure.hpp"
 
 using namespace sf;
 using namespace ch03;
+using sf::examples::max_difference;
 using sf::gemm::Matrix;
 
 namespace {
@@ -249,13 +251,6 @@ void print_threads() {
   }
   std::cout << "every microkernel this CPU runs gives the scalar kernel's bits: " << yes_no(all_same) << '\n';
   // [doc:end]
-}
-
-double max_difference(const Tensor& a, const Tensor& b) {
-  double worst = 0;
-  const auto x = a.to_vector<double>(), y = b.to_vector<double>();
-  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(x[i] - y[i]));
-  return worst;
 }
 
 void print_backward() {

@@ -10,20 +10,14 @@
 #include <iostream>
 
 #include "core/core.hpp"
+#include "examples/common/measure.hpp"
 #include "nn/nn.hpp"
 
 using namespace sf;
 using namespace sf::nn;
+using sf::examples::max_difference;
 
 namespace {
-
-// The largest |a - b| over all elements.
-double max_difference(const Tensor& a, const Tensor& b) {
-  double worst = 0;
-  const auto x = a.to_vector<double>(), y = b.to_vector<double>();
-  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(x[i] - y[i]));
-  return worst;
-}
 
 // [doc:module]
 // Lecture 003's SelfAttention keeps three bias-free Linear layers. As a Module it registers each
@@ -41,11 +35,8 @@ struct QueryKeyValue : Module {
 };
 // [doc:end]
 
-}  // namespace
-
-int main() {
-  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
-
+/// Returns X, "I am good", which later sections project again.
+Tensor section_shapes() {
   std::cout << "=== shapes ===\n";
   // [doc:shapes]
   // Lecture 002: "I am good", L = 3 tokens of E = 2 features, through one E → E projection.
@@ -55,7 +46,11 @@ int main() {
   std::cout << "X·Wᵀ:\n" << matmul(X, W.transpose(0, 1)) << '\n';  // [3, 2]·[2, 2] → [3, 2]
   std::cout << "X·Wᵀ + b:\n" << linear(X, W, b) << '\n';           // b is added to every row
   // [doc:end]
+  return X;
+}
 
+/// Returns the generator, which later sections go on drawing from.
+Generator section_five_to_three() {
   std::cout << "=== five-to-three ===\n";
   // [doc:five-to-three]
   // Lecture 004: a position-aware embedding of 5 numbers through a layer of 3 neurons.
@@ -73,7 +68,10 @@ int main() {
   // The sentence of lecture 004 has 7 tokens: every row goes through the same weights at once.
   std::cout << "7 tokens: " << layer(randn({7, 5}, gen)).shape() << '\n';
   // [doc:end]
+  return gen;
+}
 
+void section_bridge() {
   std::cout << "=== bridge ===\n";
   // [doc:bridge]
   // Lecture 003's slides give each weight as in × out and compute x·W. Our Linear (like
@@ -87,7 +85,10 @@ int main() {
   }
   std::cout << "slide's x·W:\n" << matmul(tokens, W_query) << "\nLinear with Wᵀ loaded:\n" << to_query(tokens) << '\n';
   // [doc:end]
+}
 
+/// Returns the generator, which the next section goes on drawing from.
+Generator section_packed(const Tensor& X) {
   std::cout << "=== packed ===\n";
   // [doc:packed]
   // One packed projection [3E, E] (PyTorch's in_proj_weight) against three separate [E, E] ones.
@@ -104,7 +105,10 @@ int main() {
   }
   std::cout << "in_proj weight " << in_proj.weight.shape() << ", bias " << in_proj.bias.shape() << '\n';
   // [doc:end]
+  return gen2;
+}
 
+void section_bias(const Tensor& X, Generator& gen2) {
   std::cout << "=== bias ===\n";
   // [doc:bias]
   // Does the key projection need a bias? It adds q_i·b_k to every score of query i: the same
@@ -119,7 +123,9 @@ int main() {
   std::cout << "largest |∂loss/∂b_k| = " << std::max(std::fabs(b_k.grad()[0].item()), std::fabs(b_k.grad()[1].item()))
             << '\n';
   // [doc:end]
+}
 
+void section_init(Generator& gen) {
   std::cout << "=== init ===\n";
   // [doc:init]
   // PyTorch's rule for Linear: weight and bias uniform in ±1/√in_features.
@@ -128,7 +134,9 @@ int main() {
   std::cout << "bound 1/√512 = " << 1 / std::sqrt(512.0) << "; weights span ["
             << *std::min_element(w.begin(), w.end()) << ", " << *std::max_element(w.begin(), w.end()) << "]\n";
   // [doc:end]
+}
 
+void section_symmetry(Generator& gen) {
   std::cout << "=== symmetry ===\n";
   // [doc:symmetry]
   // Two hidden neurons that start equal get equal gradients and stay equal: a 3 → 2 → 1 network
@@ -146,7 +154,9 @@ int main() {
   }
   std::cout << "hidden weights after 3 steps:\n" << hidden.weight.detach() << '\n';
   // [doc:end]
+}
 
+void section_module(Generator& gen) {
   std::cout << "=== module ===\n";
   // [doc:module-use]
   QueryKeyValue qkv_layers(gen);
@@ -156,5 +166,20 @@ int main() {
   qkv_layers.eval();  // evaluation mode reaches every submodule (it matters for dropout)
   std::cout << "\nafter eval(): to_key is training = " << qkv_layers.to_key.is_training() << '\n';
   // [doc:end]
+}
+
+}  // namespace
+
+int main() {
+  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
+
+  const Tensor X = section_shapes();
+  Generator gen = section_five_to_three();
+  section_bridge();
+  Generator gen2 = section_packed(X);
+  section_bias(X, gen2);
+  section_init(gen);
+  section_symmetry(gen);
+  section_module(gen);
   return 0;
 }

@@ -23,13 +23,9 @@ namespace {
 
 double mean_of(const Tensor& t) { return mean(t).item(); }
 
-}  // namespace
+const double inf = std::numeric_limits<double>::infinity();
 
-int main(int argc, char** argv) {
-  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
-  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
-  const double inf = std::numeric_limits<double>::infinity();
-
+void section_thinking() {
   std::cout << "=== thinking ===\n";
   // [doc:thinking]
   // Lecture 001 (Jay Alammar's "Thinking Machines"): q1·k1 = 112 and q1·k2 = 96, with d_k = 64.
@@ -46,7 +42,14 @@ int main(int argc, char** argv) {
   Tensor v = tensor({1, 0, 0, 1}, {2, 2});
   std::cout << "z1 = 0.8808·v1 + 0.1192·v2 = " << matmul(weights, v) << '\n';
   // [doc:end]
+}
 
+// "I am good" and its attention weights, which later sections use again.
+struct IAmGood {
+  Tensor X, A;
+};
+
+IAmGood section_i_am_good() {
   std::cout << "=== i-am-good ===\n";
   // [doc:i-am-good]
   // Lecture 002: "I am good" (3 × 2), W_q = W_k = W_v = I, no bias, one head: Q = K = V = X.
@@ -56,7 +59,10 @@ int main(int argc, char** argv) {
   std::cout << "A (row = query, column = key):\n" << A << "\nrow sums " << sum(A, -1) << '\n';
   std::cout << "A·V:\n" << scaled_dot_product_attention(X, X, X) << '\n';  // [3, 3]·[3, 2] → [3, 2]
   // [doc:end]
+  return {X, A};
+}
 
+void section_five_steps() {
   std::cout << "=== five-steps ===\n";
   // [doc:five-steps]
   // Lecture 003's five steps on the 4 → 3 toy. Weights are in × out, as on the slides: Q = x·W.
@@ -81,7 +87,9 @@ int main(int argc, char** argv) {
   // [doc:toy-scaled]
   std::cout << "scaled by √3:\n" << attention_weights(Q, K) << '\n' << scaled_dot_product_attention(Q, K, V) << '\n';
   // [doc:end]
+}
 
+void section_variance() {
   std::cout << "=== variance ===\n";
   // [doc:variance]
   // q and k with independent N(0, 1) components: q·k has variance d_k. Against 10 keys, unscaled
@@ -99,7 +107,9 @@ int main(int argc, char** argv) {
               << std::setw(16) << mean_of(1.0 - sum(p_scaled * p_scaled, -1)) << '\n';
   }
   // [doc:end]
+}
 
+void section_masks() {
   std::cout << "=== masks ===\n";
   // [doc:masks]
   // Two sentences padded to 5 tokens (id 0 = padding); true means "hidden".
@@ -110,7 +120,10 @@ int main(int argc, char** argv) {
   std::cout << "padding " << padding.shape() << ", causal " << causal.shape() << ", both " << both.shape() << '\n';
   std::cout << "sentence 0, both masks:\n" << both[0][0] << '\n';
   // [doc:end]
+}
 
+/// Returns the masked scores (for the picture).
+Tensor section_causal() {
   std::cout << "=== causal ===\n";
   // [doc:causal]
   // A causal mask over 4 raw scores per row (the 9s are future scores and never count).
@@ -118,7 +131,10 @@ int main(int argc, char** argv) {
   Tensor hidden = masked_fill(raw4, causal_mask(4), -inf);  // e^-inf = 0
   std::cout << softmax(hidden, -1) << '\n';
   // [doc:end]
+  return hidden;
+}
 
+void section_fully_masked(const Tensor& X) {
   std::cout << "=== fully-masked ===\n";
   // [doc:fully-masked]
   // "I am good" again. Key 0 is padding and query 0 may only see key 0: it has nothing to look at.
@@ -129,7 +145,9 @@ int main(int argc, char** argv) {
   Tensor s3 = matmul(X, X.transpose(0, 1)) / std::sqrt(2.0);
   std::cout << "with -10000:\n" << softmax(masked_fill(s3, mask, -10000), -1) << '\n';
   // [doc:end]
+}
 
+void section_gradient() {
   std::cout << "=== gradient ===\n";
   // [doc:gradient]
   // Key 2 is padding: its key and value rows get exactly zero gradient.
@@ -144,18 +162,36 @@ int main(int argc, char** argv) {
   std::cout << "gradcheck with the mask: " << (gradcheck(attend, {q, k, vv}, {.name = "attention"}).passed ? "passed" : "FAILED")
             << '\n';
   // [doc:end]
+}
 
-  if (!svg_dir.empty()) {
-    const std::vector<std::string> words = {"I", "am", "good"};
-    svg::HeatMap({.title = "\"I am good\": attention weights", .x_label = "key", .y_label = "query",
-                  .row_labels = words, .column_labels = words, .annotate = true, .decimals = 4, .cell_size = 72},
-                 3, 3, A.to_vector<double>())
-        .save(svg_dir + "/ch05_i_am_good.svg");
-    const std::vector<std::string> pos = {"0", "1", "2", "3"};
-    svg::HeatMap({.title = "Causal mask: scores (grey = -inf)", .x_label = "key", .y_label = "query",
-                  .row_labels = pos, .column_labels = pos, .annotate = true, .decimals = 0, .cell_size = 56},
-                 4, 4, hidden.to_vector<double>())
-        .save(svg_dir + "/ch05_causal.svg");
-  }
+// The chapter's two heat maps: "I am good"'s weights, and the causal mask's scores.
+void draw_pictures(const std::string& svg_dir, const Tensor& A, const Tensor& hidden) {
+  const std::vector<std::string> words = {"I", "am", "good"};
+  svg::HeatMap({.title = "\"I am good\": attention weights", .x_label = "key", .y_label = "query",
+                .row_labels = words, .column_labels = words, .annotate = true, .decimals = 4, .cell_size = 72},
+               3, 3, A.to_vector<double>())
+      .save(svg_dir + "/ch05_i_am_good.svg");
+  const std::vector<std::string> pos = {"0", "1", "2", "3"};
+  svg::HeatMap({.title = "Causal mask: scores (grey = -inf)", .x_label = "key", .y_label = "query",
+                .row_labels = pos, .column_labels = pos, .annotate = true, .decimals = 0, .cell_size = 56},
+               4, 4, hidden.to_vector<double>())
+      .save(svg_dir + "/ch05_causal.svg");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
+  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
+
+  section_thinking();
+  const auto [X, A] = section_i_am_good();
+  section_five_steps();
+  section_variance();
+  section_masks();
+  const Tensor hidden = section_causal();
+  section_fully_masked(X);
+  section_gradient();
+  if (!svg_dir.empty()) draw_pictures(svg_dir, A, hidden);
   return 0;
 }

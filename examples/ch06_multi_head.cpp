@@ -10,19 +10,14 @@
 #include <iostream>
 
 #include "core/core.hpp"
+#include "examples/common/measure.hpp"
 #include "nn/nn.hpp"
 
 using namespace sf;
 using namespace sf::nn;
+using sf::examples::max_difference;
 
 namespace {
-
-double max_difference(const Tensor& a, const Tensor& b) {
-  double worst = 0;
-  const auto x = a.to_vector<double>(), y = b.to_vector<double>();
-  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(x[i] - y[i]));
-  return worst;
-}
 
 // [doc:wrong-split]
 // Multi-head self-attention with the head split of an older revision of the code lecture 000
@@ -50,11 +45,8 @@ Tensor dependence(F&& attend, const Tensor& x, Generator& gen) {
   return tensor(norms, {L, L});
 }
 
-}  // namespace
-
-int main() {
-  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
-
+/// Returns the generator, which later sections go on drawing from.
+Generator section_trace() {
   std::cout << "=== trace ===\n";
   // [doc:trace]
   // The base model: d_model = 512, h = 8, so d_k = 64. Two sentences of 10 tokens.
@@ -74,13 +66,19 @@ int main() {
             << out.shape() << '\n';
   std::cout << "the module gives the same: max |difference| = " << max_difference(out, mha(x, x, x)) << '\n';
   // [doc:end]
+  return gen;
+}
 
+void section_parameters() {
   std::cout << "=== parameters ===\n";
+  const MultiHeadAttention mha({.d_model = 512, .heads = 8});  // as in the trace; only its shapes matter
   // [doc:parameters]
   for (const auto& [name, p] : mha.named_parameters()) std::cout << name << ' ' << p.shape() << '\n';
   std::cout << "total " << mha.parameter_count() << " = 4·(512² + 512) = " << 4 * (512 * 512 + 512) << '\n';
   // [doc:end]
+}
 
+void section_cost() {
   std::cout << "=== cost ===\n";
   // [doc:cost]
   // Multiply-adds ×2 = FLOPs for one sentence of L tokens, d_model = d, h heads of d_k = d/h.
@@ -97,7 +95,9 @@ int main() {
                 << projections + scores + mixing + output << '\n';
     }
   // [doc:end]
+}
 
+void section_toy(Generator& gen) {
   std::cout << "=== toy ===\n";
   // [doc:toy]
   // Lecture 004: 7 tokens × 5, three heads of 3 neurons each, concatenated to 7 × 9, then a linear
@@ -119,7 +119,10 @@ int main() {
     std::cout << e.what() << '\n';
   }
   // [doc:end]
+}
 
+/// Returns "I am good", which the next section uses again.
+Tensor section_i_am_good() {
   std::cout << "=== i-am-good ===\n";
   // [doc:i-am-good]
   // Lecture 002's "I am good" through the module, with W_q = W_k = W_v = W^O = I and zero biases.
@@ -138,7 +141,10 @@ int main() {
     if (h == 2) std::cout << "averaged over heads (PyTorch's default):\n" << mean(weights[0], 0) << '\n';
   }
   // [doc:end]
+  return I_am_good;
+}
 
+void section_order(const Tensor& I_am_good, Generator& gen) {
   std::cout << "=== order ===\n";
   // [doc:order]
   // Lecture 002 reads the packed weight as key, query, value. PyTorch (and we) read query, key,
@@ -150,7 +156,9 @@ int main() {
   Tensor swapped = matmul(linear(x3, W[1]), linear(x3, W[0]).transpose(0, 1));
   std::cout << "scores, q k v order:\n" << right << "\nscores, k q v order:\n" << swapped << '\n';
   // [doc:end]
+}
 
+void section_split(Generator& gen) {
   std::cout << "=== split ===\n";
   // [doc:split]
   // d_model = 4, 2 heads of 2, one sentence of 4 tokens. Row i, column j: how much output i
@@ -162,5 +170,19 @@ int main() {
   std::cout << "right split:\n" << dependence(right_split, tokens, gen) << '\n';
   std::cout << "wrong split:\n" << dependence(wrong_split, tokens, gen) << '\n';
   // [doc:end]
+}
+
+}  // namespace
+
+int main() {
+  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
+
+  Generator gen = section_trace();
+  section_parameters();
+  section_cost();
+  section_toy(gen);
+  const Tensor I_am_good = section_i_am_good();
+  section_order(I_am_good, gen);
+  section_split(gen);
   return 0;
 }

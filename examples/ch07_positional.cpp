@@ -27,12 +27,7 @@ double distance(const Tensor& pe, std::int64_t p, std::int64_t q) {
 }
 // [doc:end]
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
-  std::cout << std::fixed << std::setprecision(4);
-
+void section_table() {
   std::cout << "=== table ===\n";
   // [doc:table]
   // Positions 0..3 for d_model = 4. Columns: sin(p), cos(p), sin(p/100), cos(p/100), since
@@ -42,7 +37,14 @@ int main(int argc, char** argv) {
   std::cout << std::setprecision(8) << "PE(1, 3): float64 " << sinusoidal_encoding(2, 4, kFloat64)[1][3].item()
             << ", float32 " << sinusoidal_encoding(2, 4)[1][3].item() << std::setprecision(4) << '\n';
   // [doc:end]
+}
 
+// The encodings for d_model 4 and 512, which later sections use again.
+struct Encodings {
+  Tensor pe4, pe512;
+};
+
+Encodings section_norms() {
   std::cout << "=== norms ===\n";
   // [doc:norms]
   // Each (sin, cos) pair has length 1, so every row has length √(d_model/2).
@@ -52,7 +54,10 @@ int main(int argc, char** argv) {
   std::cout << "d_model = 512: ‖PE(0)‖ = " << std::sqrt(sum(pe512[0] * pe512[0]).item())
             << ", ‖PE(100)‖ = " << std::sqrt(sum(pe512[100] * pe512[100]).item()) << ", √256 = 16\n";
   // [doc:end]
+  return {pe4, pe512};
+}
 
+void section_distance(const Tensor& pe4, const Tensor& pe512) {
   std::cout << "=== distance ===\n";
   // [doc:distances]
   std::cout << "d_model = 512, offsets 0..5:";
@@ -66,7 +71,9 @@ int main(int argc, char** argv) {
   for (int o = 0; o <= 7; ++o) std::cout << ' ' << distance(pe4, 0, o);
   std::cout << '\n';
   // [doc:end]
+}
 
+void section_shift(const Tensor& pe4) {
   std::cout << "=== shift ===\n";
   // [doc:shift]
   // Moving k positions turns each (sin, cos) pair by the angle k·ω_i: PE(p + k) = PE(p)·R_k for one
@@ -83,7 +90,9 @@ int main(int argc, char** argv) {
   Tensor R = tensor(r, {4, 4}, {.dtype = kFloat64});
   std::cout << "PE(0..2)·R_3:\n" << matmul(pe4.narrow(0, 0, 3), R) << "\nPE(3..5):\n" << pe4.narrow(0, 3, 3) << '\n';
   // [doc:end]
+}
 
+void section_embed() {
   std::cout << "=== embed ===\n";
   // [doc:embed]
   // Three tokens and one padding token (id 0), d_model = 4: the embedding is scaled by √4 = 2,
@@ -98,25 +107,40 @@ int main(int argc, char** argv) {
   Tensor alone = embed(tensor({4}, {1, 1}, {.dtype = kInt64}));  // [1, 1, 4]
   std::cout << "token 4 alone, start = 2: " << positions(alone, 2).detach()[0][0] << '\n';
   // [doc:end]
+}
 
-  if (!svg_dir.empty()) {
-    const Tensor table = sinusoidal_encoding(50, 64, kFloat64);
-    std::vector<std::string> rows, columns;
-    for (int p = 0; p < 50; ++p) rows.push_back(p % 5 == 0 ? std::to_string(p) : "");
-    for (int j = 0; j < 64; ++j) columns.push_back(j % 8 == 0 ? std::to_string(j) : "");
-    svg::HeatMap({.title = "Positional encoding, d_model = 64", .x_label = "feature j", .y_label = "position p",
-                  .row_labels = rows, .column_labels = columns, .palette = svg::Palette::diverging, .cell_size = 10},
-                 50, 64, table.to_vector<double>())
-        .save(svg_dir + "/ch07_encoding.svg");
-    svg::LineChart chart({.title = "Distance between PE(0) and PE(offset)", .x_label = "offset",
-                          .y_label = "‖PE(0) − PE(offset)‖"});
-    for (const Tensor* pe : {&pe4, &pe512}) {
-      const Tensor full = pe == &pe4 ? sinusoidal_encoding(101, 4, kFloat64) : pe512;
-      std::vector<double> xs, ys;
-      for (int o = 0; o <= 100; ++o) xs.push_back(o), ys.push_back(distance(full, 0, o));
-      chart.add_series(pe == &pe4 ? "d_model = 4" : "d_model = 512", xs, ys);
-    }
-    chart.save(svg_dir + "/ch07_distance.svg");
+// The chapter's pictures: the encoding as a heat map, and the distance from PE(0) by offset.
+void draw_pictures(const std::string& svg_dir, const Tensor& pe4, const Tensor& pe512) {
+  const Tensor table = sinusoidal_encoding(50, 64, kFloat64);
+  std::vector<std::string> rows, columns;
+  for (int p = 0; p < 50; ++p) rows.push_back(p % 5 == 0 ? std::to_string(p) : "");
+  for (int j = 0; j < 64; ++j) columns.push_back(j % 8 == 0 ? std::to_string(j) : "");
+  svg::HeatMap({.title = "Positional encoding, d_model = 64", .x_label = "feature j", .y_label = "position p",
+                .row_labels = rows, .column_labels = columns, .palette = svg::Palette::diverging, .cell_size = 10},
+               50, 64, table.to_vector<double>())
+      .save(svg_dir + "/ch07_encoding.svg");
+  svg::LineChart chart({.title = "Distance between PE(0) and PE(offset)", .x_label = "offset",
+                        .y_label = "‖PE(0) − PE(offset)‖"});
+  for (const Tensor* pe : {&pe4, &pe512}) {
+    const Tensor full = pe == &pe4 ? sinusoidal_encoding(101, 4, kFloat64) : pe512;
+    std::vector<double> xs, ys;
+    for (int o = 0; o <= 100; ++o) xs.push_back(o), ys.push_back(distance(full, 0, o));
+    chart.add_series(pe == &pe4 ? "d_model = 4" : "d_model = 512", xs, ys);
   }
+  chart.save(svg_dir + "/ch07_distance.svg");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
+  std::cout << std::fixed << std::setprecision(4);
+
+  section_table();
+  const auto [pe4, pe512] = section_norms();
+  section_distance(pe4, pe512);
+  section_shift(pe4);
+  section_embed();
+  if (!svg_dir.empty()) draw_pictures(svg_dir, pe4, pe512);
   return 0;
 }

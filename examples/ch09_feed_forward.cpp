@@ -20,10 +20,10 @@
 using namespace sf;
 using namespace sf::nn;
 
-int main(int argc, char** argv) {
-  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
-  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
+/// Returns the generator, which the next section goes on drawing from.
+namespace {
 
+Generator section_sizes() {
   std::cout << "=== sizes ===\n";
   // [doc:sizes]
   // The paper's sizes (§3.3): d_model = 512, d_ff = 2048, ReLU.
@@ -39,7 +39,11 @@ int main(int argc, char** argv) {
             << norm.parameter_count() << " = " << layer << "; the FFN's share "
             << 100.0 * static_cast<double>(ffn.parameter_count()) / static_cast<double>(layer) << " %\n";
   // [doc:end]
+  return gen;
+}
 
+// Two sections on one small FFN: it works position by position, and its hidden layer.
+void section_position_wise_and_hidden(Generator& gen) {
   std::cout << "=== position-wise ===\n";
   // [doc:position-wise]
   // A small FFN (4 → 16 → 4) on a sentence of 5 tokens: all rows at once, then one row at a time.
@@ -65,21 +69,36 @@ int main(int argc, char** argv) {
   for (double h : relu(small.linear1(x)).to_vector<double>()) zeros_after += h == 0.0;
   std::cout << "zeros over the 5 tokens: " << zeros_after << " of " << 5 * 16 << '\n';
   // [doc:end]
+}
 
+void section_activations() {
   std::cout << "=== activations ===\n";
   // [doc:activations]
   Tensor z = tensor({-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3});
   std::cout << "x    " << z << "\nrelu " << relu(z) << "\ngelu " << gelu(z) << '\n';
   // [doc:end]
+}
 
-  if (!svg_dir.empty()) {
-    std::vector<double> xs, r, g;
-    for (int i = 0; i <= 120; ++i) xs.push_back(-3.0 + 0.05 * i);
-    Tensor grid = tensor(xs, {.dtype = kFloat64});
-    svg::LineChart chart({.title = "ReLU (the paper) and GELU (BERT, GPT)", .x_label = "x", .y_label = "activation"});
-    chart.add_series("ReLU", xs, relu(grid).to_vector<double>());
-    chart.add_series("GELU", xs, gelu(grid).to_vector<double>());
-    chart.save(svg_dir + "/ch09_activations.svg");
-  }
+// The chapter's picture: ReLU and GELU.
+void draw_pictures(const std::string& svg_dir) {
+  std::vector<double> xs, r, g;
+  for (int i = 0; i <= 120; ++i) xs.push_back(-3.0 + 0.05 * i);
+  Tensor grid = tensor(xs, {.dtype = kFloat64});
+  svg::LineChart chart({.title = "ReLU (the paper) and GELU (BERT, GPT)", .x_label = "x", .y_label = "activation"});
+  chart.add_series("ReLU", xs, relu(grid).to_vector<double>());
+  chart.add_series("GELU", xs, gelu(grid).to_vector<double>());
+  chart.save(svg_dir + "/ch09_activations.svg");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
+  std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
+
+  Generator gen = section_sizes();
+  section_position_wise_and_hidden(gen);
+  section_activations();
+  if (!svg_dir.empty()) draw_pictures(svg_dir);
   return 0;
 }

@@ -4,6 +4,8 @@
 // shifted target of teacher forcing, label smoothing on three numbers, the loss at each position,
 // greedy decoding step by step (the lecture's "I → am → a → student" animation), beam search, and
 // which English word each French word looked at. With --svg DIR it also draws that attention.
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -37,14 +39,17 @@ Tensor ids_tensor(const std::vector<int>& ids) {
                 {.dtype = kInt64});
 }
 
-}  // namespace
+// The run's settings and data, and the held-out pair that the later sections follow, encoded.
+struct Example {
+  RunConfig config;
+  RunData data;
+  SentencePair pair;
+  std::vector<EncodedPair> encoded;
+  Batch batch;
+  std::vector<int> out_ids;  // the words the decoder must answer
+};
 
-int main(int argc, char** argv) {
-  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
-  std::cout << std::fixed << std::setprecision(4);
-  const std::string dir = (std::filesystem::temp_directory_path() / "sf_ch13_translator").string();
-  std::filesystem::remove_all(dir);
-
+Example section_teacher_forcing() {
   std::cout << "=== teacher-forcing ===\n";
   // [doc:teacher-forcing]
   RunConfig config;  // the toy grammar, a small model: d_model 64, 4 heads, 2 + 2 layers
@@ -69,7 +74,10 @@ int main(int argc, char** argv) {
   const std::vector<int> out_ids(encoded[0].target.begin() + 1, encoded[0].target.end());
   std::cout << "must answer: " << words(vocabs.target, out_ids) << "   (the same, one position on)\n";
   // [doc:end]
+  return {config, data, pair, encoded, batch, out_ids};
+}
 
+void section_label_smoothing() {
   std::cout << "=== label-smoothing ===\n";
   // [doc:label-smoothing]
   // Three words, logits (2, 1, 0.1), the right one is word 0. Plain cross-entropy asks for
@@ -80,7 +88,10 @@ int main(int argc, char** argv) {
             << nn::cross_entropy(logits, right).item() << "\nsmoothed loss (eps 0.1) = "
             << nn::cross_entropy(logits, right, -100, 0.1).item() << '\n';
   // [doc:end]
+}
 
+/// Trains the translator into `dir` and returns its best checkpoint.
+TrainedRun section_training(const RunConfig& config, const RunData& data, const std::string& dir) {
   std::cout << "=== training ===\n";
   std::ostringstream log;  // the training loop's own output is long: print a summary
   const TrainResult trained = train(config, {.out_dir = dir, .out = &log});
@@ -94,8 +105,12 @@ int main(int argc, char** argv) {
   const EvalResult held_out = evaluate(model, data.test, run.vocabs, {.max_len = config.max_len});
   std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match << "%, BLEU "
             << 100 * held_out.bleu.bleu << std::setprecision(4) << '\n';
+  return run;
+}
 
+void section_loss_per_position(const TrainedRun& run, const Batch& batch, const std::vector<int>& out_ids) {
   std::cout << "=== loss-per-position ===\n";
+  const nn::Transformer& model = *run.model;
   // [doc:loss-per-position]
   // Teacher forcing on the held-out pair: at each position, the probability the model gives the
   // right next word, and the loss -log p there. The sentence's loss is their mean.
@@ -109,8 +124,12 @@ int main(int argc, char** argv) {
     }
   }
   // [doc:end]
+}
 
+/// Returns the greedy translation, which the next sections compare and look into.
+std::vector<int> section_greedy(const TrainedRun& run, const Batch& batch, const RunConfig& config) {
   std::cout << "=== greedy ===\n";
+  const nn::Transformer& model = *run.model;
   // [doc:greedy-trace]
   std::vector<TraceStep> trace;
   const std::vector<int> greedy = greedy_decode(model, batch.source, config.max_len, &trace)[0];
@@ -122,8 +141,12 @@ int main(int argc, char** argv) {
     std::cout << ")\n";
   }
   // [doc:end]
+  return greedy;
+}
 
+void section_beam(const TrainedRun& run, const Batch& batch, const std::vector<int>& greedy) {
   std::cout << "=== beam ===\n";
+  const nn::Transformer& model = *run.model;
   // [doc:beam-vs-greedy]
   const std::vector<int> beam = beam_search(model, batch.source, {.width = 4, .length_penalty = 0.6, .max_len = 32});
   std::cout << "greedy:       " << detokenize(run.vocabs.target.decode(greedy))
@@ -131,8 +154,12 @@ int main(int argc, char** argv) {
             << "\nbeam of 1 = greedy: "
             << (beam_search(model, batch.source, {.width = 1, .max_len = 32}) == greedy ? "yes" : "no") << '\n';
   // [doc:end]
+}
 
+void section_attention(const TrainedRun& run, const Batch& batch, const std::vector<EncodedPair>& encoded,
+                       const std::vector<int>& greedy) {
   std::cout << "=== attention ===\n";
+  const nn::Transformer& model = *run.model;
   // [doc:attention-argmax]
   // The last decoder layer's cross-attention, averaged over its heads: for each French word the
   // model produced, the English word it looked at most.
@@ -151,8 +178,26 @@ int main(int argc, char** argv) {
               << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item() << ")\n";
   }
   // [doc:end]
+}
 
-  if (!svg_dir.empty()) draw_cross_attention(model, run.vocabs, pair.source, svg_dir);
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
+  std::cout << std::fixed << std::setprecision(4);
+  // The run's directory, one per process (two builds may run this example at the same time).
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("sf_ch13_translator-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+
+  const Example e = section_teacher_forcing();
+  section_label_smoothing();
+  const TrainedRun run = section_training(e.config, e.data, dir);
+  section_loss_per_position(run, e.batch, e.out_ids);
+  const std::vector<int> greedy = section_greedy(run, e.batch, e.config);
+  section_beam(run, e.batch, greedy);
+  section_attention(run, e.batch, e.encoded, greedy);
+  if (!svg_dir.empty()) draw_cross_attention(*run.model, run.vocabs, e.pair.source, svg_dir);
   std::filesystem::remove_all(dir);
   return 0;
 }

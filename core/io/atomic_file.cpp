@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/io/fault_injection.hpp"
 
 namespace sf::io {
 
@@ -80,6 +81,7 @@ int sync_directory(const std::string& path) {
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::span<const std::byte> bytes) {
+  file_operation("create a temporary file", path);
   std::string temporary;
   FileDescriptor fd(create_temporary(path, temporary));
   if (fd.get() < 0)
@@ -91,11 +93,17 @@ void write_file_atomically(const std::string& path, std::span<const std::byte> b
     ::unlink(temporary.c_str());
     fail<IOError>("cannot write '", path, "': ", step, " failed: ", reason(error));
   };
+  // Each step passes the fault point first (fault_injection.hpp): a test can stop the save there.
+  file_operation("write", temporary);
   if (const int error = write_all(fd.get(), bytes)) abandon("writing", error);
+  file_operation("fsync", temporary);
   if (::fsync(fd.get()) != 0) abandon("fsync", errno);
+  file_operation("close", temporary);
   if (const int error = fd.close()) abandon("close", error);
+  file_operation("rename", path);
   if (::rename(temporary.c_str(), path.c_str()) != 0) abandon("rename", errno);
 
+  file_operation("sync the directory", path);
   if (const int error = sync_directory(path))
     fail<IOError>("wrote '", path, "' but could not sync its directory: ", reason(error));
 }

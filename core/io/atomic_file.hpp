@@ -10,6 +10,8 @@
 // If any step fails the temporary file is removed, the old file is untouched, and sf::IOError
 // names the path and the system's reason ("... : No space left on device").
 //
+// Each step first passes the fault point (fault_injection.hpp), where a test can make it fail.
+//
 // What it is not: a lock. Two processes saving the same path at once each produce a whole file,
 // and the last rename wins.
 #pragma once

@@ -17,6 +17,7 @@
 #include "examples/translator/evaluation.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/report.hpp"
+#include "examples/translator/run_options.hpp"
 #include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
 
@@ -28,71 +29,43 @@ namespace {
 
 const char* kDefaultAttentionSentence = "The small black cats eat the red apples.";
 
-void add_thread_option(Options& o) { o.add("threads", "N", "worker threads (default: every core)", ""); }
-void apply_thread_option(const Options& o) {
+/// Adds --help and --threads to `o` and parses `args`. Prints the help and returns false if it was
+/// asked for; otherwise sets the number of threads and returns true.
+bool parse_command_line(Options& o, const std::vector<std::string>& args) {
+  o.add_flag("help", "show this help").add("threads", "N", "worker threads (default: every core)");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return false;
+  }
   if (o.given("threads")) set_num_threads(static_cast<int>(o.integer("threads", 1)));
+  return true;
+}
+
+/// --run and --checkpoint: which trained model translate and eval load.
+void add_trained_run_options(Options& o) {
+  o.add("run", "DIR", "the training run's output directory", TrainOptions{}.out_dir)
+      .add("checkpoint", "NAME", "best or latest", "best");
 }
 
 void print_result(const char* name, const EvalResult& r) {
   std::cout << std::fixed << std::setprecision(1) << name << ": " << r.sentences << " sentences, exact match "
-            << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu << ", loss " << std::setprecision(3) << r.loss
-            << std::defaultfloat << '\n';
+            << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu << ", loss " << std::setprecision(3)
+            << r.loss << std::defaultfloat << '\n';
 }
 
 int train_command(const std::vector<std::string>& args) {
-  const RunConfig d;
-  Options o("translator train [options]",
-            "Trains an English → French Transformer: on sentences from the toy grammar (the default) or on a file\n"
-            "of pairs (--data), then evaluates it on held-out sentences, translates a few, and writes a report\n"
-            "with pictures into the output directory.");
-  o.add("data", "FILE", "pairs 'english<TAB>french' per line (Tatoeba/Anki format); default: the toy grammar")
-      .add("out", "DIR", "where checkpoints, the report and pictures go", "runs/toy")
-      .add("preset", "NAME", "model size: small, medium or base", d.preset)
-      .add("d-model", "N", "override the preset's d_model")
-      .add("heads", "N", "override the preset's number of heads")
-      .add("d-ff", "N", "override the preset's feed-forward size")
-      .add("layers", "N", "override the preset's number of encoder (and decoder) layers")
-      .add("dropout", "P", "dropout probability", "0.1")
-      .add("steps", "N", "optimizer steps", std::to_string(d.steps))
-      .add("minutes", "M", "stop after this much training time (0 = no limit)", "0")
-      .add("batch-size", "N", "sentences per batch", std::to_string(d.batch_size))
-      .add("schedule", "NAME", "learning-rate schedule: cosine, or noam (the paper's)", d.schedule)
-      .add("lr", "RATE", "peak learning rate of the cosine schedule", "0.002")
-      .add("warmup", "N", "warm-up steps", std::to_string(d.warmup))
-      .add("label-smoothing", "E", "label smoothing", "0.1")
-      .add("train-size", "N", "toy grammar: training pairs", std::to_string(d.train_size))
-      .add("min-count", "N", "words seen fewer times become <unk>", "1")
-      .add("eval-every", "N", "steps between validations", std::to_string(d.eval_every))
-      .add("seed", "N", "seed of the weights, dropout and batch order", "1")
-      .add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
-      .add_flag("resume", "continue the run in --out from its latest checkpoint")
-      .add_flag("help", "show this help");
-  add_thread_option(o);
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
-  apply_thread_option(o);
-  RunConfig c;
-  c.data_path = o.text("data");
-  c.preset = o.text("preset");
-  c.d_model = o.given("d-model") ? o.integer("d-model", 2) : 0;
-  c.heads = o.given("heads") ? o.integer("heads", 1) : 0;
-  c.d_ff = o.given("d-ff") ? o.integer("d-ff", 1) : 0;
-  c.layers = o.given("layers") ? o.integer("layers", 1) : 0;
-  c.dropout = o.number("dropout");
-  c.steps = o.integer("steps", 1);
-  c.minutes = o.number("minutes");
-  c.batch_size = o.integer("batch-size", 1);
-  c.schedule = o.text("schedule");
-  c.lr = o.number("lr");
-  c.warmup = o.integer("warmup", 0);
-  c.label_smoothing = o.number("label-smoothing");
-  c.train_size = o.integer("train-size", 1);
-  c.min_count = o.integer("min-count", 1);
-  c.eval_every = o.integer("eval-every", 1);
-  c.seed = static_cast<std::uint64_t>(o.integer("seed", 0));
+  Options o(
+      "translator train [options]",
+      "Trains an English → French Transformer: on sentences from the toy grammar (the default) or on a file\n"
+      "of pairs (--data), then evaluates it on held-out sentences, translates a few, and writes a report\n"
+      "with pictures into the output directory.");
+  o.add("out", "DIR", "where checkpoints, the report and pictures go", TrainOptions{}.out_dir);
+  add_run_options(o);
+  o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
+      .add_flag("resume", "continue the run in --out from its latest checkpoint");
+  if (!parse_command_line(o, args)) return 0;
+  const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
 
   const TrainResult trained = train(c, {.out_dir = out, .resume = o.flag("resume")});
@@ -109,8 +82,14 @@ int train_command(const std::vector<std::string>& args) {
   std::cout << std::fixed << std::setprecision(0) << "training: " << trained.steps << " steps in "
             << trained.train_seconds << " s, " << trained.tokens_per_second << " target tokens per second\n"
             << std::defaultfloat;
-  ReportContents report{run.config, data.description, trained, test,
-                        toy ? "held-out test set" : "validation set", {}, {}, o.text("attention-sentence")};
+  ReportContents report{run.config,
+                        data.description,
+                        trained,
+                        test,
+                        toy ? "held-out test set" : "validation set",
+                        {},
+                        {},
+                        o.text("attention-sentence")};
   std::cout << "\ntranslations of sentences it never saw:\n";
   for (std::size_t i : first_distinct_sources(data.test, 6)) {
     report.examples.emplace_back(data.test[i].source, test.hypotheses[i]);
@@ -118,32 +97,28 @@ int train_command(const std::vector<std::string>& args) {
   }
   report.attention_pictures = draw_cross_attention(*run.model, run.vocabs, report.attention_sentence, out);
   write_report(out, report);
-  std::cout << "\ncheckpoints: " << out << "/best and " << out << "/latest (model.safetensors opens in PyTorch)\n"
+  std::cout << "\ncheckpoints: " << out << "/best and " << out
+            << "/latest (model.safetensors opens in PyTorch)\n"
             << "report:      " << out << "/report.md (curves: loss.svg, validation.svg; cross-attention: "
             << report.attention_pictures.size() << " pictures)\n"
             << "try:         build/release/examples/translator/translator translate --run " << out << " \""
-            << (toy || data.test.empty() ? std::string("the small cats are not happy.") : data.test.front().source)
+            << (toy || data.test.empty() ? std::string("the small cats are not happy.")
+                                         : data.test.front().source)
             << "\"\n";
   return 0;
 }
 
 int translate_command(const std::vector<std::string>& args) {
-  Options o("translator translate [--run DIR] [sentence ...]",
-            "Translates each sentence given, or each line of standard input, with a trained run's best model.");
-  o.add("run", "DIR", "the training run's output directory", "runs/toy")
-      .add("beam", "N", "beam width (1 = greedy)", "4")
-      .add("length-penalty", "A", "beam search length penalty α", "0.6")
-      .add("checkpoint", "NAME", "best or latest", "best")
-      .add_flag("help", "show this help");
-  add_thread_option(o);
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
-  apply_thread_option(o);
+  Options o(
+      "translator translate [--run DIR] [sentence ...]",
+      "Translates each sentence given, or each line of standard input, with a trained run's best model.");
+  add_trained_run_options(o);
+  o.add("beam", "N", "beam width (1 = greedy)", "4")
+      .add("length-penalty", "A", "beam search length penalty α", "0.6");
+  if (!parse_command_line(o, args)) return 0;
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
-  const EvalOptions options{.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"),
+  const EvalOptions options{.beam = o.integer("beam", 1),
+                            .length_penalty = o.number("length-penalty"),
                             .max_len = run.config.max_len};
   auto one = [&](const std::string& sentence) {
     std::cout << translate_text(*run.model, run.vocabs, sentence, options) << '\n';
@@ -160,18 +135,10 @@ int translate_command(const std::vector<std::string>& args) {
 int eval_command(const std::vector<std::string>& args) {
   Options o("translator eval [--run DIR]",
             "Evaluates a trained run: loss, exact match and BLEU on its held-out sentences (or on --data).");
-  o.add("run", "DIR", "the training run's output directory", "runs/toy")
-      .add("data", "FILE", "evaluate on these pairs instead (english<TAB>french per line)")
-      .add("beam", "N", "beam width (1 = greedy)", "1")
-      .add("checkpoint", "NAME", "best or latest", "best")
-      .add_flag("help", "show this help");
-  add_thread_option(o);
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
-  apply_thread_option(o);
+  add_trained_run_options(o);
+  o.add("data", "FILE", "evaluate on these pairs instead (english<TAB>french per line)")
+      .add("beam", "N", "beam width (1 = greedy)", "1");
+  if (!parse_command_line(o, args)) return 0;
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
   RunConfig data_config = run.config;
   if (o.given("data")) {

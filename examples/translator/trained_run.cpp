@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "examples/translator/checkpointing.hpp"
 #include "optim/checkpoint.hpp"
 
 namespace sf::translator {
@@ -15,8 +16,7 @@ TrainedRun load_trained_run(const std::string& dir, const std::string& checkpoin
     fail<IOError>("no trained model in ", where, " (train one first: translator train --out ", dir, ")");
   TrainedRun run;
   run.config = RunConfig::from_metadata(optim::read_checkpoint_metadata(where));
-  run.vocabs = {Vocab::load((fs::path(dir) / "vocab.source.txt").string()),
-                Vocab::load((fs::path(dir) / "vocab.target.txt").string())};
+  run.vocabs = RunDirectory(dir).load_vocabularies();
   run.model = std::make_unique<nn::Transformer>(run.config.model_config(run.vocabs.source.size(), run.vocabs.target.size()));
   optim::load_checkpoint(where, *run.model, nullptr);
   run.model->eval();

@@ -1,5 +1,6 @@
 // Tests for core/io/atomic_file.cpp: a write replaces the whole file or nothing, leaves no
-// temporary files behind, and reports failures with the path and the system's reason.
+// temporary files behind, and reports failures with the path and the system's reason; and for
+// core/io/fault_injection.cpp, the point where a test stops a write at one of its steps.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <fstream>
 
 #include "core/io/atomic_file.hpp"
+#include "core/io/fault_injection.hpp"
 #include "support.hpp"
 
 using namespace sf;
@@ -114,5 +116,41 @@ TEST_SUITE("checkpoints") {
           "cannot read '" + (dir / "absent") + "': No such file or directory");
     CHECK(message_of([&] { io::read_file(dir.path.string()); }) ==
           "cannot read '" + dir.path.string() + "': it is a directory");
+  }
+
+  TEST_CASE("fault point: a write passes it six times; a fault at the rename keeps the old file") {
+    TempDir dir;
+    const std::string path = dir / "checkpoint.bin";
+    io::write_file_atomically(path, std::string_view("the previous checkpoint"));
+    io::reset_file_operation_count();
+    io::write_file_atomically(path, std::string_view("again"));
+    CHECK(io::file_operations_counted() == 6);  // create, write, fsync, close, rename, sync the directory
+    {
+      const io::ArmedFault fault({.at = 5});
+      const std::string expected = "injected fault: file operation 5 (rename '" + path + "')";
+      CHECK_THROWS_WITH_AS(io::write_file_atomically(path, std::string_view("new")), expected.c_str(),
+                           io::InjectedFault);
+    }
+    CHECK(contents(path) == "again");  // as a crash before the rename leaves it
+    CHECK(dir.files().size() == 2);    // and the temporary file, which a crash does not remove
+    io::write_file_atomically(path, std::string_view("disarmed"));  // the fault fired once; now gone
+    CHECK(contents(path) == "disarmed");
+  }
+
+  TEST_CASE("fault point: only matching paths count, an action may let the operation go on") {
+    TempDir dir;
+    int fired = 0;
+    {
+      const io::ArmedFault fault({.at = 2, .path_contains = "b.txt", .action = [&] { ++fired; }});
+      io::write_file_atomically(dir / "a.txt", std::string_view("a"));  // does not count
+      CHECK(fired == 0);
+      io::write_file_atomically(dir / "b.txt", std::string_view("b"));  // its 2nd step fires
+      CHECK(fired == 1);
+      io::write_file_atomically(dir / "b.txt", std::string_view("b"));  // fires only once
+      CHECK(fired == 1);
+    }
+    CHECK(contents(dir / "b.txt") == "b");
+    CHECK_THROWS_WITH_AS(io::arm_file_fault({.at = 0}), "arm_file_fault: 'at' counts from 1, got 0",
+                         ValueError);
   }
 }

@@ -1,8 +1,9 @@
-// Tests for examples/translator/options.cpp: the translator's command line.
+// Tests for examples/translator/options.cpp and run_options.cpp: the translator's command line.
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
 #include "examples/translator/options.hpp"
+#include "examples/translator/run_options.hpp"
 
 using namespace sf;
 using namespace sf::translator;
@@ -10,7 +11,9 @@ using namespace sf::translator;
 namespace {
 Options train_options() {
   Options o("translator train [options]", "Trains a model.");
-  o.add("steps", "N", "training steps", "1000").add("lr", "RATE", "peak learning rate", "0.001").add("out", "DIR", "output");
+  o.add("steps", "N", "training steps", "1000")
+      .add("lr", "RATE", "peak learning rate", "0.001")
+      .add("out", "DIR", "output");
   o.add_flag("resume", "continue from the latest checkpoint");
   return o;
 }
@@ -55,5 +58,28 @@ TEST_SUITE("ch13-translator") {
     CHECK(h.find("--steps N") != std::string::npos);
     CHECK(h.find("(default: 1000)") != std::string::npos);
     CHECK(h.find("--resume") != std::string::npos);
+  }
+
+  TEST_CASE("run options: each default is RunConfig's, and each option given sets its field") {
+    const RunConfig d;
+    Options o("translator train [options]", "Trains a model.");
+    add_run_options(o);
+    const std::string h = o.help();
+    CHECK(h.find("--steps N") != std::string::npos);
+    CHECK(h.find("optimizer steps (default: " + std::to_string(d.steps) + ")") != std::string::npos);
+    CHECK(h.find("(default: 0.002)") != std::string::npos);  // d.lr
+    CHECK(h.find("(default: " + d.schedule + ")") != std::string::npos);
+    o.parse({"--steps", "7", "--lr=0.5", "--preset", "medium", "--seed", "9"});
+    const RunConfig c = read_run_options(o);
+    CHECK(c.steps == 7);
+    CHECK(c.lr == 0.5);
+    CHECK(c.preset == "medium");
+    CHECK(c.seed == 9);
+    CHECK(c.dropout == d.dropout);  // not given: RunConfig's default, exactly
+    CHECK(c.d_model == 0);
+    Options bad("translator train [options]", "Trains a model.");
+    add_run_options(bad);
+    bad.parse({"--d-model", "1"});
+    CHECK_THROWS_WITH_AS(read_run_options(bad), "option --d-model must be at least 2, got 1", ValueError);
   }
 }

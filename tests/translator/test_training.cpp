@@ -1,11 +1,15 @@
 // Tests for examples/translator/training.cpp and run_config.cpp: a short end-to-end training run
 // whose loss must fall, exact resumes, and the run's settings and history on disk.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 
+#include "core/error.hpp"
+#include "core/io/fault_injection.hpp"
 #include "examples/translator/training.hpp"
 
 using namespace sf;
@@ -32,7 +36,9 @@ RunConfig tiny_run() {
 }
 
 std::string scratch(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() / name;
+  // One per process: two builds may run these tests at the same time.
+  const auto dir =
+      std::filesystem::temp_directory_path() / (name + std::string("-") + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   return dir.string();
 }
@@ -51,7 +57,8 @@ TEST_SUITE("ch13-translator") {
     CHECK(back.to_metadata() == c.to_metadata());
     auto broken = c.to_metadata();
     broken["run.lr"] = "fast";
-    CHECK_THROWS_WITH_AS(RunConfig::from_metadata(broken), "run config: 'lr' has the value 'fast', not a number", IOError);
+    CHECK_THROWS_WITH_AS(RunConfig::from_metadata(broken),
+                         "run config: 'lr' has the value 'fast', not a number", IOError);
     broken.erase("run.seed");
     CHECK_THROWS_AS(RunConfig::from_metadata(broken), IOError);
   }
@@ -74,14 +81,24 @@ TEST_SUITE("ch13-translator") {
     std::filesystem::remove_all(dir);
   }
 
-  TEST_CASE("a run stopped half way and resumed gives the losses of an uninterrupted run, bit for bit") {
+  TEST_CASE("a run stopped by Ctrl-C and resumed gives the losses of an uninterrupted run, bit for bit") {
     const std::string straight = scratch("sf_translator_straight"), split = scratch("sf_translator_split");
+    RunConfig c = tiny_run();
+    c.eval_every = 13;  // the first checkpoint is written after step 13 of 40
     std::ostringstream log;
-    const TrainResult whole = train(tiny_run(), {.out_dir = straight, .out = &log});
-    const TrainResult first = train(tiny_run(), {.out_dir = split, .out = &log, .stop_at_step = 13});
+    const TrainResult whole = train(c, {.out_dir = straight, .out = &log});
+    TrainResult first;
+    {
+      // Ctrl-C arrives while that checkpoint is being written (at its first file operation, through
+      // core/io's fault point): training finishes the save, stops, and saves the latest again.
+      const io::ArmedFault ctrl_c({.path_contains = "/latest/", .action = [] { std::raise(SIGINT); }});
+      first = train(c, {.out_dir = split, .out = &log});
+    }
     CHECK(first.interrupted);
     CHECK(first.steps == 13);
-    const TrainResult rest = train(RunConfig{}, {.out_dir = split, .resume = true, .out = &log});  // settings from disk
+    const TrainResult rest =
+        train(RunConfig{}, {.out_dir = split, .resume = true, .out = &log});  // settings from disk
+    CHECK_FALSE(rest.interrupted);
     REQUIRE(rest.history.size() == whole.history.size());
     for (std::size_t i = 0; i < whole.history.size(); ++i)
       CHECK_MESSAGE(rest.history[i].train_loss == whole.history[i].train_loss, "step ", i + 1);
@@ -107,6 +124,16 @@ TEST_SUITE("ch13-translator") {
     const auto history = read_history(dir + "/history.tsv");  // what the last save recorded
     REQUIRE_FALSE(history.empty());
     CHECK(std::isfinite(history.back().train_loss));
+    std::filesystem::remove_all(dir);
+  }
+
+  TEST_CASE("training pairs that are all too long are an error, not an endless loop") {
+    const std::string dir = scratch("sf_translator_too_long");
+    RunConfig c = tiny_run();
+    c.max_len = 3;  // <s> + one word + </s>: no toy sentence fits
+    std::ostringstream log;
+    CHECK_THROWS_WITH_AS(train(c, {.out_dir = dir, .out = &log}),
+                         "train: no training pair is short enough to make a batch", ValueError);
     std::filesystem::remove_all(dir);
   }
 }
