@@ -51,3 +51,14 @@ TEST_SUITE("ch02-autograd") {
     CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], 0); }, {x}, {.name = "log_softmax (axis 0)"});
   }
 }
+
+TEST_SUITE("ch05-attention") {
+  TEST_CASE("gradcheck: masked_softmax, with a fully masked row") {
+    const Tensor mask = tensor({0, 1, 0, 1, 1, 1, 0, 0, 0}, {3, 3}, {.dtype = kBool});  // row 1: all hidden
+    CHECK_GRADCHECK([&](const Inputs& in) { return masked_softmax(in[0], 0.7, mask); }, {rand64({2, 3, 3}, 13)},
+                    {.name = "masked_softmax"});
+    check_values(masked_softmax(ones({3, 3}), 1.0, mask)[1], {0, 0, 0});
+    CHECK_THROWS_WITH_AS(masked_softmax(ones({3, 3}), 1.0, tensor({1, 0}, {.dtype = kBool})),
+                         "masked_softmax: mask of shape [2] does not broadcast to the input's shape [3, 3]", ShapeError);
+  }
+}

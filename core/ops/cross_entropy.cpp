@@ -1,16 +1,22 @@
-// loss.cpp: cross_entropy as one fused op (forward from log-sum-exp, backward softmax - q).
-#include "nn/loss.hpp"
-
-#include <cmath>
+// cross_entropy.cpp: cross_entropy as one fused op (forward from log-sum-exp, backward softmax - q);
+// the per-row loops are in core/kernels/cross_entropy.hpp.
+#include "core/ops/cross_entropy.hpp"
 
 #include "core/autograd.hpp"
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/kernels/cross_entropy.hpp"
+#include "core/ops/loops.hpp"
 #include "core/parallel/thread_pool.hpp"
 
-namespace sf::nn {
+#include <algorithm>
+#include <cmath>
+
+namespace sf {
+
+namespace {
+/// Elements per task when the loss's rows are shared between threads.
+constexpr std::int64_t kLossRowGrain = 1 << 14;
+}  // namespace
 
 struct CrossEntropy final : Node {
   SavedTensor logits{this};  // [N, C], contiguous
@@ -50,7 +56,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
   dispatch_float(logits.dtype(), "cross_entropy", [&]<class T>() {
     const T* pz = z.data<T>();
     T* pl = lse.data<T>();
-    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(N, detail::rows_per_task(C, kLossRowGrain), [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t target = t[static_cast<std::size_t>(r)];
         if (target == ignore_index) continue;  // an ignored row's loss stays 0 and its lse is never read
@@ -82,7 +88,7 @@ std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
     const T* pz = z.data<T>();
     const T* pl = lse.data<T>();
     T* pd = dz.data<T>();
-    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(N, detail::rows_per_task(C, kLossRowGrain), [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t tr = target[static_cast<std::size_t>(r)];
         if (tr == ignore_index) {
@@ -97,4 +103,4 @@ std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
 }
 // [doc:end]
 
-}  // namespace sf::nn
+}  // namespace sf

@@ -1,9 +1,7 @@
-// Tests for nn/loss.cpp: cross-entropy with padding ignored and label smoothing.
-#include "nn/nn.hpp"
+// Tests for core/ops/cross_entropy.cpp: cross-entropy with padding ignored and label smoothing.
 #include "support.hpp"
 
 using namespace sf;
-using namespace sf::nn;
 using sf::test::check_values;
 using sf::test::Inputs;
 using sf::test::rand64;
