@@ -27,8 +27,8 @@ namespace sf::nn {
 
 /// The keys and values of the positions one attention sub-layer has already seen.
 struct KVCache {
-  Tensor key;              // [B, heads, capacity, d_k]; positions 0..length-1 are filled
-  Tensor value;            // [B, heads, capacity, d_k]
+  Tensor key;               // [B, heads, capacity, d_k]; positions 0..length-1 are filled
+  Tensor value;             // [B, heads, capacity, d_k]
   std::int64_t length = 0;  // how many positions are filled
 
   /// Whether nothing has been stored yet.

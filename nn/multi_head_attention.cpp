@@ -144,7 +144,7 @@ Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tens
                                                  const Tensor& mask, Tensor* weights) const {
   if (cache.empty()) {  // project the memory once; every later step reuses it
     const auto kv = chunk(project(memory, kKeyValue), 2, -1);  // 2 × [B, S, E]
-    cache.set(split_heads(kv[0]), split_heads(kv[1]));       // [B, h, S, d_k] each
+    cache.set(split_heads(kv[0]), split_heads(kv[1]));         // [B, h, S, d_k] each
   }
   return attend(split_heads(project(query, kQuery)), cache.keys(), cache.values(), mask, weights);
 }

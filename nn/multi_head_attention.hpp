@@ -65,6 +65,7 @@ class MultiHeadAttention : public Module {
   Dropout dropout;        // on the attention weights
 
  private:
+  // [doc:mha-blocks]
   /// Which of the packed weight's three blocks of E rows (W^Q, W^K, W^V, in that order) one product
   /// uses: `count` blocks from block `first`.
   struct Blocks {
@@ -77,6 +78,7 @@ class MultiHeadAttention : public Module {
   static constexpr Blocks kValue{2, 1};
   /// x [B, L, E] projected by the rows of `blocks`: [B, L, count·E], the projections side by side.
   Tensor project(const Tensor& x, Blocks blocks) const;
+  // [doc:end]
   /// [B, L, E] → [B, heads, L, d_k] (a view).
   Tensor split_heads(const Tensor& t) const;
   /// Attention of per-head queries over per-head keys and values, heads merged, then W^O.

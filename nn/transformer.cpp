@@ -1,14 +1,14 @@
 // transformer.cpp: wiring embeddings, positions, encoder, decoder and the output projection.
 #include "nn/transformer.hpp"
 
+#include <cmath>
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/index.hpp"
 #include "nn/attention.hpp"
 #include "nn/init.hpp"
-
-#include <cmath>
 
 namespace sf::nn {
 

@@ -2,15 +2,15 @@
 // and the masks. No Node of its own: the gradient comes from matmul's and softmax's.
 #include "core/ops/attention.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/elementwise.hpp"
 #include "core/ops/index.hpp"
 #include "core/ops/matmul.hpp"
 #include "core/ops/softmax.hpp"
-
-#include <cmath>
-#include <limits>
 
 namespace sf {
 
@@ -56,7 +56,8 @@ Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& m
 // [doc:attention]
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {
   if (v.dim() < 2 || k.size(-2) != v.size(-2))
-    fail<ShapeError>("attention: keys ", k.shape(), " and values ", v.shape(), " must have the same number of rows");
+    fail<ShapeError>("attention: keys ", k.shape(), " and values ", v.shape(),
+                     " must have the same number of rows");
   return matmul(attention_weights(q, k, mask), v);  // [.., Lq, Lk] · [.., Lk, d_v] → [.., Lq, d_v]
 }
 // [doc:end]

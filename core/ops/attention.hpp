@@ -26,7 +26,8 @@ Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask = 
 Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& mask = {});
 
 /// softmax(q·kᵀ/√d_k, masked) · v.
-Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask = {});
+Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
+                                    const Tensor& mask = {});
 
 /// [L, L] bool, true above the diagonal: query t may not see keys after t.
 Tensor causal_mask(std::int64_t length);

@@ -2,14 +2,14 @@
 // the per-row loops are in core/kernels/cross_entropy.hpp.
 #include "core/ops/cross_entropy.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/kernels/cross_entropy.hpp"
 #include "core/ops/loops.hpp"
 #include "core/parallel/thread_pool.hpp"
-
-#include <algorithm>
-#include <cmath>
 
 namespace sf {
 
@@ -29,11 +29,13 @@ struct CrossEntropy final : Node {
 };
 
 // [doc:cross-entropy]
-Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t ignore_index, double label_smoothing) {
-  if (targets.dtype() != kInt64) fail<TypeError>("cross_entropy: targets must be int64, got ", dtype_name(targets.dtype()));
+Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t ignore_index,
+                     double label_smoothing) {
+  if (targets.dtype() != kInt64)
+    fail<TypeError>("cross_entropy: targets must be int64, got ", dtype_name(targets.dtype()));
   if (logits.dim() != targets.dim() + 1)
-    fail<ShapeError>("cross_entropy: logits ", logits.shape(), " need one more axis (the classes) than targets ",
-                     targets.shape());
+    fail<ShapeError>("cross_entropy: logits ", logits.shape(),
+                     " need one more axis (the classes) than targets ", targets.shape());
   for (std::int64_t d = 0; d < targets.dim(); ++d)
     if (logits.size(d) != targets.size(d))
       fail<ShapeError>("cross_entropy: logits ", logits.shape(), " and targets ", targets.shape(),
@@ -48,7 +50,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
     const std::int64_t target = t[static_cast<std::size_t>(r)];
     if (target == ignore_index) continue;
     if (target < 0 || target >= C)
-      fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C, " classes");
+      fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C,
+                       " classes");
     ++counted;
   }
   Tensor lse = empty({N}, {.dtype = logits.dtype()});
@@ -60,7 +63,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t target = t[static_cast<std::size_t>(r)];
         if (target == ignore_index) continue;  // an ignored row's loss stays 0 and its lse is never read
-        row_loss[static_cast<std::size_t>(r)] = kernels::cross_entropy_row(pz + r * C, C, target, label_smoothing, pl + r);
+        row_loss[static_cast<std::size_t>(r)] =
+            kernels::cross_entropy_row(pz + r * C, C, target, label_smoothing, pl + r);
       }
     });
   });
@@ -95,7 +99,8 @@ std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
           std::fill(pd + r * C, pd + (r + 1) * C, T(0));
           continue;
         }
-        kernels::cross_entropy_row_backward(pd + r * C, pz + r * C, C, tr, smoothing, pl[r], static_cast<T>(scale));
+        kernels::cross_entropy_row_backward(pd + r * C, pz + r * C, C, tr, smoothing, pl[r],
+                                            static_cast<T>(scale));
       }
     });
   });

@@ -2,6 +2,9 @@
 // function as one op (layer_norm_fused, LayerNormOp) on the kernels of core/kernels/layer_norm.hpp.
 #include "core/ops/layer_norm.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/kernels/layer_norm.hpp"
@@ -9,9 +12,6 @@
 #include "core/ops/loops.hpp"
 #include "core/ops/reduce.hpp"
 #include "core/parallel/thread_pool.hpp"
-
-#include <algorithm>
-#include <vector>
 
 namespace sf {
 
@@ -84,8 +84,8 @@ std::vector<Tensor> LayerNormOp::backward(const Tensor& dout_in) {
       const T* g = gamma.defined() ? gamma.data<T>() : nullptr;
       parallel_for(rows, detail::rows_per_task(d), [&](std::int64_t r0, std::int64_t r1) {
         std::vector<T> scratch(static_cast<std::size_t>(2 * d));
-        kernels::layer_norm_backward_input(dx.data<T>(), dy.data<T>(), xs.data<T>(), mu.data<T>(), rs.data<T>(),
-                                           g, r0, r1, d, scratch.data());
+        kernels::layer_norm_backward_input(dx.data<T>(), dy.data<T>(), xs.data<T>(), mu.data<T>(),
+                                           rs.data<T>(), g, r0, r1, d, scratch.data());
       });
     }
     if (needs_grad(1) || needs_grad(2)) {

@@ -1,15 +1,15 @@
 // linear.cpp: y = x·Wᵀ + b, written with matmul and add (linear) and as one op (linear_fused, LinearOp).
 #include "core/ops/linear.hpp"
 
+#include <algorithm>
+#include <type_traits>
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/gemm/gemm.hpp"
 #include "core/kernels/column_sum.hpp"
 #include "core/ops/elementwise.hpp"
 #include "core/ops/matmul.hpp"
-
-#include <algorithm>
-#include <type_traits>
 
 namespace sf {
 
@@ -46,8 +46,8 @@ struct LinearOp final : Node {
 Tensor linear_fused(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   check_linear(x, weight, bias);
   if (x.dtype() != weight.dtype() || (bias.defined() && bias.dtype() != weight.dtype()))
-    fail<TypeError>("linear: input, weight and bias must have one dtype, got ", dtype_name(x.dtype()), " and ",
-                    dtype_name(weight.dtype()));
+    fail<TypeError>("linear: input, weight and bias must have one dtype, got ", dtype_name(x.dtype()),
+                    " and ", dtype_name(weight.dtype()));
   const std::int64_t in = weight.size(1), out_features = weight.size(0);
   const Tensor x2 = x.reshape({-1, in});  // [rows, in]: a view when x's rows are laid out evenly
   const std::int64_t rows = x2.size(0);
@@ -66,8 +66,10 @@ Tensor linear_fused(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     // Wᵀ: the weight read with its strides swapped
     const gemm::Matrix<const T> B{weight.data<T>(), weight.strides()[1], weight.strides()[0]};
     const gemm::Matrix<T> C{py, out_features, 1};
-    if constexpr (std::is_same_v<T, float>) gemm::sgemm(rows, out_features, in, 1.0f, A, B, beta, C);
-    else gemm::dgemm(rows, out_features, in, 1.0, A, B, beta, C);
+    if constexpr (std::is_same_v<T, float>)
+      gemm::sgemm(rows, out_features, in, 1.0f, A, B, beta, C);
+    else
+      gemm::dgemm(rows, out_features, in, 1.0, A, B, beta, C);
   });
   if (auto node = record<LinearOp>(y, {x, weight, bias})) {
     if (node->needs_grad(1)) node->x.save(x2);

@@ -7,11 +7,11 @@
 // record a node themselves.
 #pragma once
 
+#include <algorithm>
+
 #include "core/kernels/strided_loop.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/tensor.hpp"
-
-#include <algorithm>
 
 namespace sf::detail {
 

@@ -44,16 +44,16 @@ TEST_SUITE("ch08-layer-norm") {
     Generator gen(0);
     CHECK(sf::test::same_values(relu_dropout(tensor({-1, 2}), 0.5, false, gen), tensor({0, 2})));
     CHECK(gen.state().counter == 0);
-    CHECK_THROWS_WITH_AS(relu_dropout(ones({2}), 1.5, true, gen), "relu_dropout: probability must be in [0, 1), got 1.5",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(relu_dropout(ones({2}), 1.5, true, gen),
+                         "relu_dropout: probability must be in [0, 1), got 1.5", ValueError);
   }
 
   TEST_CASE("gradcheck: relu_dropout, with inputs kept away from the kink at 0") {
     Generator gen(3);
     const auto state = gen.state();
     // The values avoid |x| < 0.1: at the kink a central difference measures the average slope.
-    const Tensor x = tensor({-1.5, -0.3, 0.2, 0.9, 1.7, -0.8, 0.4, -0.6, 1.1, 0.3, -1.2, 0.7, 0.5, -0.2, 1.3, 0.6,
-                             -0.9, 0.8, 0.25, -0.45},
+    const Tensor x = tensor({-1.5, -0.3, 0.2, 0.9,  1.7, -0.8, 0.4,  -0.6, 1.1,  0.3,
+                             -1.2, 0.7,  0.5, -0.2, 1.3, 0.6,  -0.9, 0.8,  0.25, -0.45},
                             {4, 5}, {.dtype = kFloat64, .requires_grad = true});
     CHECK_GRADCHECK(
         [&](const Inputs& in) {

@@ -15,7 +15,8 @@ TEST_SUITE("ch08-layer-norm") {
     const Tensor x = normal({3, 4, 6}, 2.0, 3.0, gen, {.dtype = kFloat64, .requires_grad = true});
     const Tensor R = randn({3, 4, 6}, gen, {.dtype = kFloat64});
     sum(layer_norm(x, w, b) * R).backward();
-    const auto gx = x.grad().to_vector<double>(), gw = w.grad().to_vector<double>(), gb = b.grad().to_vector<double>();
+    const auto gx = x.grad().to_vector<double>(), gw = w.grad().to_vector<double>(),
+               gb = b.grad().to_vector<double>();
     for (const Tensor& t : {x, w, b}) t.set_grad(Tensor());
     const Tensor fused = layer_norm_fused(x, w, b);
     check_values(fused, layer_norm(x, w, b).to_vector<double>(), 1e-12);
@@ -29,10 +30,10 @@ TEST_SUITE("ch08-layer-norm") {
     Generator gen(8);
     const Tensor w = uniform({5}, 0.5, 1.5, gen, {.dtype = kFloat64, .requires_grad = true});
     const Tensor b = uniform({5}, -0.5, 0.5, gen, {.dtype = kFloat64, .requires_grad = true});
-    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], in[1], in[2]); }, {rand64({70, 5}, 9), w, b},
-                    {.name = "layer_norm_fused"});
-    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], Tensor(), Tensor()); }, {rand64({3, 5}, 10)},
-                    {.name = "layer_norm_fused (no affine)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], in[1], in[2]); },
+                    {rand64({70, 5}, 9), w, b}, {.name = "layer_norm_fused"});
+    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], Tensor(), Tensor()); },
+                    {rand64({3, 5}, 10)}, {.name = "layer_norm_fused (no affine)"});
   }
 
   TEST_CASE("a non-contiguous gamma and beta are read correctly (the kernel reads a contiguous copy)") {
@@ -47,10 +48,14 @@ TEST_SUITE("ch08-layer-norm") {
     const Tensor x = normal({5, 6}, 1.0, 2.0, gen, {.dtype = kFloat64});
     check_values(layer_norm_fused(x, w, b), layer_norm(x, w.contiguous(), b.contiguous()).to_vector<double>(),
                  1e-12);
-    check_values(layer_norm_fused(x, w, b), layer_norm_fused(x, w.contiguous(), b.contiguous()).to_vector<double>(),
-                 0);
-    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], in[1].view({6, 2}).select(1, 0), in[2]); },
-                    {rand64({3, 6}, 15), rand64({12}, 16), rand64({6}, 17)}, {.name = "layer_norm_fused (strided gamma)"});
+    check_values(layer_norm_fused(x, w, b),
+                 layer_norm_fused(x, w.contiguous(), b.contiguous()).to_vector<double>(), 0);
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return layer_norm_fused(in[0], in[1].view({6, 2}).select(1, 0), in[2]);
+        },
+        {rand64({3, 6}, 15), rand64({12}, 16), rand64({6}, 17)},
+        {.name = "layer_norm_fused (strided gamma)"});
   }
 
   TEST_CASE("layer_norm and layer_norm_fused reject the same shapes with the same message") {

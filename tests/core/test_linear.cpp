@@ -9,7 +9,7 @@ using sf::test::rand64;
 TEST_SUITE("ch04-linear") {
   TEST_CASE("lecture 002's shapes: (3×2)·(2×2)ᵀ + (2) → 3×2, the bias broadcast over the rows") {
     Tensor x = tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2});  // "I am good"
-    Tensor W = tensor({1, 2, 3, 4}, {2, 2});                  // out × in
+    Tensor W = tensor({1, 2, 3, 4}, {2, 2});                    // out × in
     Tensor b = tensor({10, 20});
     // row 0: [0.2·1 + 0.1·2, 0.2·3 + 0.1·4] + b = [10.4, 21.0]
     check_values(linear(x, W, b), {10.4, 21.0, 11.7, 24.3, 12.3, 25.3});
@@ -21,13 +21,15 @@ TEST_SUITE("ch04-linear") {
     Tensor x = randn({3, 4}, gen), W = randn({12, 4}, gen), b = randn({12}, gen);
     auto parts = chunk(linear(x, W, b), 3, -1);
     auto Ws = chunk(W, 3, 0), bs = chunk(b, 3, 0);
-    for (int i = 0; i < 3; ++i) check_values(parts[static_cast<std::size_t>(i)], linear(x, Ws[i], bs[i]).to_vector<double>(), 1e-5);
+    for (int i = 0; i < 3; ++i)
+      check_values(parts[static_cast<std::size_t>(i)], linear(x, Ws[i], bs[i]).to_vector<double>(), 1e-5);
   }
 
   TEST_CASE("linear errors name the shapes, the same for linear and linear_fused") {
     for (auto f : {&linear, &linear_fused}) {
       CHECK_THROWS_WITH_AS(f(zeros({2, 3}), zeros({5, 4}), Tensor()),
-                           "linear: input of shape [2, 3] has 3 features but the weight [5, 4] expects 4", ShapeError);
+                           "linear: input of shape [2, 3] has 3 features but the weight [5, 4] expects 4",
+                           ShapeError);
       CHECK_THROWS_AS(f(zeros({2, 4}), zeros({5, 4}), zeros({4})), ShapeError);
       CHECK_THROWS_AS(f(zeros({2, 4}), zeros({5, 4, 1}), Tensor()), ShapeError);
     }
@@ -57,8 +59,10 @@ TEST_SUITE("ch04-linear") {
 
   TEST_CASE("gradcheck: linear_fused, including a transposed (strided) input") {
     const Inputs in{rand64({4, 3}, 21), rand64({2, 3}, 22), rand64({2}, 23)};
-    CHECK_GRADCHECK([](const Inputs& x) { return linear_fused(x[0], x[1], x[2]); }, in, {.name = "linear_fused"});
+    CHECK_GRADCHECK([](const Inputs& x) { return linear_fused(x[0], x[1], x[2]); }, in,
+                    {.name = "linear_fused"});
     CHECK_GRADCHECK([](const Inputs& x) { return linear_fused(x[0].transpose(0, 1), x[1], x[2]); },
-                    {rand64({3, 4}, 24), rand64({2, 3}, 25), rand64({2}, 26)}, {.name = "linear_fused (strided input)"});
+                    {rand64({3, 4}, 24), rand64({2, 3}, 25), rand64({2}, 26)},
+                    {.name = "linear_fused (strided input)"});
   }
 }

@@ -42,8 +42,8 @@ TEST_SUITE("ch08-layer-norm") {
       norm.weight.copy_(uniform({5}, 0.5, 1.5, gen, {.dtype = kFloat64}));
       norm.bias.copy_(uniform({5}, -0.5, 0.5, gen, {.dtype = kFloat64}));
     }
-    CHECK_GRADCHECK([&](const Inputs& in) { return norm(in[0]); }, {rand64({3, 5}, 3), norm.weight, norm.bias},
-                    {.name = "LayerNorm"});
+    CHECK_GRADCHECK([&](const Inputs& in) { return norm(in[0]); },
+                    {rand64({3, 5}, 3), norm.weight, norm.bias}, {.name = "LayerNorm"});
   }
 
   TEST_CASE("Add & Norm: post-LN normalises the sum, pre-LN normalises the sub-layer's input") {

@@ -43,16 +43,19 @@ TEST_SUITE("ch04-linear") {
   TEST_CASE("Linear errors name the shapes") {
     Linear lin({.in_features = 4, .out_features = 5});
     CHECK_THROWS_WITH_AS(lin(zeros({2, 3})),
-                         "linear: input of shape [2, 3] has 3 features but the weight [5, 4] expects 4", ShapeError);
+                         "linear: input of shape [2, 3] has 3 features but the weight [5, 4] expects 4",
+                         ShapeError);
     CHECK_THROWS_AS(Linear({.in_features = 0, .out_features = 5}), ValueError);
   }
 
   TEST_CASE("gradcheck: Linear with respect to its input, weight and bias") {
     Linear lin({.in_features = 3, .out_features = 4, .dtype = kFloat64});
     const Tensor x = rand64({2, 5, 3}, 3);
-    CHECK_GRADCHECK([&](const Inputs& in) { return lin(in[0]); }, {x, lin.weight, lin.bias}, {.name = "Linear"});
+    CHECK_GRADCHECK([&](const Inputs& in) { return lin(in[0]); }, {x, lin.weight, lin.bias},
+                    {.name = "Linear"});
     Linear no_bias({.in_features = 3, .out_features = 2, .bias = false, .dtype = kFloat64});
     CHECK(no_bias.parameters().size() == 1);
-    CHECK_GRADCHECK([&](const Inputs& in) { return no_bias(in[0]); }, {x, no_bias.weight}, {.name = "Linear (no bias)"});
+    CHECK_GRADCHECK([&](const Inputs& in) { return no_bias(in[0]); }, {x, no_bias.weight},
+                    {.name = "Linear (no bias)"});
   }
 }
