@@ -14,7 +14,6 @@
 
 #include "core/random.hpp"
 #include "core/tensor.hpp"
-#include "nn/attention.hpp"
 #include "nn/dropout.hpp"
 #include "nn/kv_cache.hpp"
 #include "nn/linear.hpp"

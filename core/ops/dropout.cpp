@@ -22,6 +22,11 @@ namespace {
 /// Elements per task when a mask is applied on several threads.
 constexpr std::int64_t kDropoutGrain = 1 << 14;
 
+/// What dropout and relu_dropout ask of p (`op` names the one called).
+void check_probability(const char* op, double p) {
+  if (!(p >= 0.0 && p < 1.0)) fail<ValueError>(op, ": probability must be in [0, 1), got ", p);
+}
+
 /// out = mask(key, start) ⊙ in / (1 - p), shared between the threads for large tensors.
 Tensor apply_mask(const Tensor& in, std::uint64_t key, std::uint64_t start, double p) {
   const Tensor x = in.contiguous();
@@ -39,7 +44,7 @@ Tensor apply_mask(const Tensor& in, std::uint64_t key, std::uint64_t start, doub
 }  // namespace
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
-  if (!(p >= 0.0 && p < 1.0)) fail<ValueError>("dropout: probability must be in [0, 1), got ", p);
+  check_probability("dropout", p);
   if (!training || p == 0.0) return x;
   // The mask uses draws counter .. counter + n - 1 of the generator's stream; it is not stored:
   // backward draws the same numbers again.
@@ -66,7 +71,7 @@ struct ReluDropoutOp final : Node {
 };
 
 Tensor relu_dropout(const Tensor& x_in, double p, bool training, Generator& gen) {
-  if (!(p >= 0.0 && p < 1.0)) fail<ValueError>("relu_dropout: probability must be in [0, 1), got ", p);
+  check_probability("relu_dropout", p);
   if (!training || p == 0.0) return relu(x_in);
   const std::uint64_t key = gen.key(), start = gen.state().counter;  // the draws dropout() would take
   gen.skip(static_cast<std::uint64_t>(x_in.numel()));
