@@ -7,20 +7,16 @@
 //
 // In training every target position is computed at once (teacher forcing), and the causal mask
 // stops position t from seeing positions after t. In generation the decoder runs one token at a
-// time; step() then reuses each layer's cached keys and values instead of recomputing the prefix.
+// time; step() then reuses each layer's cached keys and values (nn/kv_cache.hpp) instead of
+// recomputing the prefix.
 // Parameter names match torch.nn.TransformerDecoderLayer: self_attn.*, multihead_attn.*, linear1.*,
 // linear2.*, norm1.*, norm2.*, norm3.*.
 #pragma once
 
 #include "nn/encoder.hpp"
+#include "nn/kv_cache.hpp"
 
 namespace sf::nn {
-
-/// What a decoder layer keeps between generation steps.
-struct LayerCache {
-  KVCache self;   // keys/values of the target positions generated so far
-  KVCache cross;  // keys/values of the memory, projected once
-};
 
 class DecoderLayer : public Module {
  public:

@@ -16,7 +16,8 @@ FeedForward::FeedForward(FeedForwardConfig config, Generator& gen)
 // [doc:feed-forward]
 Tensor FeedForward::forward(const Tensor& x) const {
   const Tensor hidden = linear1(x);  // [.., d_model] → [.., d_ff]
-  // ReLU and dropout run as one fused op (nn/dropout.hpp: relu_dropout), tested equal to the two in a row.
+  // ReLU and dropout run as one fused op (relu_dropout, core/ops/dropout.cpp), tested equal to the two in a
+  // row.
   const Tensor h = config_.activation == Activation::ReLU ? dropout.after_relu(hidden)
                                                            : dropout(activate(hidden, config_.activation));
   return linear2(h);  // [.., d_ff] → [.., d_model]

@@ -1,5 +1,5 @@
-// layer_norm.hpp: layer normalisation over the last axis (Ba, Kiros and Hinton 2016), as the paper's
-// "Add & Norm" uses it.
+// layer_norm.hpp: the LayerNorm module, layer normalisation over the last axis (Ba, Kiros and
+// Hinton 2016), as the paper's "Add & Norm" uses it.
 //
 //   y = (x - mean) / √(var + ε) · γ + β        mean and var over the last axis, var the population
 //                                              variance (divide by d, not d - 1), ε inside the root
@@ -8,19 +8,15 @@
 // or sentences (unlike BatchNorm), so it behaves the same in training and evaluation.
 #pragma once
 
+#include "core/ops/layer_norm.hpp"
 #include "core/tensor.hpp"
 #include "nn/module.hpp"
 
 namespace sf::nn {
 
-/// Normalises x over its last axis, then scales by weight (γ) and shifts by bias (β) if given.
-/// Written with tensor ops, to read: its gradient comes from theirs.
-Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps = 1e-5);
-
-/// The same function as one fused op (core/kernels/layer_norm.hpp): one pass per row forward, one
-/// backward, saving only each row's mean and 1/std. Equal to layer_norm up to rounding (tested);
-/// the LayerNorm module uses it.
-Tensor layer_norm_fused(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps = 1e-5);
+// The functions are ops, with their backward, in core/ops/layer_norm.cpp; nn:: names them too.
+using sf::layer_norm;
+using sf::layer_norm_fused;
 
 struct LayerNormConfig {
   std::int64_t normalized_shape = 0;  // size of the last axis (d_model)

@@ -1,24 +1,20 @@
-// linear.hpp: the fully connected layer, y = x·Wᵀ + b.
+// linear.hpp: the fully connected layer, y = x·Wᵀ + b, as a module that owns W and b.
 //
 // "A bunch of fully connected neurons without the activation function" (lecture 004): every output
 // feature is a weighted sum of every input feature plus a bias. W is stored as PyTorch stores it,
 // out_features × in_features, so the product is x·Wᵀ and weights load directly from torch.nn.Linear.
 #pragma once
 
+#include "core/ops/linear.hpp"
 #include "core/random.hpp"
 #include "core/tensor.hpp"
 #include "nn/module.hpp"
 
 namespace sf::nn {
 
-/// y = x·Wᵀ + b over the last axis of x; any leading axes ([B, L, in] → [B, L, out]).
-/// `bias` may be undefined (no bias). Written with matmul and add, to read.
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
-
-/// The same function as one op: the bias is written into the output first and the matrix product
-/// adds onto it (one pass less), and the bias gradient is a column sum. Equal to linear up to
-/// rounding (tested); the Linear module and the attention projections use it.
-Tensor linear_fused(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+// The functions are ops, with their backward, in core/ops/linear.cpp; nn::linear names them too.
+using sf::linear;
+using sf::linear_fused;
 
 struct LinearConfig {
   std::int64_t in_features = 0;

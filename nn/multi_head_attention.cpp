@@ -4,7 +4,6 @@
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
-#include "core/ops/index.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/matmul.hpp"
 #include "nn/attention.hpp"
@@ -42,10 +41,11 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generato
   register_module("dropout", dropout);
 }
 
-Tensor MultiHeadAttention::project(const Tensor& x, std::int64_t first, std::int64_t count) const {
-  const std::int64_t E = config_.d_model;
-  const Tensor w = count == 3 ? in_proj_weight : in_proj_weight.narrow(0, first * E, count * E);
-  const Tensor b = !in_proj_bias.defined() || count == 3 ? in_proj_bias : in_proj_bias.narrow(0, first * E, count * E);
+Tensor MultiHeadAttention::project(const Tensor& x, Blocks blocks) const {
+  const std::int64_t E = config_.d_model, first = blocks.first * E, rows = blocks.count * E;
+  const bool all = blocks.count == 3;  // the whole packed weight: no narrowing
+  const Tensor w = all ? in_proj_weight : in_proj_weight.narrow(0, first, rows);
+  const Tensor b = !in_proj_bias.defined() || all ? in_proj_bias : in_proj_bias.narrow(0, first, rows);
   return linear_fused(x, w, b);
 }
 
@@ -77,19 +77,19 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   //    projects the queries with its first E rows and keys and values with the rest.
   Tensor q, k, v;
   if (query.is_same(key) && key.is_same(value)) {
-    const auto qkv = chunk(project(query, 0, 3), 3, -1);  // [B, L, 3E] → 3 × [B, L, E] (views)
+    const auto qkv = chunk(project(query, kQueryKeyValue), 3, -1);  // [B, L, 3E] → 3 × [B, L, E] (views)
     q = qkv[0];
     k = qkv[1];
     v = qkv[2];
   } else {
-    q = project(query, 0, 1);
+    q = project(query, kQuery);  // [B, Lq, E]
     if (key.is_same(value)) {
-      const auto kv = chunk(project(key, 1, 2), 2, -1);
+      const auto kv = chunk(project(key, kKeyValue), 2, -1);  // [B, Lk, 2E] → 2 × [B, Lk, E]
       k = kv[0];
       v = kv[1];
     } else {
-      k = project(key, 1, 1);
-      v = project(value, 2, 1);
+      k = project(key, kKey);  // [B, Lk, E]
+      v = project(value, kValue);
     }
   }
   // [doc:end]
@@ -122,49 +122,32 @@ Tensor MultiHeadAttention::forward_step(const Tensor& x, KVCache& cache, std::in
   if (grad_enabled())
     fail<AutogradError>("MultiHeadAttention::forward_step: incremental decoding is for generation; run it under "
                         "NoGradGuard (the cache is not part of the autograd graph)");
-  const std::int64_t E = config_.d_model, h = config_.heads;
+  const std::int64_t E = config_.d_model;
   if (x.dim() != 3 || x.size(-1) != E)
     fail<ShapeError>("MultiHeadAttention::forward_step: expected x [B, n, ", E, "], got ", x.shape());
-  const std::int64_t B = x.size(0), n = x.size(1);
-  if (!cache.key.defined()) {  // first call: room for `capacity` positions
-    cache.key = zeros({B, h, capacity, E / h}, {.dtype = x.dtype()});
-    cache.value = zeros({B, h, capacity, E / h}, {.dtype = x.dtype()});
-    cache.length = 0;
-  }
-  const std::int64_t start = cache.length, total = start + n;
-  if (cache.key.size(0) != B || total > cache.key.size(2))
-    fail<ValueError>("MultiHeadAttention::forward_step: the cache holds ", cache.key.size(0), " rows and ",
-                     cache.key.size(2), " positions, but ", B, " rows and ", total, " positions are needed");
-  const auto qkv = chunk(project(x, 0, 3), 3, -1);
-  cache.key.narrow(2, start, n).copy_(split_heads(qkv[1]));  // append this step's keys and values
-  cache.value.narrow(2, start, n).copy_(split_heads(qkv[2]));
-  cache.length = total;
+  const std::int64_t n = x.size(1), start = cache.length;
+  const auto qkv = chunk(project(x, kQueryKeyValue), 3, -1);  // 3 × [B, n, E]
+  // Append this step's keys and values, [B, h, n, d_k], after the `start` positions already cached.
+  cache.append(split_heads(qkv[1]), split_heads(qkv[2]), capacity, "MultiHeadAttention::forward_step");
+  const std::int64_t total = cache.length;
   Tensor mask;  // new position i (absolute start + i) may not see the positions after it
   if (n > 1) {
     const Tensor rows = arange(static_cast<double>(start), static_cast<double>(total), 1.0, {.dtype = kInt64});
     mask = lt(rows.unsqueeze(1), arange(static_cast<double>(total), {.dtype = kInt64}).unsqueeze(0));
   }
-  return attend(split_heads(qkv[0]), cache.key.narrow(2, 0, total), cache.value.narrow(2, 0, total), mask, nullptr);
+  return attend(split_heads(qkv[0]), cache.keys(), cache.values(), mask, nullptr);
 }
 // [doc:end]
 
 // [doc:cross-cache]
 Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache,
                                                  const Tensor& mask, Tensor* weights) const {
-  if (!cache.key.defined()) {  // project the memory once; every later step reuses it
-    const auto kv = chunk(project(memory, 1, 2), 2, -1);
-    cache.key = split_heads(kv[0]).contiguous();
-    cache.value = split_heads(kv[1]).contiguous();
-    cache.length = memory.size(1);
+  if (cache.empty()) {  // project the memory once; every later step reuses it
+    const auto kv = chunk(project(memory, kKeyValue), 2, -1);  // 2 × [B, S, E]
+    cache.set(split_heads(kv[0]), split_heads(kv[1]));         // [B, h, S, d_k] each
   }
-  return attend(split_heads(project(query, 0, 1)), cache.key, cache.value, mask, weights);
+  return attend(split_heads(project(query, kQuery)), cache.keys(), cache.values(), mask, weights);
 }
 // [doc:end]
-
-void KVCache::select_rows(const Tensor& rows) {
-  if (!key.defined()) return;
-  key = index_select(key, 0, rows);
-  value = index_select(value, 0, rows);
-}
 
 }  // namespace sf::nn

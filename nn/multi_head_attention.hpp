@@ -15,20 +15,11 @@
 #include "core/random.hpp"
 #include "core/tensor.hpp"
 #include "nn/dropout.hpp"
+#include "nn/kv_cache.hpp"
 #include "nn/linear.hpp"
 #include "nn/module.hpp"
 
 namespace sf::nn {
-
-/// The keys and values of positions already seen, per head, for incremental decoding: generating
-/// token t then projects only token t instead of the whole prefix again.
-struct KVCache {
-  Tensor key;    // [B, heads, capacity, d_k]; positions 0..length-1 are filled
-  Tensor value;  // [B, heads, capacity, d_k]
-  std::int64_t length = 0;
-  /// Keeps the batch rows `rows` (int64 [B']) in that order, e.g. the surviving beams of a search.
-  void select_rows(const Tensor& rows);
-};
 
 struct MultiHeadAttentionConfig {
   std::int64_t d_model = 512;
@@ -56,9 +47,9 @@ class MultiHeadAttention : public Module {
     return forward(query, key, value, mask, weights);
   }
   /// Incremental self-attention, for generation (under NoGradGuard): x [B, n, d_model] are the
-  /// next n positions. Their keys and values are appended to `cache` (allocated for `capacity`
-  /// positions on first use), and new position i attends to every cached position and to new
-  /// positions up to i, exactly as the full causal forward would.
+  /// next n positions. Their keys and values are appended to `cache` (nn/kv_cache.hpp; allocated for
+  /// `capacity` positions on first use), and new position i attends to every cached position and to
+  /// new positions up to i, exactly as the full causal forward would.
   Tensor forward_step(const Tensor& x, KVCache& cache, std::int64_t capacity) const;
   /// Cross-attention whose keys and values come from `memory` (fixed while decoding): they are
   /// projected into `cache` on the first call and reused after.
@@ -73,8 +64,20 @@ class MultiHeadAttention : public Module {
   Dropout dropout;        // on the attention weights
 
  private:
-  /// x [B, L, E] projected by rows [first·E, (first+count)·E) of the packed weight: [B, L, count·E].
-  Tensor project(const Tensor& x, std::int64_t first, std::int64_t count) const;
+  // [doc:mha-blocks]
+  /// Which of the packed weight's three blocks of E rows (W^Q, W^K, W^V, in that order) one product
+  /// uses: `count` blocks from block `first`.
+  struct Blocks {
+    std::int64_t first, count;
+  };
+  static constexpr Blocks kQueryKeyValue{0, 3};  // self-attention: q, k and v from the same input
+  static constexpr Blocks kQuery{0, 1};
+  static constexpr Blocks kKeyValue{1, 2};  // cross-attention: k and v from the same memory
+  static constexpr Blocks kKey{1, 1};
+  static constexpr Blocks kValue{2, 1};
+  /// x [B, L, E] projected by the rows of `blocks`: [B, L, count·E], the projections side by side.
+  Tensor project(const Tensor& x, Blocks blocks) const;
+  // [doc:end]
   /// [B, L, E] → [B, heads, L, d_k] (a view).
   Tensor split_heads(const Tensor& t) const;
   /// Attention of per-head queries over per-head keys and values, heads merged, then W^O.

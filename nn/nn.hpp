@@ -7,6 +7,7 @@
 #include "nn/embedding.hpp"
 #include "nn/feed_forward.hpp"
 #include "nn/init.hpp"
+#include "nn/kv_cache.hpp"
 #include "nn/layer_norm.hpp"
 #include "nn/linear.hpp"
 #include "nn/module.hpp"

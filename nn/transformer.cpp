@@ -1,12 +1,12 @@
 // transformer.cpp: wiring embeddings, positions, encoder, decoder and the output projection.
 #include "nn/transformer.hpp"
 
+#include <cmath>
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/index.hpp"
-#include <cmath>
-
 #include "nn/attention.hpp"
 #include "nn/init.hpp"
 
@@ -129,10 +129,7 @@ Tensor Transformer::generation_step(GenerationState& state, const Tensor& tokens
 void GenerationState::select_rows(const Tensor& rows) {
   memory = index_select(memory, 0, rows);
   memory_mask = index_select(memory_mask, 0, rows);
-  for (LayerCache& c : caches) {
-    c.self.select_rows(rows);
-    c.cross.select_rows(rows);
-  }
+  for (LayerCache& c : caches) c.select_rows(rows);
 }
 
 }  // namespace sf::nn

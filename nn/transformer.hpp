@@ -15,6 +15,7 @@
 #include "nn/decoder.hpp"
 #include "nn/embedding.hpp"
 #include "nn/encoder.hpp"
+#include "nn/kv_cache.hpp"
 #include "nn/linear.hpp"
 #include "nn/positional_encoding.hpp"
 
@@ -40,7 +41,8 @@ struct TransformerConfig {
   static TransformerConfig small(std::int64_t source_vocab, std::int64_t target_vocab);
 };
 
-/// The decoder's state during generation: the encoded source, its mask and every layer's cache.
+/// The decoder's state during generation: the encoded source, its mask and every layer's key/value
+/// cache (nn/kv_cache.hpp).
 struct GenerationState {
   Tensor memory;       // [B, S, d_model]
   Tensor memory_mask;  // [B, 1, 1, S]

@@ -1,6 +1,6 @@
 // layer_norm.hpp: LayerNorm over the last axis in one pass per row, forward and backward.
 //
-// The plain layer_norm (nn/layer_norm.cpp) is written with tensor ops: a mean, a variance, a
+// The plain layer_norm (core/ops/layer_norm.cpp) is written with tensor ops: a mean, a variance, a
 // subtraction, a square root, a division, γ and β, each its own pass over memory with its own saved
 // tensor. These kernels do the same arithmetic row by row while the row is in cache, and save only
 // each row's mean and 1/std.

@@ -20,27 +20,39 @@
 namespace sf::kernels {
 
 // [doc:softmax-forward]
-/// y = softmax(x) along the middle axis of [outer, n, inner]. A row whose entries are all -inf
-/// (every position masked) gives all zeros instead of 0/0 = NaN.
+/// The largest of the n entries x[0], x[stride], ... (-inf for an empty row).
+template <class T>
+T row_max(const T* x, std::int64_t n, std::int64_t stride) {
+  T m = -std::numeric_limits<T>::infinity();
+  for (std::int64_t k = 0; k < n; ++k) m = x[k * stride] > m ? x[k * stride] : m;
+  return m;
+}
+
+/// The two steps after the maximum m of a row: y = e^(x - m), then y divided by its sum. x may be y.
+/// A row whose entries are all -inf (m = -inf, every position masked) gives all zeros instead of
+/// 0/0 = NaN.
+template <class T>
+void exp_and_normalise(T* y, const T* x, std::int64_t n, std::int64_t stride, T m) {
+  if (m == -std::numeric_limits<T>::infinity()) {
+    for (std::int64_t k = 0; k < n; ++k) y[k * stride] = T(0);
+    return;
+  }
+  T total = 0;
+  for (std::int64_t k = 0; k < n; ++k) {
+    y[k * stride] = exp_of(x[k * stride] - m);
+    total += y[k * stride];
+  }
+  const T inv = T(1) / total;
+  for (std::int64_t k = 0; k < n; ++k) y[k * stride] *= inv;
+}
+
+/// y = softmax(x) along the middle axis of [outer, n, inner]: max, exp, normalise, row by row.
 template <class T>
 void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::int64_t inner) {
   for (std::int64_t o = 0; o < outer; ++o)
     for (std::int64_t i = 0; i < inner; ++i) {
       const T* xr = x + o * n * inner + i;
-      T* yr = y + o * n * inner + i;
-      T m = -std::numeric_limits<T>::infinity();
-      for (std::int64_t k = 0; k < n; ++k) m = xr[k * inner] > m ? xr[k * inner] : m;
-      if (m == -std::numeric_limits<T>::infinity()) {
-        for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = T(0);
-        continue;
-      }
-      T total = 0;
-      for (std::int64_t k = 0; k < n; ++k) {
-        yr[k * inner] = exp_of(xr[k * inner] - m);
-        total += yr[k * inner];
-      }
-      const T inv = T(1) / total;
-      for (std::int64_t k = 0; k < n; ++k) yr[k * inner] *= inv;
+      exp_and_normalise(y + o * n * inner + i, xr, n, inner, row_max(xr, n, inner));
     }
 }
 // [doc:end]
@@ -49,22 +61,12 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
 /// null; mask_step is 0 when one mask value covers the row). All masked: zeros.
 template <class T>
 void masked_softmax_row(T* y, const T* x, std::int64_t n, T scale, const bool* mask, std::int64_t mask_step) {
-  T m = -std::numeric_limits<T>::infinity();
+  T m = -std::numeric_limits<T>::infinity();  // the maximum, taken while the row is scaled and masked
   for (std::int64_t k = 0; k < n; ++k) {
     y[k] = mask && mask[k * mask_step] ? -std::numeric_limits<T>::infinity() : x[k] * scale;
     m = y[k] > m ? y[k] : m;
   }
-  if (m == -std::numeric_limits<T>::infinity()) {
-    for (std::int64_t k = 0; k < n; ++k) y[k] = T(0);
-    return;
-  }
-  T total = 0;
-  for (std::int64_t k = 0; k < n; ++k) {
-    y[k] = exp_of(y[k] - m);
-    total += y[k];
-  }
-  const T inv = T(1) / total;
-  for (std::int64_t k = 0; k < n; ++k) y[k] *= inv;
+  exp_and_normalise(y, y, n, 1, m);
 }
 
 // [doc:softmax-backward]
@@ -88,8 +90,7 @@ void log_softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, s
     for (std::int64_t i = 0; i < inner; ++i) {
       const T* xr = x + o * n * inner + i;
       T* yr = y + o * n * inner + i;
-      T m = -std::numeric_limits<T>::infinity();
-      for (std::int64_t k = 0; k < n; ++k) m = xr[k * inner] > m ? xr[k * inner] : m;
+      const T m = row_max(xr, n, inner);
       if (m == -std::numeric_limits<T>::infinity()) {  // every entry -inf: log of all-zero weights
         for (std::int64_t k = 0; k < n; ++k) yr[k * inner] = m;
         continue;

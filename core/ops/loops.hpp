@@ -1,10 +1,13 @@
-// loops.hpp: the elementwise map helpers the op files share (tensor in, new tensor out).
+// loops.hpp: the elementwise map helpers the op files share (tensor in, new tensor out), and the
+// size of a thread's share of a loop.
 //
 // map_unary(x, f) and map_binary(a, b, f) allocate a contiguous output and run f over every
 // element with kernels::for_each_row, reading the inputs through their strides (broadcast
 // dimensions have stride 0). They know nothing of autograd: ops call them in their forward and
 // record a node themselves.
 #pragma once
+
+#include <algorithm>
 
 #include "core/kernels/strided_loop.hpp"
 #include "core/parallel/thread_pool.hpp"
@@ -24,6 +27,16 @@ inline Strides broadcast_strides(const Tensor& t, const Shape& shape) {
 
 /// Elements per task when a loop is split across threads: below this, one thread does it all.
 inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
+
+/// Elements per task for ops that work row by row (softmax, layer_norm): short rows go to a task in
+/// groups, long rows one by one.
+inline constexpr std::int64_t kRowGrain = 1 << 13;
+
+/// The parallel_for grain, in rows, for rows of `row_length` elements: about `elements` elements
+/// per task, and at least one row.
+inline std::int64_t rows_per_task(std::int64_t row_length, std::int64_t elements = kRowGrain) {
+  return std::max<std::int64_t>(1, elements / std::max<std::int64_t>(row_length, 1));
+}
 
 /// out[i] = f(x[i]); out has x's shape and dtype TOut.
 template <class TOut, class TIn, class F>

@@ -139,7 +139,7 @@ Tensor masked_softmax(const Tensor& x_in, double scale, const Tensor& mask) {
     const T* px = x.data<T>();
     T* py = y.data<T>();
     const bool* pm = mask.defined() ? mask.data<bool>() : nullptr;
-    parallel_for(rows, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(n, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(rows, detail::rows_per_task(n), [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r)
         kernels::masked_softmax_row(py + r * n, px + r * n, n, static_cast<T>(scale),
                                     pm ? pm + mask_row[static_cast<std::size_t>(r)] : nullptr, mask_step);
@@ -160,7 +160,7 @@ std::vector<Tensor> MaskedSoftmax::backward(const Tensor& dout) {
   Tensor dx = empty(yy.shape(), {.dtype = yy.dtype()});
   dispatch_float(yy.dtype(), "masked_softmax", [&]<class T>() {
     T* pd = dx.data<T>();
-    parallel_for(rows, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(n, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(rows, detail::rows_per_task(n), [&](std::int64_t r0, std::int64_t r1) {
       kernels::softmax_backward(pd + r0 * n, yy.data<T>() + r0 * n, dy.data<T>() + r0 * n, r1 - r0, n, 1);
       const T s = static_cast<T>(scale);
       for (std::int64_t i = r0 * n; i < r1 * n; ++i) pd[i] *= s;

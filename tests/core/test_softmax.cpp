@@ -15,7 +15,7 @@ TEST_SUITE("ch02-autograd") {
   }
 
   TEST_CASE("the softmax Jacobian's off-diagonal -p1·p2 shrinks from 0.105 to 1e-7 without scaling") {
-    // dL/dx for L = p1 is p1·(e1 - p): its second component is -p1·p2 (DIGEST.md chapter 2).
+    // dL/dx for L = p1 is p1·(e1 - p): its second component is -p1·p2 (chapter 2, docs/02-autograd.md).
     for (auto [scores, expected] : {std::pair{std::vector<double>{14, 12}, -0.104994},
                                     std::pair{std::vector<double>{112, 96}, -1.1253514e-7}}) {
       Tensor x = tensor(scores, {.dtype = kFloat64, .requires_grad = true});
@@ -49,5 +49,17 @@ TEST_SUITE("ch02-autograd") {
     CHECK_GRADCHECK([](const Inputs& in) { return softmax(in[0], 1); }, {x}, {.name = "softmax (middle axis)"});
     CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], -1); }, {x}, {.name = "log_softmax"});
     CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], 0); }, {x}, {.name = "log_softmax (axis 0)"});
+  }
+}
+
+TEST_SUITE("ch05-attention") {
+  TEST_CASE("gradcheck: masked_softmax, with a fully masked row") {
+    const Tensor mask = tensor({0, 1, 0, 1, 1, 1, 0, 0, 0}, {3, 3}, {.dtype = kBool});  // row 1: all hidden
+    CHECK_GRADCHECK([&](const Inputs& in) { return masked_softmax(in[0], 0.7, mask); },
+                    {rand64({2, 3, 3}, 13)}, {.name = "masked_softmax"});
+    check_values(masked_softmax(ones({3, 3}), 1.0, mask)[1], {0, 0, 0});
+    CHECK_THROWS_WITH_AS(masked_softmax(ones({3, 3}), 1.0, tensor({1, 0}, {.dtype = kBool})),
+                         "masked_softmax: mask of shape [2] does not broadcast to the input's shape [3, 3]",
+                         ShapeError);
   }
 }

@@ -32,7 +32,7 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("the lecture's head split: view, then transpose (and the wrong split that mixes tokens)") {
-    // L = 3 tokens, d_model = 4, h = 2 heads of d_k = 2 (DIGEST.md chapter 1).
+    // L = 3 tokens, d_model = 4, h = 2 heads of d_k = 2 (chapter 1, docs/01-tensor.md).
     Tensor t = tensor({0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23}, {1, 3, 4});
     Tensor v = t.view({1, 3, 2, 2});  // [B, L, h, d_k]
     CHECK(v.strides() == Strides{12, 4, 2, 1});

@@ -1,5 +1,4 @@
-// Tests for nn/layer_norm.cpp and nn/residual.hpp.
-#include "core/parallel/thread_pool.hpp"
+// Tests for nn/layer_norm.cpp (the LayerNorm module) and nn/residual.hpp (Add & Norm).
 #include "nn/nn.hpp"
 #include "support.hpp"
 
@@ -43,8 +42,8 @@ TEST_SUITE("ch08-layer-norm") {
       norm.weight.copy_(uniform({5}, 0.5, 1.5, gen, {.dtype = kFloat64}));
       norm.bias.copy_(uniform({5}, -0.5, 0.5, gen, {.dtype = kFloat64}));
     }
-    CHECK_GRADCHECK([&](const Inputs& in) { return norm(in[0]); }, {rand64({3, 5}, 3), norm.weight, norm.bias},
-                    {.name = "LayerNorm"});
+    CHECK_GRADCHECK([&](const Inputs& in) { return norm(in[0]); },
+                    {rand64({3, 5}, 3), norm.weight, norm.bias}, {.name = "LayerNorm"});
   }
 
   TEST_CASE("Add & Norm: post-LN normalises the sum, pre-LN normalises the sub-layer's input") {
@@ -71,52 +70,5 @@ TEST_SUITE("ch08-layer-norm") {
                          "weight/bias have shape [4]",
                          ShapeError);
     CHECK_THROWS_AS(LayerNorm({.normalized_shape = 0}), ValueError);
-  }
-}
-
-TEST_SUITE("ch08-layer-norm") {
-  TEST_CASE("the fused LayerNorm equals the composed one, values and gradients") {
-    Generator gen(7);
-    const Tensor w = uniform({6}, 0.5, 1.5, gen, {.dtype = kFloat64, .requires_grad = true});
-    const Tensor b = uniform({6}, -0.5, 0.5, gen, {.dtype = kFloat64, .requires_grad = true});
-    const Tensor x = normal({3, 4, 6}, 2.0, 3.0, gen, {.dtype = kFloat64, .requires_grad = true});
-    const Tensor R = randn({3, 4, 6}, gen, {.dtype = kFloat64});
-    sum(layer_norm(x, w, b) * R).backward();
-    const auto gx = x.grad().to_vector<double>(), gw = w.grad().to_vector<double>(), gb = b.grad().to_vector<double>();
-    for (const Tensor& t : {x, w, b}) t.set_grad(Tensor());
-    const Tensor fused = layer_norm_fused(x, w, b);
-    check_values(fused, layer_norm(x, w, b).to_vector<double>(), 1e-12);
-    sum(fused * R).backward();
-    check_values(x.grad(), gx, 1e-12);
-    check_values(w.grad(), gw, 1e-12);
-    check_values(b.grad(), gb, 1e-12);
-  }
-
-  TEST_CASE("gradcheck: the fused LayerNorm, with and without gamma and beta") {
-    Generator gen(8);
-    const Tensor w = uniform({5}, 0.5, 1.5, gen, {.dtype = kFloat64, .requires_grad = true});
-    const Tensor b = uniform({5}, -0.5, 0.5, gen, {.dtype = kFloat64, .requires_grad = true});
-    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], in[1], in[2]); }, {rand64({70, 5}, 9), w, b},
-                    {.name = "layer_norm_fused"});
-    CHECK_GRADCHECK([](const Inputs& in) { return layer_norm_fused(in[0], Tensor(), Tensor()); }, {rand64({3, 5}, 10)},
-                    {.name = "layer_norm_fused (no affine)"});
-  }
-
-  TEST_CASE("the fused LayerNorm gives the same bits on one thread or two") {
-    Generator gen(11);
-    LayerNorm norm({.normalized_shape = 64});
-    Tensor x = randn({300, 64}, gen, {.requires_grad = true});
-    auto run = [&](int threads) {
-      set_num_threads(threads);
-      norm.zero_grad();
-      x.set_grad(Tensor());
-      Tensor y = norm(x);
-      sum(y * y).backward();
-      return std::vector<std::vector<double>>{y.to_vector<double>(), x.grad().to_vector<double>(),
-                                              norm.weight.grad().to_vector<double>()};
-    };
-    const auto one = run(1), two = run(2);
-    set_num_threads(2);
-    CHECK(one == two);
   }
 }

@@ -1,9 +1,7 @@
-// Tests for nn/loss.cpp: cross-entropy with padding ignored and label smoothing.
-#include "nn/nn.hpp"
+// Tests for core/ops/cross_entropy.cpp: cross-entropy with padding ignored and label smoothing.
 #include "support.hpp"
 
 using namespace sf;
-using namespace sf::nn;
 using sf::test::check_values;
 using sf::test::Inputs;
 using sf::test::rand64;
@@ -15,9 +13,11 @@ Tensor targets(const std::vector<double>& v, const Shape& s) { return tensor(v, 
 TEST_SUITE("ch13-translator") {
   TEST_CASE("cross-entropy on numbers a reader can check") {
     // logits (1, 2, 3), right class 2: -log(e³ / (e + e² + e³)) = log(1 + e⁻¹ + e⁻²) = 0.407606
-    CHECK(cross_entropy(tensor({1, 2, 3}, {1, 3}), targets({2}, {1})).item() == doctest::Approx(0.407606).epsilon(1e-6));
+    CHECK(cross_entropy(tensor({1, 2, 3}, {1, 3}), targets({2}, {1})).item() ==
+          doctest::Approx(0.407606).epsilon(1e-6));
     // uniform logits over 4 classes: log 4, whatever the target
-    CHECK(cross_entropy(zeros({2, 4}), targets({0, 3}, {2})).item() == doctest::Approx(std::log(4.0)).epsilon(1e-6));
+    CHECK(cross_entropy(zeros({2, 4}), targets({0, 3}, {2})).item() ==
+          doctest::Approx(std::log(4.0)).epsilon(1e-6));
   }
 
   TEST_CASE("label smoothing mixes in the mean log-probability over all classes") {

@@ -1,5 +1,6 @@
-// attention.cpp: scaled dot-product attention in its five steps, and the masks.
-#include "nn/attention.hpp"
+// attention.cpp: scaled dot-product attention in its five steps (plain, and with masked_softmax fused),
+// and the masks. No Node of its own: the gradient comes from matmul's and softmax's.
+#include "core/ops/attention.hpp"
 
 #include <cmath>
 #include <limits>
@@ -11,21 +12,34 @@
 #include "core/ops/matmul.hpp"
 #include "core/ops/softmax.hpp"
 
-namespace sf::nn {
+namespace sf {
 
-// [doc:attention-weights]
-Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, bool scaled) {
+namespace {
+/// What both versions of the attention weights ask of the queries and keys.
+void check_queries_and_keys(const Tensor& q, const Tensor& k) {
   if (q.dim() < 2 || k.dim() < 2 || q.size(-1) != k.size(-1))
     fail<ShapeError>("attention: queries ", q.shape(), " and keys ", k.shape(),
                      " need at least 2 axes and the same last size d_k");
+}
+
+/// What both versions ask of a mask: bool, and broadcastable to the scores [.., Lq, Lk].
+void check_mask(const Tensor& mask, const Shape& scores) {
+  if (mask.dtype() != kBool)
+    fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
+  if (!broadcasts_to(mask.shape(), scores))
+    fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
+                     scores, " ([.., queries, keys])");
+}
+}  // namespace
+
+// [doc:attention-weights]
+Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, bool scaled) {
+  check_queries_and_keys(q, k);
   const std::int64_t d_k = q.size(-1);
   Tensor scores = matmul(q, k.transpose(-2, -1));  // [.., Lq, Lk]: every query against every key
   if (scaled) scores = scores / std::sqrt(static_cast<double>(d_k));  // keep the variance near 1
   if (mask.defined()) {
-    if (mask.dtype() != kBool) fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
-    if (!broadcasts_to(mask.shape(), scores.shape()))
-      fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
-                       scores.shape(), " ([.., queries, keys])");
+    check_mask(mask, scores.shape());
     scores = masked_fill(scores, mask, -std::numeric_limits<double>::infinity());  // e^-inf = 0
   }
   return softmax(scores, -1);  // each row sums to 1 (or is all 0 when fully masked)
@@ -33,22 +47,17 @@ Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, b
 // [doc:end]
 
 Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& mask) {
-  if (q.dim() < 2 || k.dim() < 2 || q.size(-1) != k.size(-1))
-    fail<ShapeError>("attention: queries ", q.shape(), " and keys ", k.shape(),
-                     " need at least 2 axes and the same last size d_k");
-  if (mask.defined() && mask.dtype() != kBool)
-    fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
+  check_queries_and_keys(q, k);
   const Tensor scores = matmul(q, k.transpose(-2, -1));  // [.., Lq, Lk]
-  if (mask.defined() && !broadcasts_to(mask.shape(), scores.shape()))
-    fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
-                     scores.shape(), " ([.., queries, keys])");
+  if (mask.defined()) check_mask(mask, scores.shape());
   return masked_softmax(scores, 1.0 / std::sqrt(static_cast<double>(q.size(-1))), mask);
 }
 
 // [doc:attention]
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {
   if (v.dim() < 2 || k.size(-2) != v.size(-2))
-    fail<ShapeError>("attention: keys ", k.shape(), " and values ", v.shape(), " must have the same number of rows");
+    fail<ShapeError>("attention: keys ", k.shape(), " and values ", v.shape(),
+                     " must have the same number of rows");
   return matmul(attention_weights(q, k, mask), v);  // [.., Lq, Lk] · [.., Lk, d_v] → [.., Lq, d_v]
 }
 // [doc:end]
@@ -66,4 +75,4 @@ Tensor padding_mask(const Tensor& ids, std::int64_t pad_id) {
 }
 // [doc:end]
 
-}  // namespace sf::nn
+}  // namespace sf

@@ -1,16 +1,22 @@
-// loss.cpp: cross_entropy as one fused op (forward from log-sum-exp, backward softmax - q).
-#include "nn/loss.hpp"
+// cross_entropy.cpp: cross_entropy as one fused op (forward from log-sum-exp, backward softmax - q);
+// the per-row loops are in core/kernels/cross_entropy.hpp.
+#include "core/ops/cross_entropy.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/autograd.hpp"
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/kernels/cross_entropy.hpp"
+#include "core/ops/loops.hpp"
 #include "core/parallel/thread_pool.hpp"
 
-namespace sf::nn {
+namespace sf {
+
+namespace {
+/// Elements per task when the loss's rows are shared between threads.
+constexpr std::int64_t kLossRowGrain = 1 << 14;
+}  // namespace
 
 struct CrossEntropy final : Node {
   SavedTensor logits{this};  // [N, C], contiguous
@@ -23,11 +29,13 @@ struct CrossEntropy final : Node {
 };
 
 // [doc:cross-entropy]
-Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t ignore_index, double label_smoothing) {
-  if (targets.dtype() != kInt64) fail<TypeError>("cross_entropy: targets must be int64, got ", dtype_name(targets.dtype()));
+Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t ignore_index,
+                     double label_smoothing) {
+  if (targets.dtype() != kInt64)
+    fail<TypeError>("cross_entropy: targets must be int64, got ", dtype_name(targets.dtype()));
   if (logits.dim() != targets.dim() + 1)
-    fail<ShapeError>("cross_entropy: logits ", logits.shape(), " need one more axis (the classes) than targets ",
-                     targets.shape());
+    fail<ShapeError>("cross_entropy: logits ", logits.shape(),
+                     " need one more axis (the classes) than targets ", targets.shape());
   for (std::int64_t d = 0; d < targets.dim(); ++d)
     if (logits.size(d) != targets.size(d))
       fail<ShapeError>("cross_entropy: logits ", logits.shape(), " and targets ", targets.shape(),
@@ -42,7 +50,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
     const std::int64_t target = t[static_cast<std::size_t>(r)];
     if (target == ignore_index) continue;
     if (target < 0 || target >= C)
-      fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C, " classes");
+      fail<IndexError>("cross_entropy: target ", target, " at position ", r, " is out of range for ", C,
+                       " classes");
     ++counted;
   }
   Tensor lse = empty({N}, {.dtype = logits.dtype()});
@@ -50,11 +59,12 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, std::int64_t i
   dispatch_float(logits.dtype(), "cross_entropy", [&]<class T>() {
     const T* pz = z.data<T>();
     T* pl = lse.data<T>();
-    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(N, detail::rows_per_task(C, kLossRowGrain), [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t target = t[static_cast<std::size_t>(r)];
         if (target == ignore_index) continue;  // an ignored row's loss stays 0 and its lse is never read
-        row_loss[static_cast<std::size_t>(r)] = kernels::cross_entropy_row(pz + r * C, C, target, label_smoothing, pl + r);
+        row_loss[static_cast<std::size_t>(r)] =
+            kernels::cross_entropy_row(pz + r * C, C, target, label_smoothing, pl + r);
       }
     });
   });
@@ -82,14 +92,15 @@ std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
     const T* pz = z.data<T>();
     const T* pl = lse.data<T>();
     T* pd = dz.data<T>();
-    parallel_for(N, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(C, 1)), [&](std::int64_t r0, std::int64_t r1) {
+    parallel_for(N, detail::rows_per_task(C, kLossRowGrain), [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t tr = target[static_cast<std::size_t>(r)];
         if (tr == ignore_index) {
           std::fill(pd + r * C, pd + (r + 1) * C, T(0));
           continue;
         }
-        kernels::cross_entropy_row_backward(pd + r * C, pz + r * C, C, tr, smoothing, pl[r], static_cast<T>(scale));
+        kernels::cross_entropy_row_backward(pd + r * C, pz + r * C, C, tr, smoothing, pl[r],
+                                            static_cast<T>(scale));
       }
     });
   });
@@ -97,4 +108,4 @@ std::vector<Tensor> CrossEntropy::backward(const Tensor& dout) {
 }
 // [doc:end]
 
-}  // namespace sf::nn
+}  // namespace sf

@@ -1,18 +1,18 @@
-// Tests for nn/attention.cpp: the lectures' numbers, masks, and the invariants a wrong forward
+// Tests for core/ops/attention.cpp: the lectures' numbers, masks, and the invariants a wrong forward
 // would break (finite differences cannot see a wrong forward).
-#include "nn/nn.hpp"
 #include "support.hpp"
 
 using namespace sf;
-using namespace sf::nn;
 using sf::test::check_values;
 using sf::test::Inputs;
 using sf::test::rand64;
 
 namespace {
 // Lecture 002's "I am good": 3 tokens × 2 features.
-Tensor i_am_good(DType dtype = kFloat32) { return tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2}, {.dtype = dtype}); }
-// The 4 → 3 toy of DIGEST.md chapter 5.
+Tensor i_am_good(DType dtype = kFloat32) {
+  return tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2}, {.dtype = dtype});
+}
+// The 4 → 3 toy of chapter 5 (docs/05-attention.md).
 Tensor toy_x() { return tensor({1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}, {3, 4}); }
 Tensor toy_wq() { return tensor({1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1}, {4, 3}); }
 Tensor toy_wk() { return tensor({0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0}, {4, 3}); }
@@ -20,9 +20,10 @@ Tensor toy_wv() { return tensor({0, 2, 0, 0, 3, 0, 1, 0, 3, 1, 1, 0}, {4, 3}); }
 }  // namespace
 
 TEST_SUITE("ch05-attention") {
-  TEST_CASE("'I am good' with identity projections: the weights and the output of DIGEST.md") {
+  TEST_CASE("'I am good' with identity projections: the weights and the output of chapter 5") {
     const Tensor X = i_am_good();
-    check_values(attention_weights(X, X), {0.3072, 0.3464, 0.3464, 0.2286, 0.3884, 0.3830, 0.2184, 0.3660, 0.4156});
+    check_values(attention_weights(X, X),
+                 {0.3072, 0.3464, 0.3464, 0.2286, 0.3884, 0.3830, 0.2184, 0.3660, 0.4156});
     check_values(scaled_dot_product_attention(X, X, X), {0.6157, 0.4464, 0.6634, 0.4846, 0.6640, 0.5007});
   }
 
@@ -43,7 +44,7 @@ TEST_SUITE("ch05-attention") {
                  {1.8639, 6.3194, 1.7042, 1.9991, 7.8141, 0.2735, 1.9926, 7.4796, 0.7359});
   }
 
-  TEST_CASE("the causal mask of DIGEST.md chapter 11") {
+  TEST_CASE("the causal mask of chapter 11") {
     // q = the raw scores, k = identity, so q·kᵀ = scores; the mask hides everything above the diagonal.
     Tensor scores = tensor({1, 9, 9, 9, 1, 2, 9, 9, 0, 1, 1, 9, 1, 1, 1, 1}, {4, 4});
     check_values(attention_weights(scores, eye(4), causal_mask(4), false),
@@ -68,7 +69,10 @@ TEST_SUITE("ch05-attention") {
     Tensor mask = padding_mask(ids, 0).squeeze(1);                                   // [2, 1, 5]
     Tensor out = scaled_dot_product_attention(q, k, v, mask);
     // Sentence 0 has 3 real keys: the same as attending over those 3 alone.
-    check_values(out[0], scaled_dot_product_attention(q[0], k[0].narrow(0, 0, 3), v[0].narrow(0, 0, 3)).to_vector<double>(), 1e-6);
+    check_values(
+        out[0],
+        scaled_dot_product_attention(q[0], k[0].narrow(0, 0, 3), v[0].narrow(0, 0, 3)).to_vector<double>(),
+        1e-6);
     check_values(attention_weights(q, k, mask)[0].select(1, 3), {0, 0, 0});
   }
 
@@ -85,8 +89,8 @@ TEST_SUITE("ch05-attention") {
 
   TEST_CASE("masks compose, and a query that may see nothing gets zeros, not NaN") {
     Tensor x = tensor({1, 2, 3, 4, 5, 6}, {3, 2});
-    Tensor padding = tensor({1, 0, 0}, {.dtype = kBool});      // key 0 is padding
-    Tensor mask = logical_or(causal_mask(3), padding);          // query 0 may only see key 0: hidden
+    Tensor padding = tensor({1, 0, 0}, {.dtype = kBool});  // key 0 is padding
+    Tensor mask = logical_or(causal_mask(3), padding);     // query 0 may only see key 0: hidden
     Tensor w = attention_weights(x, x, mask);
     check_values(w[0], {0, 0, 0});
     check_values(w[1], {0, 1, 0});
@@ -106,22 +110,38 @@ TEST_SUITE("ch05-attention") {
     const Inputs in{rand64({2, 3, 4}, 4), rand64({2, 5, 4}, 5), rand64({2, 5, 2}, 6)};
     CHECK_GRADCHECK([](const Inputs& x) { return scaled_dot_product_attention(x[0], x[1], x[2]); }, in,
                     {.name = "attention"});
-    Tensor mask = padding_mask(tensor({1, 1, 1, 0, 0, 1, 1, 1, 1, 0}, {2, 5}, {.dtype = kInt64}), 0).squeeze(1);
+    Tensor mask =
+        padding_mask(tensor({1, 1, 1, 0, 0, 1, 1, 1, 1, 0}, {2, 5}, {.dtype = kInt64}), 0).squeeze(1);
     CHECK_GRADCHECK([&](const Inputs& x) { return scaled_dot_product_attention(x[0], x[1], x[2], mask); }, in,
                     {.name = "attention (padding mask)"});
-    CHECK_GRADCHECK([](const Inputs& x) { return scaled_dot_product_attention(x[0], x[0], x[0], causal_mask(3)); },
-                    {rand64({3, 4}, 7)}, {.name = "self-attention (causal mask)"});
+    CHECK_GRADCHECK(
+        [](const Inputs& x) { return scaled_dot_product_attention(x[0], x[0], x[0], causal_mask(3)); },
+        {rand64({3, 4}, 7)}, {.name = "self-attention (causal mask)"});
   }
 
   TEST_CASE("attention errors name the shapes") {
-    CHECK_THROWS_WITH_AS(attention_weights(zeros({3, 4}), zeros({3, 5})),
-                         "attention: queries [3, 4] and keys [3, 5] need at least 2 axes and the same last size d_k",
-                         ShapeError);
-    CHECK_THROWS_WITH_AS(attention_weights(zeros({3, 4}), zeros({5, 4}), zeros({4}, {.dtype = kBool})),
-                         "attention: mask of shape [4] does not broadcast to the scores' shape [3, 5] ([.., queries, "
-                         "keys])",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        attention_weights(zeros({3, 4}), zeros({3, 5})),
+        "attention: queries [3, 4] and keys [3, 5] need at least 2 axes and the same last size d_k",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(
+        attention_weights(zeros({3, 4}), zeros({5, 4}), zeros({4}, {.dtype = kBool})),
+        "attention: mask of shape [4] does not broadcast to the scores' shape [3, 5] ([.., queries, "
+        "keys])",
+        ShapeError);
     CHECK_THROWS_AS(attention_weights(zeros({3, 4}), zeros({5, 4}), zeros({5})), TypeError);
+    // The fused weights share the checks, and their messages.
+    CHECK_THROWS_WITH_AS(
+        attention_weights_fused(zeros({3, 4}), zeros({3, 5})),
+        "attention: queries [3, 4] and keys [3, 5] need at least 2 axes and the same last size d_k",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(
+        attention_weights_fused(zeros({3, 4}), zeros({5, 4}), zeros({4}, {.dtype = kBool})),
+        "attention: mask of shape [4] does not broadcast to the scores' shape [3, 5] ([.., queries, "
+        "keys])",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(attention_weights_fused(zeros({3, 4}), zeros({5, 4}), zeros({5})),
+                         "attention: the mask must be bool (true = hidden), got float32", TypeError);
     CHECK_THROWS_AS(scaled_dot_product_attention(zeros({3, 4}), zeros({5, 4}), zeros({4, 4})), ShapeError);
   }
 }
@@ -132,8 +152,9 @@ TEST_SUITE("ch05-attention") {
     const Tensor q = randn({2, 3, 4, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
     const Tensor k = randn({2, 3, 6, 5}, gen, {.dtype = kFloat64, .requires_grad = true});
     const Tensor R = randn({2, 3, 4, 6}, gen, {.dtype = kFloat64});
-    const Tensor mask = logical_or(padding_mask(tensor({1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0}, {2, 6}, {.dtype = kInt64}), 0),
-                                   lt(arange(4, {.dtype = kInt64}).unsqueeze(1), arange(6, {.dtype = kInt64}).unsqueeze(0)));
+    const Tensor mask =
+        logical_or(padding_mask(tensor({1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0}, {2, 6}, {.dtype = kInt64}), 0),
+                   lt(arange(4, {.dtype = kInt64}).unsqueeze(1), arange(6, {.dtype = kInt64}).unsqueeze(0)));
     sum(attention_weights(q, k, mask) * R).backward();
     const auto gq = q.grad().to_vector<double>(), gk = k.grad().to_vector<double>();
     q.set_grad(Tensor());
@@ -143,14 +164,5 @@ TEST_SUITE("ch05-attention") {
     sum(fused * R).backward();
     check_values(q.grad(), gq, 1e-12);
     check_values(k.grad(), gk, 1e-12);
-  }
-
-  TEST_CASE("gradcheck: masked_softmax, with a fully masked row") {
-    const Tensor mask = tensor({0, 1, 0, 1, 1, 1, 0, 0, 0}, {3, 3}, {.dtype = kBool});  // row 1: all hidden
-    CHECK_GRADCHECK([&](const Inputs& in) { return masked_softmax(in[0], 0.7, mask); }, {rand64({2, 3, 3}, 13)},
-                    {.name = "masked_softmax"});
-    check_values(masked_softmax(ones({3, 3}), 1.0, mask)[1], {0, 0, 0});
-    CHECK_THROWS_WITH_AS(masked_softmax(ones({3, 3}), 1.0, tensor({1, 0}, {.dtype = kBool})),
-                         "masked_softmax: mask of shape [2] does not broadcast to the input's shape [3, 3]", ShapeError);
   }
 }
