@@ -53,11 +53,14 @@ class Bpe {
 
   /// Learns characters and merges from lines of training text (each line is normalised and
   /// pre-tokenised). Throws sf::ValueError for invalid UTF-8 (naming the line) or a vocabulary too
-  /// small to hold the special tokens, the bytes and the characters.
-  static Bpe learn(const std::vector<std::string>& lines, const BpeConfig& config = {});
+  /// small to hold the special tokens, the bytes and the characters. If `merge_counts` is given, it
+  /// receives how often each merge's pair occurred when it was chosen.
+  static Bpe learn(const std::vector<std::string>& lines, const BpeConfig& config = {},
+                   std::vector<std::int64_t>* merge_counts = nullptr);
   /// The same from a table of pre-tokens and their counts (what learn() builds from the lines).
   static Bpe learn_from_counts(const std::vector<std::pair<std::string, std::int64_t>>& pretoken_counts,
-                               const BpeConfig& config = {});
+                               const BpeConfig& config = {},
+                               std::vector<std::int64_t>* merge_counts = nullptr);
 
   /// The ids of `text` (no <bos>/<eos> added). Throws sf::ValueError for invalid UTF-8.
   std::vector<std::int32_t> encode(std::string_view text) const;

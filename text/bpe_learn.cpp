@@ -33,7 +33,8 @@ struct Candidate {
 
 }  // namespace
 
-Bpe Bpe::learn(const std::vector<std::string>& lines, const BpeConfig& config) {
+Bpe Bpe::learn(const std::vector<std::string>& lines, const BpeConfig& config,
+               std::vector<std::int64_t>* merge_counts) {
   std::unordered_map<std::string, std::int64_t> counts;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (const auto problem = find_utf8_problem(lines[i]))
@@ -43,11 +44,11 @@ Bpe Bpe::learn(const std::vector<std::string>& lines, const BpeConfig& config) {
   }
   std::vector<std::pair<std::string, std::int64_t>> table(counts.begin(), counts.end());
   std::sort(table.begin(), table.end());  // a fixed order, whatever the hash map's
-  return learn_from_counts(table, config);
+  return learn_from_counts(table, config, merge_counts);
 }
 
 Bpe Bpe::learn_from_counts(const std::vector<std::pair<std::string, std::int64_t>>& pretoken_counts,
-                           const BpeConfig& config) {
+                           const BpeConfig& config, std::vector<std::int64_t>* merge_counts) {
   // The characters, most frequent first (ties: lower code point), then the ids they get.
   std::map<char32_t, std::int64_t> char_counts;
   std::vector<std::u32string> decoded;
@@ -124,6 +125,7 @@ Bpe Bpe::learn_from_counts(const std::vector<std::pair<std::string, std::int64_t
 
   // [doc:learn-loop]
   std::vector<Merge> merges;
+  if (merge_counts) merge_counts->clear();
   std::vector<std::int64_t> visited(words.size(), -1);
   while (base + static_cast<std::int64_t>(merges.size()) < config.vocab_size && !heap.empty()) {
     const Candidate top = heap.top();
@@ -135,6 +137,7 @@ Bpe Bpe::learn_from_counts(const std::vector<std::pair<std::string, std::int64_t
     const auto merged = static_cast<std::int32_t>(pieces.size());
     pieces.push_back(pieces[left] + pieces[right]);
     merges.push_back({left, right, merged});
+    if (merge_counts) merge_counts->push_back(top.count);
     // Recount only the pre-tokens that contain the pair: remove their pairs, merge, add them back.
     touched.clear();
     const std::vector<std::int32_t> containing = std::move(where[top.pair]);
