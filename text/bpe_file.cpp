@@ -165,6 +165,8 @@ Bpe Bpe::from_text(std::string_view text, const std::string& name) {
   };
   const std::int64_t vocab = header("vocab_size"), n_chars = header("characters"),
                      n_merges = header("merges");
+  if (n_chars > 0x110000) in.error(str("characters ", n_chars, " is more than Unicode has (1,114,112)"));
+  if (n_merges > (std::int64_t{1} << 30)) in.error(str("merges ", n_merges, " is more than 2^30"));
   if (vocab != first_character_id + n_chars + n_merges)
     in.error(str("vocab_size ", vocab, " is not ", first_character_id, " + ", n_chars, " characters + ",
                  n_merges, " merges"));

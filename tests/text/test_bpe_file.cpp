@@ -78,6 +78,10 @@ TEST_SUITE("ch14-tokenisation") {
           "bpe: run/tokens.bpe: line 1: format version 2 is not supported (this build reads version 1)");
     CHECK(error_of(with_line(good, 3, "vocab_size 301")) ==
           "bpe: run/tokens.bpe: line 5: vocab_size 301 is not 260 + 20 characters + 14 merges");
+    CHECK(error_of(with_line(good, 5, "merges 9999999999999999")) ==
+          "bpe: run/tokens.bpe: line 5: merges 9999999999999999 is more than 2^30");
+    CHECK(error_of(with_line(good, 5, "merges 99999999999999999999")) ==
+          "bpe: run/tokens.bpe: line 5: '99999999999999999999' is not a non-negative number");
     CHECK(error_of(with_line(good, 6, "char 260"))
               .find("bpe: run/tokens.bpe: line 6: expected character 1 of 20") == 0);
     CHECK(error_of(with_line(good, 7, "char 261 ab")) ==
