@@ -46,22 +46,23 @@ if ! command -v spm_train >/dev/null 2>&1 || ! command -v spm_encode >/dev/null 
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sentencepiece >/dev/null
   else
-    echo "bpe_vs_sentencepiece: SentencePiece is missing; install it with: sudo apt-get install -y sentencepiece" >&2
+    echo "bpe_vs_sentencepiece: SentencePiece is missing; install it with:" >&2
+    echo "    sudo apt-get install -y sentencepiece" >&2
     exit 1
   fi
 fi
 
-# ---- ours ---------------------------------------------------------------------------------------------------
+# ---- ours ----------------------------------------------------------------------------------------
 [ -f "$BUILD/CMakeCache.txt" ] || cmake --preset release -S "$ROOT" >/dev/null
 cmake --build "$BUILD" --target ch14_tokenisation >/dev/null
 OURS="$BUILD/examples/ch14_tokenisation"
 
-# ---- the text -----------------------------------------------------------------------------------------------
+# ---- the text ------------------------------------------------------------------------------------
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [ -z "$TRAIN" ]; then
   for f in "$DATA/train.en" "$DATA/train.fr"; do
-    [ -f "$f" ] || { echo "bpe_vs_sentencepiece: $f not found (give --data DIR or --train FILE)" >&2; exit 1; }
+    [ -f "$f" ] || { echo "bpe_vs_sentencepiece: $f not found (--data DIR or --train FILE)" >&2; exit 1; }
   done
   cat "$DATA/train.en" "$DATA/train.fr" > "$WORK/train.txt"
   TRAIN="$WORK/train.txt"
@@ -74,7 +75,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
 less() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a < b)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 
-# ---- learning -------------------------------------------------------------------------------------------------
+# ---- learning ------------------------------------------------------------------------------------
 t0=$(now)
 spm_train --input="$TRAIN" --model_prefix="$WORK/spm" --vocab_size="$VOCAB" --model_type=bpe \
   --character_coverage=1.0 --byte_fallback=true --normalization_rule_name=identity \
