@@ -1,7 +1,10 @@
 // Tests for text/bpe: the paper's toy corpus, byte fallback, the round trip on random text, the ids.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/error.hpp"
@@ -50,6 +53,66 @@ std::string random_text(sf::Generator& g) {
   return encode_utf8(s);
 }
 
+// The merges of the same rule, learned the slow way: every pair recounted from scratch at each step.
+std::vector<std::pair<std::string, std::string>> naive_merges(const std::vector<std::string>& lines,
+                                                              std::int64_t n_merges) {
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& line : lines)
+    for (const auto& p : pretokenize(line)) ++counts[p];
+  std::map<char32_t, std::int64_t> char_counts;
+  for (const auto& [word, n] : counts)
+    for (const char32_t c : decode_utf8(word)) char_counts[c] += n;
+  std::vector<std::string> pieces;
+  std::map<char32_t, int> id;
+  std::vector<std::pair<std::int64_t, char32_t>> order;
+  for (const auto& [c, n] : char_counts) order.emplace_back(-n, c);
+  std::sort(order.begin(), order.end());
+  for (const auto& [negative, c] : order) {
+    id[c] = static_cast<int>(pieces.size());
+    pieces.push_back(encode_utf8(std::u32string(1, c)));
+  }
+  std::vector<std::pair<std::vector<int>, std::int64_t>> words;
+  for (const auto& [word, n] : counts) {
+    std::vector<int> symbols;
+    for (const char32_t c : decode_utf8(word)) symbols.push_back(id[c]);
+    words.emplace_back(symbols, n);
+  }
+  std::vector<std::pair<std::string, std::string>> merges;
+  for (std::int64_t step = 0; step < n_merges; ++step) {
+    std::map<std::pair<int, int>, std::int64_t> pairs;
+    for (const auto& [symbols, n] : words)
+      for (std::size_t i = 0; i + 1 < symbols.size(); ++i) pairs[{symbols[i], symbols[i + 1]}] += n;
+    std::pair<int, int> best{-1, -1};
+    std::int64_t best_count = 0;
+    for (const auto& [pair, n] : pairs) {  // in id order, so the first of equal strings has the smaller ids
+      const bool better =
+          n > best_count || (n == best_count && std::tie(pieces[pair.first], pieces[pair.second]) <
+                                                    std::tie(pieces[best.first], pieces[best.second]));
+      if (better) {
+        best = pair;
+        best_count = n;
+      }
+    }
+    if (best_count < 2) break;
+    const int merged = static_cast<int>(pieces.size());
+    pieces.push_back(pieces[best.first] + pieces[best.second]);
+    merges.emplace_back(pieces[best.first], pieces[best.second]);
+    for (auto& [symbols, n] : words) {
+      std::vector<int> out;
+      for (std::size_t i = 0; i < symbols.size(); ++i) {
+        if (i + 1 < symbols.size() && symbols[i] == best.first && symbols[i + 1] == best.second) {
+          out.push_back(merged);
+          ++i;
+        } else {
+          out.push_back(symbols[i]);
+        }
+      }
+      symbols = out;
+    }
+  }
+  return merges;
+}
+
 }  // namespace
 
 TEST_SUITE("ch14-tokenisation") {
@@ -70,6 +133,44 @@ TEST_SUITE("ch14-tokenisation") {
                                     "▁ + newest",  // 6
                                     "d + est",     // 3, ties with ▁+w, w+i, i+d: "d" < "i" < "w" < "▁"
                                 });
+  }
+
+  TEST_CASE(
+      "bpe: the incremental counts and the heap learn what recounting every pair at every step learns") {
+    // A small alphabet and repeated letters ("aaaa") make many ties and overlapping pairs.
+    sf::Generator g(2016);
+    std::vector<std::string> lines;
+    const char letters[] = "aabbbcd e";
+    for (int i = 0; i < 200; ++i) {
+      std::string line;
+      const auto length = g.randint(1, 30);
+      for (std::int64_t k = 0; k < length; ++k) line += letters[g.randint(0, 9)];
+      lines.push_back(line);
+    }
+    const auto expected = naive_merges(lines, 150);
+    const Bpe bpe = Bpe::learn(lines, {.vocab_size = 260 + 6 + 150});  // characters a b c d e ▁
+    std::vector<std::pair<std::string, std::string>> learned;
+    for (const auto& m : bpe.merges()) learned.emplace_back(bpe.piece(m.left), bpe.piece(m.right));
+    CHECK(expected.size() > 50);
+    CHECK(bpe.characters().size() == 6);
+    // And on random Unicode text, learned until every pair left occurs once.
+    std::vector<std::string> unicode_lines;
+    for (int i = 0; i < 300; ++i) unicode_lines.push_back(random_text(g));
+    const Bpe unicode = Bpe::learn(unicode_lines, {.vocab_size = 100000});
+    const auto unicode_expected = naive_merges(unicode_lines, 100000);
+    CHECK(unicode_expected.size() > 100);
+    REQUIRE(unicode.merges().size() == unicode_expected.size());
+    for (std::size_t i = 0; i < unicode_expected.size(); ++i) {
+      const auto& m = unicode.merges()[i];
+      CAPTURE(i);
+      REQUIRE(unicode.piece(m.left) + " + " + unicode.piece(m.right) ==
+              unicode_expected[i].first + " + " + unicode_expected[i].second);
+    }
+    CHECK(learned.size() == expected.size());
+    for (std::size_t i = 0; i < std::min(learned.size(), expected.size()); ++i) {
+      CAPTURE(i);
+      REQUIRE(learned[i].first + " + " + learned[i].second == expected[i].first + " + " + expected[i].second);
+    }
   }
 
   TEST_CASE("bpe: ids are fixed: specials, 256 byte tokens, characters, merges") {
