@@ -265,6 +265,7 @@ int run_tool(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   if (argc > 1) {
+    std::ios::sync_with_stdio(false);  // the tool streams whole files through std::cin and std::cout
     try {
       return run_tool(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const std::exception& e) {
