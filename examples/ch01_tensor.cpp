@@ -70,7 +70,7 @@ void section_broadcast() {
   std::cout << "=== broadcast ===\n";
   // [doc:broadcast]
   // Lecture 003 weights each value row by hand: (3, 3, 1) * (3, 1, 3) → (3, 3, 3), summed over the
-  // keys. That is exactly the matrix product A·V. Its unscaled 4 → 3 toy (DIGEST.md chapter 5):
+  // keys. That is exactly the matrix product A·V. Its unscaled 4 → 3 toy (chapter 5 scales it):
   Tensor scores = tensor({2, 4, 4, 4, 16, 12, 4, 12, 10}, {3, 3});  // Q·Kᵀ
   Tensor V = tensor({1, 2, 3, 2, 8, 0, 2, 6, 3}, {3, 3});
   Tensor A = softmax(scores, -1);
