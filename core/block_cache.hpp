@@ -14,6 +14,8 @@
 
 #include <cstddef>
 
+#include "core/aligned.hpp"
+
 namespace sf {
 
 /// An aligned block of memory with room for `capacity` bytes.
@@ -22,8 +24,8 @@ struct Block {
   std::size_t capacity = 0;
 };
 
-/// Blocks are aligned to 64 bytes (a cache line; the width of an AVX-512 register).
-inline constexpr std::size_t kBlockAlignment = 64;
+/// Blocks come from aligned_allocate (aligned.hpp): 64 bytes, a cache line, one AVX-512 register.
+inline constexpr std::size_t kBlockAlignment = kAlignment;
 /// Whether freed blocks are kept: not under AddressSanitizer, which can only catch a use after free
 /// when the memory is really freed.
 #if defined(__SANITIZE_ADDRESS__)

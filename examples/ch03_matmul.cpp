@@ -18,8 +18,8 @@
 
 #include "core/core.hpp"
 #include "core/gemm/gemm.hpp"
-#include "core/gemm/kernels.hpp"  // internal: the kernel sets, to compare them (as the tests do)
-#include "core/gemm/pack.hpp"     // internal: the packing template, to show its layout
+#include "core/gemm/ladder.hpp"  // internal: the rungs and microkernel sets, to compare them (as the tests do)
+#include "core/gemm/pack.hpp"    // internal: the packing template, to show its layout
 #include "core/parallel/thread_pool.hpp"
 #include "examples/ch03_matmul.hpp"
 
@@ -205,12 +205,12 @@ void print_ladder_check() {
 }
 
 // The kernel set with this name; the caller has checked that the CPU runs it.
-const gemm::KernelSet& kernel_set(const char* name) {
+const gemm::Microkernels& kernel_set(const char* name) {
 #if defined(__x86_64__)
-  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_kernels();
-  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_kernels();
+  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_microkernels();
+  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_microkernels();
 #endif
-  return gemm::scalar_kernels();
+  return gemm::scalar_microkernels();
 }
 
 void print_threads() {

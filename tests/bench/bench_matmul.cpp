@@ -36,7 +36,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/gemm/aligned_vector.hpp"
+#include "core/aligned.hpp"
 #include "core/gemm/gemm.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/random.hpp"
@@ -47,7 +47,7 @@ using sf::gemm::Variant;
 using i64 = std::int64_t;
 
 // Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are.
-using Floats = sf::gemm::AlignedVector<float>;
+using Floats = sf::AlignedVector<float>;
 
 // n floats uniform in [-1, 1) from g.
 Floats random_floats(sf::Generator& g, i64 n) {

@@ -1,21 +1,21 @@
-// kernels.hpp: the pieces the five loops are built from, one set per instruction set (internal).
+// microkernels.hpp: the pieces the five loops are built from, one set per instruction set (internal).
 //
-// A KernelSet bundles a microkernel with its tile shape and the two packing routines that lay A
-// and B out the way that microkernel reads them. five_loops.cpp drives any set; the set itself is
-// chosen once at run time from what the CPU reports (best_kernels()). Not a public header: the
-// tensor layer calls gemm.hpp; tests and benchmarks include this to pick an instruction set.
+// A Microkernels set bundles a microkernel with its tile shape and the two packing routines that
+// lay A and B out the way that microkernel reads them, plus (AVX-512 only) the two kernels the
+// dispatcher's fast paths call on unpacked operands. five_loops.cpp drives any set; the set itself
+// is chosen once at run time from what the CPU reports (best_microkernels()). Not a public header:
+// the tensor layer calls gemm.hpp; tests and benchmarks include this to pick an instruction set.
+// (Not to be confused with sf::kernels, core/kernels/: the raw loops of the elementwise ops.)
 //
 // Packed layouts (W = MR for A, W = NR for B; both zero-padded to a whole micro-panel):
 //   A block  mc×kc -> ceil(mc/MR) micro-panels; panel p, element (i, k) at dst[p·MR·kc + k·MR + i]
 //   B panel  kc×nc -> ceil(nc/NR) micro-panels; panel q, element (k, j) at dst[q·NR·kc + k·NR + j]
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <new>
-
 #include "core/gemm/block_sizes.hpp"
 #include "core/gemm/gemm.hpp"
+
+#include <cstdint>
 
 namespace sf::gemm {
 
@@ -29,8 +29,8 @@ using MicroKernel = void (*)(std::int64_t kc, const float* a, const float* b, fl
 using PackPanels = void (*)(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r,
                             std::int64_t stride_k, float* dst);
 
-/// The microkernel on unpacked operands (small.cpp): A element (i, k) at a[i·rs_a + k·cs_a], row k
-/// of B at b + k·ldb (its first n <= NR elements are read). Unlike MicroKernel, m may exceed MR:
+/// The microkernel on unpacked operands (for the dispatcher's fast paths, dispatch.cpp): A element
+/// (i, k) at a[i·rs_a + k·cs_a], row k of B at b + k·ldb (its first n <= NR elements are read). Unlike MicroKernel, m may exceed MR:
 /// the kernel then computes the m×n column of tiles, MR rows at a time. Otherwise as MicroKernel.
 /// Threads share out a direct product in whole multiples of this many rows: a multiple of every
 /// tile height the direct kernel uses (8 and 12 rows), so that no thread computes a partial tile.
@@ -45,10 +45,12 @@ using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t
 using FewRowsNT = void (*)(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
                            std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c,
                            std::int64_t rs_c);
+/// The shape of one call of the few-rows kernel (like MR and NR for the microkernel): at most
+/// kFewRows rows of A, and kFewRowsColumns columns of C.
 inline constexpr int kFewRows = 4;
 inline constexpr std::int64_t kFewRowsColumns = 32;
 
-struct KernelSet {
+struct Microkernels {
   const char* name;  // "scalar", "avx2", "avx512"
   BlockSizes blocks;
   MicroKernel micro;
@@ -58,38 +60,19 @@ struct KernelSet {
   FewRowsNT few_rows_nt;           // nullptr: a few rows times Wᵀ go through the other paths too
 };
 
-/// A grow-only float buffer aligned to 64 bytes (one cache line, one zmm vector), for packing.
-class AlignedBuffer {
- public:
-  float* reserve(std::int64_t n) {
-    if (n > size_) {
-      data_.reset(static_cast<float*>(::operator new(sizeof(float) * n, std::align_val_t{64})));
-      size_ = n;
-    }
-    return data_.get();
-  }
-
- private:
-  struct Free {
-    void operator()(float* p) const { ::operator delete(p, std::align_val_t{64}); }
-  };
-  std::unique_ptr<float, Free> data_;
-  std::int64_t size_ = 0;
-};
-
-const KernelSet& scalar_kernels();
+const Microkernels& scalar_microkernels();
 #if defined(__x86_64__)
-const KernelSet& avx2_kernels();    // needs AVX2 + FMA
-const KernelSet& avx512_kernels();  // needs AVX-512F
+const Microkernels& avx2_microkernels();    // needs AVX2 + FMA
+const Microkernels& avx512_microkernels();  // needs AVX-512F
 #endif
 /// Whether this CPU can run the set with the given name ("scalar" always can).
-bool cpu_supports(const char* kernel_set_name);
+bool cpu_supports(const char* microkernels_name);
 /// The fastest set this CPU supports, chosen once. The environment variable SF_GEMM_KERNEL
 /// (scalar, avx2 or avx512) overrides the choice when the CPU supports it.
-const KernelSet& best_kernels();
+const Microkernels& best_microkernels();
 
 // The pieces of each set, defined in microkernel_<isa>.cpp and pack_avx512.cpp, each file compiled
-// for its own instruction set. kernels.cpp assembles them into KernelSets.
+// for its own instruction set. microkernels.cpp assembles them into Microkernels sets.
 namespace scalar {
 void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
                  std::int64_t rs_c, int m, int n);
@@ -120,53 +103,5 @@ void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t st
             float* dst);
 }  // namespace avx512
 #endif
-
-/// C = alpha·A·B + beta·C through the five loops with kernel set `ks`, on a team of up to
-/// `threads` threads. Expects M, N, K >= 1 (gemm.cpp handles the empty cases).
-void gemm_packed(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
-                 float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                 const Matrix<float>& C);
-
-/// Work that a thread takes from a shared counter at a time (parallel_share in small.cpp and in
-/// sgemm_batched): about 1 µs on one core, so that the counter's cache line, which travels between
-/// the cores on every take, costs little.
-inline constexpr double kFlopsPerTake = 2.5e5;
-
-// [doc:small-threshold]
-// Up to this many multiply-adds (M·N·K) a product counts as small. Measured on one core: the
-// direct path wins clearly below 128³ (32³: 207 against 145 GFLOP/s packed), still wins at 256³
-// (254 against 240) and 512×64×512, and ties at 512³, where the five loops take over.
-inline constexpr double kSmallMaxVolume = 256.0 * 256.0 * 256.0;
-// [doc:end]
-
-/// Whether gemm_small handles this product: `ks` has a direct microkernel, K fits in one KC slice
-/// and the product is small enough that packing would not be repaid. (Inline, like the next one:
-/// they are asked on every product, and a 32³ product takes 0.27 µs.)
-inline bool small_path_applies(const KernelSet& ks, std::int64_t M, std::int64_t N, std::int64_t K) {
-  return ks.micro_direct != nullptr && K <= ks.blocks.kc &&
-         double(M) * double(N) * double(K) <= kSmallMaxVolume;
-}
-/// Whether gemm_few_rows handles this product: `ks` has a few-rows kernel, M <= kFewRows, and B is
-/// the transpose of a row-major matrix (B.row_stride == 1), as the weight in x·Wᵀ.
-inline bool few_rows_path_applies(const KernelSet& ks, std::int64_t M, const Matrix<const float>& B) {
-  return ks.few_rows_nt != nullptr && M <= kFewRows && B.row_stride == 1 && B.col_stride != 1;
-}
-/// C = alpha·A·B + beta·C for such a product, on a team of up to `threads` threads (few_rows.cpp).
-void gemm_few_rows(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
-                   float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                   const Matrix<float>& C);
-/// C = alpha·A·B + beta·C for a small product, on a team of up to `threads` threads (small.cpp).
-void gemm_small(const KernelSet& ks, int threads, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-                const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                const Matrix<float>& C);
-
-// The first three rungs (naive.cpp, loop_order.cpp, blocked.cpp); blocked also serves dgemm.
-void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-                 Matrix<const float> B, float beta, Matrix<float> C);
-void sgemm_loop_order(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
-                      Matrix<const float> B, float beta, Matrix<float> C);
-template <class T>
-void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A, Matrix<const T> B,
-                  T beta, Matrix<T> C);
 
 }  // namespace sf::gemm
