@@ -20,9 +20,11 @@ namespace sf {
 inline constexpr std::size_t kAlignment = 64;
 
 /// `nbytes` uninitialised bytes starting on a kAlignment boundary; throws std::bad_alloc.
-inline void* aligned_allocate(std::size_t nbytes) { return ::operator new(nbytes, std::align_val_t{kAlignment}); }
+inline void* aligned_allocate(std::size_t nbytes) {
+  return ::operator new (nbytes, std::align_val_t{kAlignment});
+}
 /// Gives back a block from aligned_allocate (null is allowed).
-inline void aligned_free(void* p) noexcept { ::operator delete(p, std::align_val_t{kAlignment}); }
+inline void aligned_free(void* p) noexcept { ::operator delete (p, std::align_val_t{kAlignment}); }
 
 /// A standard allocator on aligned_allocate, for containers.
 template <class T>

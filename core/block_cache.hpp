@@ -12,9 +12,9 @@
 // beyond that freed blocks go back to the system. Thread-safe.
 #pragma once
 
-#include <cstddef>
-
 #include "core/aligned.hpp"
+
+#include <cstddef>
 
 namespace sf {
 

@@ -7,6 +7,8 @@
 // and the batch fold. Everything it prints is deterministic (the test compares it with
 // expected/ch03_matmul.txt). The timings of the same products on this machine are another program,
 // ch03_matmul_bench.cpp, because they depend on the machine.
+#include "examples/ch03_matmul.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -21,7 +23,6 @@
 #include "core/gemm/ladder.hpp"  // internal: the rungs and microkernel sets, to compare them (as the tests do)
 #include "core/gemm/pack.hpp"    // internal: the packing template, to show its layout
 #include "core/parallel/thread_pool.hpp"
-#include "examples/ch03_matmul.hpp"
 
 using namespace sf;
 using namespace ch03;

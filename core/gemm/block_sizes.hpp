@@ -12,7 +12,8 @@
 // Tuned on: AMD Zen 5 (EPYC, family 26, 2-vCPU KVM guest): 48 KiB L1d and 1 MiB L2 per core,
 // 32 MiB L3; two full 512-bit FMA pipes, so 64 flop/cycle per core with zmm and 32 with ymm; FMA
 // latency 4 cycles. Zen 4 differs: there a zmm FMA is split in two 256-bit halves (32 flop/cycle,
-// so half the bandwidth per flop is needed) and L1d is 32 KiB; the same numbers are a reasonable start there but were not tuned.
+// so half the bandwidth per flop is needed) and L1d is 32 KiB; the same numbers are a reasonable start there
+// but were not tuned.
 #pragma once
 
 #include <cstdint>
@@ -32,17 +33,17 @@ struct BlockSizes {
 // order (k ascending within a KC block, the blocks one after the other) on every instruction set,
 // and with fused multiply-adds everywhere the scalar, AVX2 and AVX-512 kernels give the same bits.
 // KC = 512: every KC slice reads and writes the whole of C once, and C (often larger than L2) is
-// the costliest traffic left once A and B are packed; 512 halves it against 256. The price: the B micro-panel (512·32·4 = 64 KiB) no longer fits in
-// the 48 KiB L1, so it streams from L2 with the A micro-panel, 128 + 48 bytes per k step of 12
-// cycles, far below what L2 delivers (64 bytes/cycle).
+// the costliest traffic left once A and B are packed; 512 halves it against 256. The price: the B micro-panel
+// (512·32·4 = 64 KiB) no longer fits in the 48 KiB L1, so it streams from L2 with the A micro-panel, 128 + 48
+// bytes per k step of 12 cycles, far below what L2 delivers (64 bytes/cycle).
 inline constexpr std::int64_t KC = 512;
 
 // AVX-512: 12×32 tile = 12 rows × 2 zmm = 24 accumulators of the 32 zmm registers; 2 hold the row
 // of B and 1 the broadcast of A. 24 independent FMA chains hide the 4-cycle latency of 2 pipes
 // (8 would do) and each k step does 24 FMAs for 2 loads + 12 broadcasts. Other tiles that fill
 // the registers (14×32, 8×48, 6×64, 7×64) do as well on their own; 12 divides the sequence
-// lengths we use (24 tokens, 1536 rows). MC = 240: the A block is 240·512·4 = 480 KiB, half of the 1 MiB L2. NC = 4096: the
-// B panel is 512·4096·4 = 8 MiB, a quarter of the 32 MiB L3.
+// lengths we use (24 tokens, 1536 rows). MC = 240: the A block is 240·512·4 = 480 KiB, half of the 1 MiB L2.
+// NC = 4096: the B panel is 512·4096·4 = 8 MiB, a quarter of the 32 MiB L3.
 inline constexpr BlockSizes kAvx512Blocks{.mr = 12, .nr = 32, .kc = KC, .mc = 240, .nc = 4096};
 // The same kernel on unpacked operands (dispatch.cpp's fast paths) takes 8×32 tiles when K is short: A is not
 // packed, so each row of the tile reads A through its own pointer, and 12 of them with the loop's

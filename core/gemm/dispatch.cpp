@@ -53,9 +53,9 @@ double work_of(std::int64_t M, std::int64_t N, std::int64_t K) {
 // splits the kFewRowsColumns-wide column chunks of C into contiguous ranges, so each thread
 // streams its own contiguous share of W (the cost here is the reading: a large model's weights
 // do not fit in the L2 cache). A chunk's bits do not depend on which thread computes it.
-void few_rows_times_weight(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
-                           float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                           const Matrix<float>& C) {
+void few_rows_times_weight(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N,
+                           std::int64_t K, float alpha, const Matrix<const float>& A,
+                           const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const std::int64_t chunks = (N + kFewRowsColumns - 1) / kFewRowsColumns;
   const int team_size = static_cast<int>(std::min<std::int64_t>(threads, chunks));
   parallel_team(team_size, [&](const Team& team) {
@@ -63,8 +63,8 @@ void few_rows_times_weight(const Microkernels& mk, int threads, std::int64_t M, 
     for (std::int64_t t = begin; t < end; ++t) {
       const std::int64_t j = t * kFewRowsColumns, n = std::min(kFewRowsColumns, N - j);
       const float* w = B.data + j * B.col_stride;
-      mk.few_rows_nt(static_cast<int>(M), n, K, alpha, A.data, A.row_stride, A.col_stride, w, B.col_stride, beta,
-                     C.data + j, C.row_stride);
+      mk.few_rows_nt(static_cast<int>(M), n, K, alpha, A.data, A.row_stride, A.col_stride, w, B.col_stride,
+                     beta, C.data + j, C.row_stride);
     }
   });
 }
@@ -117,9 +117,9 @@ struct SmallProduct {
   }
 };
 
-void small_product_unpacked(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
-                            float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                            const Matrix<float>& C) {
+void small_product_unpacked(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N,
+                            std::int64_t K, float alpha, const Matrix<const float>& A,
+                            const Matrix<const float>& B, float beta, const Matrix<float>& C) {
   const SmallProduct product{mk, M, N, K, alpha, A, B, beta, C};
   const std::int64_t NR = mk.blocks.nr;
   // Alone, a column of tiles per call: no team, no counter, not even a division (for the smallest
@@ -185,8 +185,8 @@ Split choose_split(int team, std::int64_t row_tiles, std::int64_t col_tiles) {
 //    reason as B's;
 //  - with few micro-panels of B (N <= kMaxMicroPanelsForDirectA·NR), A is not packed at all: the
 //    direct microkernel reads it in place, a whole column of tiles per call.
-void five_loops_split(const Microkernels& mk, const Product& p, float* const b_panel[2], float* const* a_blocks,
-                      const Team& team) {
+void five_loops_split(const Microkernels& mk, const Product& p, float* const b_panel[2],
+                      float* const* a_blocks, const Team& team) {
   const auto [MR, NR, KC, MC, NC] = mk.blocks;
   const auto& [M, N, K, alpha, A, B, beta, C] = p;
   // This member's rectangle of C: rows [i_begin, i_end) and, per panel, micro-panels [q_begin, q_end).
@@ -211,8 +211,9 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
       const std::int64_t q0 = col_tiles * team.id() / team.size();
       const std::int64_t q1 = col_tiles * (team.id() + 1) / team.size();
       if (q1 > q0) {
-        mk.pack_b(std::min(nc, q1 * NR) - q0 * NR, kc, B.data + pc * B.row_stride + (jc + q0 * NR) * B.col_stride,
-                  B.col_stride, B.row_stride, bp + q0 * NR * kc);
+        mk.pack_b(std::min(nc, q1 * NR) - q0 * NR, kc,
+                  B.data + pc * B.row_stride + (jc + q0 * NR) * B.col_stride, B.col_stride, B.row_stride,
+                  bp + q0 * NR * kc);
       }
       team.sync();  // end of pack B: the whole panel is packed before anyone reads it
 
@@ -248,10 +249,10 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
             mk.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride,
                      C.row_stride, m, n);
           }  // end of the ir loop
-        }  // end of the jr loop
-      }  // end of the ic loop
-    }  // end of the pc loop
-  }  // end of the jc loop
+        }    // end of the jr loop
+      }      // end of the ic loop
+    }        // end of the pc loop
+  }          // end of the jc loop
 }
 // [doc:end]
 
@@ -278,8 +279,9 @@ void five_loops_on_split_team(const Microkernels& mk, int threads, std::int64_t 
 // and the others go through the five loops. The small path comes first and costs the least to
 // choose, since the smallest products take well under a microsecond. A small product from
 // kMinFlopsShared flops on takes help from awake workers, unless `alone` says it must not.
-void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
-                      const Matrix<const float>& B, float beta, const Matrix<float>& C, bool alone) {
+void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+                      const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                      const Matrix<float>& C, bool alone) {
   const Microkernels& mk = best_microkernels();
   const bool few_rows = few_rows_path_applies(mk, M, B);
   if (!few_rows && small_path_applies(mk, M, N, K)) {
@@ -302,17 +304,19 @@ bool sgemm_batched_dispatched(std::int64_t batch, std::int64_t M, std::int64_t N
                               std::int64_t sb, float beta, const Matrix<float>& C, std::int64_t sc) {
   const double flops = 2.0 * M * N * K;
   const int threads = num_threads();
-  if (!(threads > 1 && batch > 1 && sc != 0 && flops > 0 && alpha != 0.0f && flops * batch >= kMinFlopsShared &&
-        (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)))
+  if (!(threads > 1 && batch > 1 && sc != 0 && flops > 0 && alpha != 0.0f &&
+        flops * batch >= kMinFlopsShared && (flops < kMinFlopsPerThread * threads || batch >= 2 * threads)))
     return false;
-  const std::int64_t products_per_take = std::max<std::int64_t>(1, static_cast<std::int64_t>(kFlopsPerTake / flops));
+  const std::int64_t products_per_take =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(kFlopsPerTake / flops));
   const std::int64_t takes = (batch + products_per_take - 1) / products_per_take;
   WorkCounter counter;
   parallel_share(threads, [&](const Team&) {
     for (std::int64_t r = counter.take(); r < takes; r = counter.take()) {
       for (std::int64_t p = r * products_per_take; p < std::min(batch, (r + 1) * products_per_take); ++p) {
         sgemm_dispatched(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride},
-                         {B.data + p * sb, B.row_stride, B.col_stride}, beta, {C.data + p * sc, C.row_stride, 1},
+                         {B.data + p * sb, B.row_stride, B.col_stride}, beta,
+                         {C.data + p * sc, C.row_stride, 1},
                          /*alone=*/true);
       }
     }

@@ -70,7 +70,8 @@ inline constexpr double kFlopsPerByte = 16;
 /// one KC slice and the product is small enough that packing would not be repaid. (Inline, like the
 /// next one: the dispatcher asks both for every product, small ones included.)
 inline bool small_path_applies(const Microkernels& mk, std::int64_t M, std::int64_t N, std::int64_t K) {
-  return mk.micro_direct != nullptr && K <= mk.blocks.kc && double(M) * double(N) * double(K) <= kSmallMaxVolume;
+  return mk.micro_direct != nullptr && K <= mk.blocks.kc &&
+         double(M) * double(N) * double(K) <= kSmallMaxVolume;
 }
 /// Whether few_rows_times_weight handles this product: `mk` has a few-rows kernel, M <= kFewRows,
 /// and B is the transpose of a row-major matrix (B.row_stride == 1), as the weight in x·Wᵀ.
@@ -80,8 +81,9 @@ inline bool few_rows_path_applies(const Microkernels& mk, std::int64_t M, const 
 
 /// The default product (Variant::threaded): picks the path and the threads. Arguments checked,
 /// M, N, K >= 1 and alpha != 0 (gemm.cpp handles the rest). `alone`: on the calling thread only.
-void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Matrix<const float>& A,
-                      const Matrix<const float>& B, float beta, const Matrix<float>& C, bool alone = false);
+void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+                      const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+                      const Matrix<float>& C, bool alone = false);
 
 /// A batch of products for Variant::threaded (batch_stride_* as in sgemm_batched). Returns false,
 /// having done nothing, when the batch is better computed one product after the other (each by

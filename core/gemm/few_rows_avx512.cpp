@@ -3,9 +3,9 @@
 // Decoding one sentence multiplies one row x (1×K) by a weight W (N×K, row-major): y = x·Wᵀ. The
 // five loops (and the small-product path) would first pack Wᵀ into NR-wide micro-panels: a weight
 // (4 MiB for base's feed-forward) read, written and read again to serve a single row, and packing
-// was then a large share of decoding's time. Here W is read once, straight from its rows. Each 16×16 block (16 rows of W,
-// 16 steps of k) is loaded as 16 vectors and transposed in registers (transpose_avx512.hpp), which
-// gives the 16 columns Wᵀ[k, j0:j0+16] that a broadcast x[k] multiplies, one k after the other.
+// was then a large share of decoding's time. Here W is read once, straight from its rows. Each 16×16 block
+// (16 rows of W, 16 steps of k) is loaded as 16 vectors and transposed in registers (transpose_avx512.hpp),
+// which gives the 16 columns Wᵀ[k, j0:j0+16] that a broadcast x[k] multiplies, one k after the other.
 //
 // The bits are the microkernel's: each element of C is one chain of fused multiply-adds, k
 // ascending, started from zero in every KC slice, and C = alpha·sum + beta·C applied per slice

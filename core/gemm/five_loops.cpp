@@ -54,28 +54,30 @@ void five_loops(const Microkernels& mk, const Product& p, float* const b_panel[2
       const std::int64_t q0 = col_tiles * team.id() / team.size();
       const std::int64_t q1 = col_tiles * (team.id() + 1) / team.size();
       if (q1 > q0) {
-        mk.pack_b(std::min(nc, q1 * NR) - q0 * NR, kc, B.data + pc * B.row_stride + (jc + q0 * NR) * B.col_stride,
-                  B.col_stride, B.row_stride, bp + q0 * NR * kc);
+        mk.pack_b(std::min(nc, q1 * NR) - q0 * NR, kc,
+                  B.data + pc * B.row_stride + (jc + q0 * NR) * B.col_stride, B.col_stride, B.row_stride,
+                  bp + q0 * NR * kc);
       }
       team.sync();  // end of pack B: the whole panel is packed before anyone reads it
 
-      const float beta_pc = pc == 0 ? beta : 1.0f;  // later slices add to what the first one wrote
+      const float beta_pc = pc == 0 ? beta : 1.0f;             // later slices add to what the first one wrote
       for (std::int64_t ic = i_begin; ic < i_end; ic += MC) {  // ic loop (loop 3)
         const std::int64_t mc = std::min(MC, i_end - ic);
         // pack A: this member's MC×KC block
-        mk.pack_a(mc, kc, A.data + ic * A.row_stride + pc * A.col_stride, A.row_stride, A.col_stride, a_block);
+        mk.pack_a(mc, kc, A.data + ic * A.row_stride + pc * A.col_stride, A.row_stride, A.col_stride,
+                  a_block);
         for (std::int64_t q = 0; q < col_tiles; ++q) {  // jr loop (loop 2): jr = q·NR
           const int n = static_cast<int>(std::min<std::int64_t>(NR, nc - q * NR));
           float* c = C.data + ic * C.row_stride + jc + q * NR;
           for (std::int64_t ir = 0; ir < mc; ir += MR) {  // ir loop (loop 1)
             const int m = static_cast<int>(std::min<std::int64_t>(MR, mc - ir));
-            mk.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride, C.row_stride,
-                     m, n);
+            mk.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride,
+                     C.row_stride, m, n);
           }  // end of the ir loop
-        }  // end of the jr loop
-      }  // end of the ic loop
-    }  // end of the pc loop
-  }  // end of the jc loop
+        }    // end of the jr loop
+      }      // end of the ic loop
+    }        // end of the pc loop
+  }          // end of the jc loop
 }
 // [doc:end]
 
@@ -95,8 +97,8 @@ PackingBuffers packing_buffers(const Microkernels& mk, int threads, std::int64_t
   const std::int64_t kc = std::min(K, bs.kc);
   const std::int64_t b_size = kc * ceil_div(std::min(N, bs.nc), bs.nr) * bs.nr;
   const std::int64_t a_size = kc * std::min(bs.mc, ceil_div(M, bs.mr) * bs.mr);
-  PackingBuffers buffers{{ws.b_panel[0].reserve(b_size), threads > 1 ? ws.b_panel[1].reserve(b_size) : nullptr},
-                         nullptr};
+  PackingBuffers buffers{
+      {ws.b_panel[0].reserve(b_size), threads > 1 ? ws.b_panel[1].reserve(b_size) : nullptr}, nullptr};
   if (ws.a_block.size() < static_cast<std::size_t>(threads)) ws.a_block.resize(threads);
   ws.a_ptr.resize(threads);
   for (int t = 0; t < threads; ++t) ws.a_ptr[t] = ws.a_block[t].reserve(a_size);

@@ -41,16 +41,23 @@ void scale(std::int64_t M, std::int64_t N, T beta, const Matrix<T>& C) {
 
 // One product by the chosen rung; the arguments are already checked.
 void run_rung(Variant variant, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
-         const Matrix<const float>& A, const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+              const Matrix<const float>& A, const Matrix<const float>& B, float beta,
+              const Matrix<float>& C) {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.0f) return scale(M, N, beta, C);
   switch (variant) {
-    case Variant::naive: return sgemm_naive(M, N, K, alpha, A, B, beta, C);
-    case Variant::loop_order: return sgemm_loop_order(M, N, K, alpha, A, B, beta, C);
-    case Variant::blocked: return gemm_blocked<float>(M, N, K, alpha, A, B, beta, C);
-    case Variant::packed: return gemm_packed(scalar_microkernels(), 1, M, N, K, alpha, A, B, beta, C);
-    case Variant::packed_simd: return gemm_packed(best_microkernels(), 1, M, N, K, alpha, A, B, beta, C);
-    case Variant::threaded: return sgemm_dispatched(M, N, K, alpha, A, B, beta, C);
+    case Variant::naive:
+      return sgemm_naive(M, N, K, alpha, A, B, beta, C);
+    case Variant::loop_order:
+      return sgemm_loop_order(M, N, K, alpha, A, B, beta, C);
+    case Variant::blocked:
+      return gemm_blocked<float>(M, N, K, alpha, A, B, beta, C);
+    case Variant::packed:
+      return gemm_packed(scalar_microkernels(), 1, M, N, K, alpha, A, B, beta, C);
+    case Variant::packed_simd:
+      return gemm_packed(best_microkernels(), 1, M, N, K, alpha, A, B, beta, C);
+    case Variant::threaded:
+      return sgemm_dispatched(M, N, K, alpha, A, B, beta, C);
   }
   fail<ValueError>("sgemm: unknown variant ", static_cast<int>(variant));
 }
@@ -71,12 +78,18 @@ inline void one_product(Variant variant, std::int64_t M, std::int64_t N, std::in
 
 const char* variant_name(Variant v) {
   switch (v) {
-    case Variant::naive: return "naive";
-    case Variant::loop_order: return "loop_order";
-    case Variant::blocked: return "blocked";
-    case Variant::packed: return "packed";
-    case Variant::packed_simd: return "packed_simd";
-    case Variant::threaded: return "threaded";
+    case Variant::naive:
+      return "naive";
+    case Variant::loop_order:
+      return "loop_order";
+    case Variant::blocked:
+      return "blocked";
+    case Variant::packed:
+      return "packed";
+    case Variant::packed_simd:
+      return "packed_simd";
+    case Variant::threaded:
+      return "threaded";
   }
   return "unknown";
 }
@@ -100,7 +113,8 @@ void sgemm_batched(Variant variant, std::int64_t batch, std::int64_t M, std::int
   if (batch < 0) fail<ValueError>("sgemm_batched: batch must not be negative, got ", batch);
   check_arguments("sgemm_batched", M, N, K, A, B, C);
   if (batch == 1) return one_product(variant, M, N, K, alpha, A, B, beta, C);  // the common case
-  if (variant == Variant::threaded && sgemm_batched_dispatched(batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc))
+  if (variant == Variant::threaded &&
+      sgemm_batched_dispatched(batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc))
     return;
   for (std::int64_t p = 0; p < batch; ++p) {
     run_rung(variant, M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride},
@@ -129,8 +143,8 @@ void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int6
   if (batch < 0) fail<ValueError>("dgemm_batched: batch must not be negative, got ", batch);
   check_arguments("dgemm_batched", M, N, K, A, B, C);
   for (std::int64_t p = 0; p < batch; ++p) {
-    dgemm(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride}, {B.data + p * sb, B.row_stride, B.col_stride},
-          beta, {C.data + p * sc, C.row_stride, 1});
+    dgemm(M, N, K, alpha, {A.data + p * sa, A.row_stride, A.col_stride},
+          {B.data + p * sb, B.row_stride, B.col_stride}, beta, {C.data + p * sc, C.row_stride, 1});
   }
 }
 

@@ -22,8 +22,8 @@ void sgemm_naive(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Ma
 void sgemm_loop_order(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, Matrix<const float> A,
                       Matrix<const float> B, float beta, Matrix<float> C);
 template <class T>
-void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A, Matrix<const T> B,
-                  T beta, Matrix<T> C);
+void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A,
+                  Matrix<const T> B, T beta, Matrix<T> C);
 
 /// C = alpha·A·B + beta·C through the five loops with the microkernels `mk`, on one team of up to
 /// `threads` threads (the rows of C shared among them). Expects M, N, K >= 1 (gemm.cpp handles the

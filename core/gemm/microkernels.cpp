@@ -12,18 +12,21 @@
 namespace sf::gemm {
 
 const Microkernels& scalar_microkernels() {
-  static const Microkernels set{"scalar", kScalarBlocks, scalar::microkernel, scalar::pack_a, scalar::pack_b, nullptr, nullptr};
+  static const Microkernels set{"scalar", kScalarBlocks, scalar::microkernel, scalar::pack_a, scalar::pack_b,
+                                nullptr,  nullptr};
   return set;
 }
 
 #if defined(__x86_64__)
 const Microkernels& avx2_microkernels() {
-  static const Microkernels set{"avx2", kAvx2Blocks, avx2::microkernel, avx2::pack_a, avx2::pack_b, nullptr, nullptr};
+  static const Microkernels set{"avx2",  kAvx2Blocks, avx2::microkernel, avx2::pack_a, avx2::pack_b,
+                                nullptr, nullptr};
   return set;
 }
 const Microkernels& avx512_microkernels() {
-  static const Microkernels set{"avx512",       kAvx512Blocks,  avx512::microkernel, avx512::pack_a,
-                             avx512::pack_b, avx512::microkernel_direct, avx512::few_rows_nt};
+  static const Microkernels set{"avx512",           kAvx512Blocks,  avx512::microkernel,
+                                avx512::pack_a,     avx512::pack_b, avx512::microkernel_direct,
+                                avx512::few_rows_nt};
   return set;
 }
 #endif
@@ -52,7 +55,8 @@ const Microkernels* microkernels_named(const char* name) {
 const Microkernels& best_microkernels() {
   static const Microkernels* const chosen = [] {
     const char* wanted = std::getenv("SF_GEMM_KERNEL");
-    if (wanted != nullptr && microkernels_named(wanted) != nullptr && cpu_supports(wanted)) return microkernels_named(wanted);
+    if (wanted != nullptr && microkernels_named(wanted) != nullptr && cpu_supports(wanted))
+      return microkernels_named(wanted);
     for (const char* name : {"avx512", "avx2"})
       if (cpu_supports(name)) return microkernels_named(name);
     return &scalar_microkernels();

@@ -21,8 +21,8 @@ namespace sf::gemm {
 
 /// c[0:m, 0:n] = alpha · (a · b) + beta · c[0:m, 0:n], for one MR×kc micro-panel a and one kc×NR
 /// micro-panel b (m <= MR, n <= NR; c has row stride rs_c). When beta == 0, c is not read.
-using MicroKernel = void (*)(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
-                             std::int64_t rs_c, int m, int n);
+using MicroKernel = void (*)(std::int64_t kc, const float* a, const float* b, float alpha, float beta,
+                             float* c, std::int64_t rs_c, int m, int n);
 /// Packs `len` rows of a matrix slice, kc deep, into micro-panels W wide (W = MR or NR):
 /// element (r, k), r < len, k < kc, is read at src[r·stride_r + k·stride_k].
 /// A's rows: pack(mc, kc, a, rs_a, cs_a). B's columns: pack(nc, kc, b, cs_b, rs_b).
@@ -30,10 +30,11 @@ using PackPanels = void (*)(std::int64_t len, std::int64_t kc, const float* src,
                             std::int64_t stride_k, float* dst);
 
 /// The microkernel on unpacked operands (for the dispatcher's fast paths, dispatch.cpp): A element
-/// (i, k) at a[i·rs_a + k·cs_a], row k of B at b + k·ldb (its first n <= NR elements are read). Unlike MicroKernel, m may exceed MR:
-/// the kernel then computes the m×n column of tiles, MR rows at a time. Otherwise as MicroKernel.
-/// Threads share out a direct product in whole multiples of this many rows: a multiple of every
-/// tile height the direct kernel uses (8 and 12 rows), so that no thread computes a partial tile.
+/// (i, k) at a[i·rs_a + k·cs_a], row k of B at b + k·ldb (its first n <= NR elements are read). Unlike
+/// MicroKernel, m may exceed MR: the kernel then computes the m×n column of tiles, MR rows at a time.
+/// Otherwise as MicroKernel. Threads share out a direct product in whole multiples of this many rows: a
+/// multiple of every tile height the direct kernel uses (8 and 12 rows), so that no thread computes a partial
+/// tile.
 inline constexpr std::int64_t kDirectRowUnit = 24;
 using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a,
                                    const float* b, std::int64_t ldb, float alpha, float beta, float* c,
@@ -42,9 +43,9 @@ using MicroKernelDirect = void (*)(std::int64_t kc, const float* a, std::int64_t
 /// C[0:m, 0:n] = alpha · A·Wᵀ + beta · C[0:m, 0:n] for a few rows of A (m <= kFewRows, element
 /// (i, k) at a[i·rs_a + k·cs_a]) and a row-major W (row j at w + j·ldw, contiguous along k), for
 /// n <= kFewRowsColumns columns, without packing (few_rows_avx512.cpp). Same bits as the microkernel.
-using FewRowsNT = void (*)(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
-                           std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c,
-                           std::int64_t rs_c);
+using FewRowsNT = void (*)(int m, std::int64_t n, std::int64_t K, float alpha, const float* a,
+                           std::int64_t rs_a, std::int64_t cs_a, const float* w, std::int64_t ldw, float beta,
+                           float* c, std::int64_t rs_c);
 /// The shape of one call of the few-rows kernel (like MR and NR for the microkernel): at most
 /// kFewRows rows of A, and kFewRowsColumns columns of C.
 inline constexpr int kFewRows = 4;
@@ -54,8 +55,8 @@ struct Microkernels {
   const char* name;  // "scalar", "avx2", "avx512"
   BlockSizes blocks;
   MicroKernel micro;
-  PackPanels pack_a;  // W = blocks.mr
-  PackPanels pack_b;  // W = blocks.nr
+  PackPanels pack_a;               // W = blocks.mr
+  PackPanels pack_b;               // W = blocks.nr
   MicroKernelDirect micro_direct;  // nullptr: small products go through the packed path too
   FewRowsNT few_rows_nt;           // nullptr: a few rows times Wᵀ go through the other paths too
 };
@@ -96,7 +97,8 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
 void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
                         std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n);
 void few_rows_nt(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
-                 std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c, std::int64_t rs_c);
+                 std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c,
+                 std::int64_t rs_c);
 void pack_a(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
             float* dst);
 void pack_b(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/gemm/gemm.hpp"
 #include "core/gemm/dispatch.hpp"
+#include "core/gemm/gemm.hpp"
 #include "core/gemm/ladder.hpp"
 #include "core/gemm/microkernels.hpp"
 #include "core/parallel/thread_pool.hpp"
@@ -166,7 +166,8 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("a few rows times a transposed matrix (decoding's x·Wᵀ) give the five loops' bits") {
     // Decoding multiplies 1 row (or a beam's few) by Wᵀ; sgemm then reads W in place (dispatch.cpp)
-    // instead of packing it. Edges: N not a multiple of 16 or of kFewRowsColumns, K not a multiple of 16, K over KC.
+    // instead of packing it. Edges: N not a multiple of 16 or of kFewRowsColumns, K not a multiple of 16, K
+    // over KC.
     ThreadCountGuard guard;
     const sf::gemm::Microkernels& ks = sf::gemm::best_microkernels();
     const std::string set = std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
