@@ -106,6 +106,7 @@ PackingBuffers packing_buffers(const Microkernels& mk, int threads, std::int64_t
   return buffers;
 }
 
+// [doc:gemm-packed]
 void gemm_packed(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N, std::int64_t K,
                  float alpha, const Matrix<const float>& A, const Matrix<const float>& B, float beta,
                  const Matrix<float>& C) {
@@ -118,5 +119,6 @@ void gemm_packed(const Microkernels& mk, int threads, std::int64_t M, std::int64
     five_loops(mk, product, buffers.b_panel, buffers.a_block[team.id()], team);
   });
 }
+// [doc:end]
 
 }  // namespace sf::gemm
