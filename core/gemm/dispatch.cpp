@@ -217,7 +217,8 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
       }
       team.sync();  // end of pack B: the whole panel is packed before anyone reads it
 
-      const float beta_pc = pc == 0 ? beta : 1.0f;  // later slices add to what the first one wrote
+      // The first slice applies beta; later slices add to what the first one wrote.
+      const float beta_pc = pc == 0 ? beta : 1.0f;
       const std::int64_t q_begin = col_tiles * my_cols / split.col_parts;
       const std::int64_t q_end = col_tiles * (my_cols + 1) / split.col_parts;
       for (std::int64_t ic = i_begin; ic < i_end; ic += MC) {  // ic loop (loop 3)

@@ -60,7 +60,8 @@ void five_loops(const Microkernels& mk, const Product& p, float* const b_panel[2
       }
       team.sync();  // end of pack B: the whole panel is packed before anyone reads it
 
-      const float beta_pc = pc == 0 ? beta : 1.0f;             // later slices add to what the first one wrote
+      // The first slice applies beta; later slices add to what the first one wrote.
+      const float beta_pc = pc == 0 ? beta : 1.0f;
       for (std::int64_t ic = i_begin; ic < i_end; ic += MC) {  // ic loop (loop 3)
         const std::int64_t mc = std::min(MC, i_end - ic);
         // pack A: this member's MC×KC block
