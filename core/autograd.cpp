@@ -136,6 +136,68 @@ void detail::attach(const std::shared_ptr<Node>& node, const Tensor& out, const 
 
 // ---- the backward pass --------------------------------------------------------------------------------
 
+namespace {
+
+// [doc:gradient-sums]
+// The gradients on their way to each node, summed when several paths reach it (a tensor used
+// twice gets the sum of both gradients). The plain rule is sum = sum + g, a new tensor each time.
+// The in-place optimisation, all of it in this class: a sum the engine allocated itself (the
+// result of an add, or a fresh gradient a node returned) is "owned", since nothing else refers to
+// it, so later gradients are added into it in place (add_), and a slicing node may write its
+// gradient straight into such a sum (Node::backward_into). A gradient the engine does not own
+// (the seed, a node's dout passed through unchanged) is never written to.
+class GradientSums {
+ public:
+  /// Removes and returns the sum for `n`: undefined when no gradient reached it.
+  Tensor take(Node* n) {
+    Tensor g;
+    if (auto it = sums_.find(n); it != sums_.end()) {
+      g = std::move(it->second);
+      sums_.erase(it);
+      owned_.erase(n);
+    }
+    return g;
+  }
+
+  /// sum[n] += g. `fresh`: g was newly allocated by a backward and nothing else refers to it.
+  void add(Node* n, const Tensor& g, bool fresh) {
+    Tensor& sum = sums_[n];
+    if (!sum.defined()) {
+      sum = g;
+      if (fresh) owned_.insert(n);
+    } else if (owned_.count(n)) {
+      sum.add_(g);  // in place: the engine owns this sum
+    } else {
+      sum = sf::add(sum, g);
+      owned_.insert(n);
+    }
+  }
+
+  /// The gradients of n's inputs: n.backward(g), or none when n has one input whose sum the
+  /// engine owns and n adds its gradient straight into that sum (Node::backward_into).
+  std::vector<Tensor> backward_of(Node& n, const Tensor& g) {
+    Node* only = n.next.size() == 1 ? n.next[0].get() : nullptr;
+    if (only && owned_.count(only) && n.backward_into(g, sums_[only])) return {};
+    return n.backward(g);
+  }
+
+ private:
+  std::unordered_map<Node*, Tensor> sums_;
+  std::unordered_set<Node*> owned_;
+};
+// [doc:end]
+
+// The rule every backward must keep: input i's gradient has input i's shape and dtype.
+void check_gradient(const Node& n, std::size_t i, const Tensor& gi) {
+  if (!(gi.shape() == n.input_shapes[i]) || gi.dtype() != n.input_dtypes[i])
+    fail<AutogradError>(n.name(), ": backward returned a gradient of shape ", gi.shape(), " (",
+                        dtype_name(gi.dtype()), ") for input ", i, " of shape ", n.input_shapes[i], " (",
+                        dtype_name(n.input_dtypes[i]),
+                        "); a gradient must have its input's shape (was a broadcast not reduced?)");
+}
+
+}  // namespace
+
 void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
   if (!root.defined()) fail<AutogradError>("backward: called on an undefined tensor");
   if (!root.requires_grad())
@@ -177,54 +239,28 @@ void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
   }
 
   // [doc:engine]
-  // 2. Run the nodes in topological order (Kahn's algorithm), summing the gradients that reach a
-  //    node along several paths before it runs.
-  //    A sum the engine allocated itself is "owned": nothing else refers to it, so later gradients
-  //    are added into it in place instead of into a new tensor.
-  std::unordered_map<Node*, Tensor> grads{{start.get(), seed}};
-  std::unordered_set<Node*> owned;
+  // 2. Run the nodes in topological order (Kahn's algorithm): a node runs once every gradient headed
+  //    for it has arrived, and then hands its inputs' gradients on to their nodes.
+  GradientSums sums;
+  sums.add(start.get(), seed, /*fresh=*/false);
   std::vector<Node*> ready{start.get()};
   while (!ready.empty()) {
     Node* n = ready.back();
     ready.pop_back();
-    Tensor g;
-    if (auto it = grads.find(n); it != grads.end()) {
-      g = std::move(it->second);
-      grads.erase(it);
-      owned.erase(n);
-    }
+    const Tensor g = sums.take(n);  // dL/d(n's output), summed over every path
     std::vector<Tensor> input_grads;
     if (g.defined()) {
       if (auto out = n->output.lock(); out && out->retains_grad) accumulate_into(out->grad, g);
-      Node* only = n->next.size() == 1 ? n->next[0].get() : nullptr;
-      if (only && owned.count(only) && n->backward_into(g, grads[only])) {
-        if (--pending[only] == 0) ready.push_back(only);
-        continue;  // the gradient went straight into the owned sum
-      }
-      input_grads = n->backward(g);
+      input_grads = sums.backward_of(*n, g);  // n->backward(g)
     }
     for (std::size_t i = 0; i < n->next.size(); ++i) {
       Node* next = n->next[i].get();
-      if (!next) continue;
+      if (!next) continue;  // input i needs no gradient
       if (i < input_grads.size() && input_grads[i].defined()) {
-        const Tensor& gi = input_grads[i];
-        if (!(gi.shape() == n->input_shapes[i]) || gi.dtype() != n->input_dtypes[i])
-          fail<AutogradError>(n->name(), ": backward returned a gradient of shape ", gi.shape(), " (",
-                              dtype_name(gi.dtype()), ") for input ", i, " of shape ", n->input_shapes[i], " (",
-                              dtype_name(n->input_dtypes[i]),
-                              "); a gradient must have its input's shape (was a broadcast not reduced?)");
-        Tensor& slot = grads[next];
-        if (!slot.defined()) {
-          slot = gi;
-          if (n->returns_fresh_gradients()) owned.insert(next);
-        } else if (owned.count(next)) {
-          slot.add_(gi);
-        } else {
-          slot = add(slot, gi);
-          owned.insert(next);
-        }
+        check_gradient(*n, i, input_grads[i]);
+        sums.add(next, input_grads[i], n->returns_fresh_gradients());
       }
-      if (--pending[next] == 0) ready.push_back(next);
+      if (--pending[next] == 0) ready.push_back(next);  // its last gradient has arrived
     }
   }
   // [doc:end]

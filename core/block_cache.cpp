@@ -1,11 +1,12 @@
 // block_cache.cpp: the size classes and the free lists (see block_cache.hpp).
 #include "core/block_cache.hpp"
 
+#include "core/aligned.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
-#include <new>
 #include <vector>
 
 namespace sf {
@@ -44,8 +45,8 @@ Cache& cache() {
   return *c;
 }
 
-void* system_allocate(std::size_t n) { return ::operator new(n, std::align_val_t{kBlockAlignment}); }
-void system_free(void* p) { ::operator delete(p, std::align_val_t{kBlockAlignment}); }
+void* system_allocate(std::size_t n) { return aligned_allocate(n); }
+void system_free(void* p) { aligned_free(p); }
 
 }  // namespace
 

@@ -12,6 +12,8 @@
 // beyond that freed blocks go back to the system. Thread-safe.
 #pragma once
 
+#include "core/aligned.hpp"
+
 #include <cstddef>
 
 namespace sf {
@@ -22,8 +24,8 @@ struct Block {
   std::size_t capacity = 0;
 };
 
-/// Blocks are aligned to 64 bytes (a cache line; the width of an AVX-512 register).
-inline constexpr std::size_t kBlockAlignment = 64;
+/// Blocks come from aligned_allocate (aligned.hpp): 64 bytes, a cache line, one AVX-512 register.
+inline constexpr std::size_t kBlockAlignment = kAlignment;
 /// Whether freed blocks are kept: not under AddressSanitizer, which can only catch a use after free
 /// when the memory is really freed.
 #if defined(__SANITIZE_ADDRESS__)

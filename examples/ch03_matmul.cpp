@@ -7,6 +7,8 @@
 // and the batch fold. Everything it prints is deterministic (the test compares it with
 // expected/ch03_matmul.txt). The timings of the same products on this machine are another program,
 // ch03_matmul_bench.cpp, because they depend on the machine.
+#include "examples/ch03_matmul.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -18,10 +20,9 @@
 
 #include "core/core.hpp"
 #include "core/gemm/gemm.hpp"
-#include "core/gemm/kernels.hpp"  // internal: the kernel sets, to compare them (as the tests do)
-#include "core/gemm/pack.hpp"     // internal: the packing template, to show its layout
+#include "core/gemm/ladder.hpp"  // internal: the rungs and microkernel sets, to compare them (as the tests do)
+#include "core/gemm/pack.hpp"    // internal: the packing template, to show its layout
 #include "core/parallel/thread_pool.hpp"
-#include "examples/ch03_matmul.hpp"
 #include "examples/common/measure.hpp"
 
 using namespace sf;
@@ -207,12 +208,12 @@ void print_ladder_check() {
 }
 
 // The kernel set with this name; the caller has checked that the CPU runs it.
-const gemm::KernelSet& kernel_set(const char* name) {
+const gemm::Microkernels& kernel_set(const char* name) {
 #if defined(__x86_64__)
-  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_kernels();
-  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_kernels();
+  if (std::strcmp(name, "avx2") == 0) return gemm::avx2_microkernels();
+  if (std::strcmp(name, "avx512") == 0) return gemm::avx512_microkernels();
 #endif
-  return gemm::scalar_kernels();
+  return gemm::scalar_microkernels();
 }
 
 void print_threads() {

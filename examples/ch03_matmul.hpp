@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/aligned.hpp"
 #include "core/core.hpp"
-#include "core/gemm/aligned_vector.hpp"
 #include "core/gemm/gemm.hpp"
 
 namespace ch03 {
@@ -17,8 +17,8 @@ using sf::gemm::Variant;
 inline constexpr Variant kLadder[] = {Variant::naive,  Variant::loop_order,  Variant::blocked,
                                       Variant::packed, Variant::packed_simd, Variant::threaded};
 
-// Operands start on a cache line, as a tensor's data does (core/gemm/aligned_vector.hpp says why).
-using Floats = sf::gemm::AlignedVector<float>;
+// Operands start on a cache line, as a tensor's data does (core/aligned.hpp says why).
+using Floats = sf::AlignedVector<float>;
 
 // n floats uniform in [-1, 1) from our seeded generator: the same on every machine.
 inline Floats random_floats(i64 n, std::uint64_t seed) {

@@ -24,7 +24,7 @@
 
 #include "core/core.hpp"
 #include "core/gemm/gemm.hpp"
-#include "core/gemm/kernels.hpp"  // internal: cpu_supports, to pick the widest FMA loop
+#include "core/gemm/microkernels.hpp"  // internal: cpu_supports, to pick the widest FMA loop
 #include "core/parallel/thread_pool.hpp"
 #include "examples/ch03_matmul.hpp"
 #include "examples/common/svg.hpp"

@@ -4,14 +4,15 @@
 // blocks: a KB×NB block of B (64×1024 floats = 256 KiB, inside the 1 MiB L2) is reused by MB = 32
 // rows of A before moving on, and the NB-wide slice of a C row (4 KiB) stays in L1 while k runs
 // through the block. Same arithmetic as rung 2, fewer trips to memory. (The inner loop is kept
-// long, 1024, because each of its runs pays a fixed start-up cost; 256 measured 30% slower.) What it still lacks: the vector
-// loop loads and stores C on every k (a register tile keeps it in registers: five_loops.cpp), and
-// the blocks are read in place, with strides (packing copies them into contiguous panels).
+// long, 1024, because each of its runs pays a fixed start-up cost.) What it still lacks: the
+// vector loop loads and stores C on every k (a register tile keeps it in registers:
+// five_loops.cpp), and the blocks are read in place, with strides (packing copies them into
+// contiguous panels).
 //
 // Also the float64 path (dgemm): gradient checks need double precision, not peak speed.
-#include <algorithm>
+#include "core/gemm/ladder.hpp"
 
-#include "core/gemm/kernels.hpp"
+#include <algorithm>
 
 namespace sf::gemm {
 

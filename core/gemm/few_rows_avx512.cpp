@@ -1,27 +1,26 @@
 // few_rows_avx512.cpp: a few rows times the transpose of a row-major matrix, without packing.
 //
 // Decoding one sentence multiplies one row x (1×K) by a weight W (N×K, row-major): y = x·Wᵀ. The
-// five loops (and small.cpp) would first pack Wᵀ into NR-wide micro-panels: a weight (4 MiB for
-// base's feed-forward) read, written and read again to serve a single row, which made packing 43%
-// of decoding's time. Here W is read once, straight from its rows. Each 16×16 block (16 rows of W,
-// 16 steps of k) is loaded as 16 vectors and transposed in registers (transpose_avx512.hpp), which
-// gives the 16 columns Wᵀ[k, j0:j0+16] that a broadcast x[k] multiplies, one k after the other.
+// five loops (and the small-product path) would first pack Wᵀ into NR-wide micro-panels: a weight
+// (4 MiB for base's feed-forward) read, written and read again to serve a single row, and packing
+// was then a large share of decoding's time. Here W is read once, straight from its rows. Each 16×16 block
+// (16 rows of W, 16 steps of k) is loaded as 16 vectors and transposed in registers (transpose_avx512.hpp),
+// which gives the 16 columns Wᵀ[k, j0:j0+16] that a broadcast x[k] multiplies, one k after the other.
 //
 // The bits are the microkernel's: each element of C is one chain of fused multiply-adds, k
 // ascending, started from zero in every KC slice, and C = alpha·sum + beta·C applied per slice
 // exactly as store_tile does it (beta for the first slice, 1 for the others).
 //
 // What sets the speed is memory, not arithmetic: one row of A does 2 flops per 4-byte element of
-// W, and a whole decoder's weights (90 MB at base size) come from DRAM. Measured on this machine
-// (x·Wᵀ through a whole base decoder's weights, 1 thread: bench_matmul's BM_DecoderRow work): 64
-// columns per call (64 rows of W read side by side) moved 15 GB/s; 32 columns with a software
-// prefetch four cache lines ahead in each row, 26 GB/s (a plain stream reads 41 GB/s here). Fewer
-// rows in flight let the hardware prefetcher follow them; the FMA chains (16 in a row per block,
-// 4 cycles each) cost little. Longer prefetch distances and other hints measured no better.
+// W, and a whole decoder's weights (90 MB at base size) come from DRAM. So a call reads 32 rows
+// of W side by side (kFewRowsColumns), each with a software prefetch four cache lines ahead:
+// fewer rows in flight than 64 let the hardware prefetcher follow them, and the FMA chains (16 in
+// a row per block, 4 cycles each) cost little. (The measurements that chose these numbers: chapter
+// 3's appendix, docs/appendix-a-making-matmul-fast.md.)
 //
-// Compiled with -mavx512f for this file only (see kernels.cpp for the CPU check).
+// Compiled with -mavx512f for this file only (see microkernels.cpp for the CPU check).
 #if defined(__x86_64__)
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/microkernels.hpp"
 #include "core/gemm/transpose_avx512.hpp"
 
 namespace sf::gemm::avx512 {

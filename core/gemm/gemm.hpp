@@ -47,15 +47,18 @@ void dgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int6
                    std::int64_t batch_stride_c);
 
 // [doc:variant]
-/// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order).
-/// Every rung computes the same product; only `threaded` (what plain sgemm runs) uses threads.
+/// The teaching ladder: each rung adds one idea to the one before (chapter 3 reads them in order),
+/// and the default. Every rung computes the same product, on the calling thread; only the default,
+/// `threaded`, uses threads.
 enum class Variant {
   naive,        // naive.cpp: the textbook i-j-k triple loop
   loop_order,   // loop_order.cpp: i-k-j, so the inner loop walks rows of B and C contiguously
   blocked,      // blocked.cpp: the i-k-j loop on blocks that fit in the caches
   packed,       // five_loops.cpp + microkernel_scalar.cpp: BLIS's five loops, packed panels
   packed_simd,  // the same loops with the AVX-512 / AVX2 microkernel chosen for this CPU
-  threaded,     // packed_simd with the ic/jr loops shared by the thread pool (the default)
+  threaded,     // the default, what sgemm(...) without a Variant runs: the dispatcher (dispatch.hpp)
+                // picks a path (a few rows times Wᵀ read in place, a small product unpacked, or
+                // the five loops on a team of threads) and how many threads the product deserves
 };
 // [doc:end]
 /// The rung's name as used in benchmark names: "naive", "loop_order", ..., "threaded".

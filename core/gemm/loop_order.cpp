@@ -2,11 +2,11 @@
 //
 // Swapping the two inner loops changes nothing in the arithmetic but everything in the memory
 // traffic: for a fixed A[i, k], the inner loop adds A[i, k]·B[k, :] to C[i, :], walking one row of
-// B and one row of C contiguously, and the compiler turns it into vector code (about 25x the naive
-// loop at 512×512, row-major operands). What it does not fix: for large N a row of C and the rows
-// of B no longer stay in cache between uses (blocked.cpp does), and a transposed B (col_stride
+// B and one row of C contiguously, and the compiler turns it into vector code. What it does not fix: for
+// large N a row of C and the rows of B no longer stay in cache between uses (blocked.cpp does), and a
+// transposed B (col_stride
 // != 1) brings the strided walk back.
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/ladder.hpp"
 
 namespace sf::gemm {
 

@@ -5,11 +5,11 @@
 // 2 for the row of B and 1 for the broadcast of A. 12 independent FMA chains cover 2 pipes × 4
 // cycles of latency. Packing uses pack.hpp, compiled here with AVX2 so the copies vectorise.
 //
-// Compiled with -mavx2 -mfma for this file only; called only after the CPU check in kernels.cpp.
+// Compiled with -mavx2 -mfma for this file only; called only after the CPU check in microkernels.cpp.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/microkernels.hpp"
 #include "core/gemm/pack.hpp"
 
 namespace sf::gemm::avx2 {

@@ -5,19 +5,19 @@
 // micro-panel (2 vectors), then for each of the 12 rows broadcasts A[i, k] to all 16 lanes and
 // does 2 fused multiply-adds: 24 FMAs for 2 loads and 12 broadcasts. On Zen 5 two FMA pipes take
 // one zmm FMA each per cycle with a latency of 4 cycles, so the 24 independent accumulators keep
-// both pipes busy (8 would be the minimum) and the loop runs at ~100% of the FMA peak when its
-// data is in cache; everything around it (packing, the five loops) is about keeping it that way.
+// both pipes busy (8 would be the minimum) and the loop can run at the FMA peak when its data is
+// in cache; everything around it (packing, the five loops) is about keeping it that way.
 //
 // A second entry point, microkernel_direct, computes the same tile from unpacked operands (for
-// small products and for A when N is small; see small.cpp and five_loops.cpp).
+// small products and for A when N is small: the dispatcher's fast paths, dispatch.cpp).
 //
 // Compiled with -mavx512f (CMake sets it for this file only) and called only after the CPU has
-// been checked (kernels.cpp). It uses intrinsics and nothing from the standard library, so no
+// been checked (microkernels.cpp). It uses intrinsics and nothing from the standard library, so no
 // AVX-512 code can leak into functions shared with other files.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/microkernels.hpp"
 
 namespace sf::gemm::avx512 {
 namespace {
@@ -95,8 +95,7 @@ inline __attribute__((always_inline)) void store_tile(const __m512 (&acc)[ROWS][
 // The last micro-panel of B when N leaves 16 columns or fewer in it (N = 1000: 8 of 32): a 12×16
 // tile, one vector per row, reading the first 16 lanes of each 32-wide row of the packed panel.
 // The columns it computes get the same FMAs in the same order as in the full tile, so the same
-// bits, in half the time: for the logits, 2048×1000×256, that is 1.6% of the product's arithmetic
-// (bench_matmul measured +1.5%, within this machine's noise).
+// bits, for half the work.
 void microkernel_edge16(std::int64_t kc, const float* a, const float* b, float alpha, float beta, float* c,
                         std::int64_t rs_c, int m, int n) {
   __m512 acc[MR][1];
@@ -137,13 +136,13 @@ void microkernel(std::int64_t kc, const float* a, const float* b, float alpha, f
 
 namespace {
 
-// The same tile without packing, for small products (small.cpp): A is read in place, element
+// The same tile without packing, for small products (dispatch.cpp): A is read in place, element
 // (i, k) at a[i·rs_a + k·cs_a] (a broadcast reads one float, so any strides will do), and row k
 // of B at b + k·ldb, loaded with masks so that an edge tile (n < NR) reads only its n columns.
 // ROWS = 4, 8 or 12 rows: an edge of m <= 8 rows does not pay for 12.
 // Not inlined, on purpose: inlined into microkernel_direct, every tile's row pointers were worked
 // out at its entry and kept on the stack across the tiles, 120 instructions before the first FMA;
-// called, each tile sets up its own 8 or 12 pointers in registers, and 32×32×32 ran 3% faster.
+// called, each tile sets up its own 8 or 12 pointers in registers.
 template <int ROWS>
 __attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std::int64_t rs_a,
                                            std::int64_t cs_a, const float* b, std::int64_t ldb, float alpha,
@@ -174,7 +173,7 @@ __attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std:
     b += ldb;
     offset += cs_a;
   };
-  // Prefetch C only when the k loop is long enough to hide it (measured: with kc = 24 the
+  // Prefetch C only when the k loop is long enough to hide it (with a short loop, 24 steps say, the
   // prefetches cost more than they save). Two loops, so that no k step tests for the prefetch.
   std::int64_t k = 0;
   if (kc >= 4 * kPrefetchSteps) {

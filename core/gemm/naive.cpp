@@ -2,9 +2,9 @@
 //
 // C[i, j] = alpha · Σ_k A[i, k]·B[k, j] + beta · C[i, j], one dot product per element of C.
 // It is here to be read and to be beaten: the inner loop walks down a column of B, K·rs_b
-// elements apart, so nearly every B access misses the cache once B outgrows it (about 2 GFLOP/s
-// at 512×512). Not used by anything but the ladder's tests and benchmarks.
-#include "core/gemm/kernels.hpp"
+// elements apart, so nearly every B access misses the cache once B outgrows it. Not used by anything but the
+// ladder's tests and benchmarks.
+#include "core/gemm/ladder.hpp"
 
 namespace sf::gemm {
 

@@ -8,9 +8,9 @@
 // transposed in registers (4 rounds of 16 shuffles), so the gather costs a fraction of a cycle
 // per element. The other orientation is a masked vector copy per k.
 //
-// Compiled with -mavx512f for this file only (see kernels.cpp for the CPU check).
+// Compiled with -mavx512f for this file only (see microkernels.cpp for the CPU check).
 #if defined(__x86_64__)
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/microkernels.hpp"
 #include "core/gemm/transpose_avx512.hpp"
 
 namespace sf::gemm::avx512 {
@@ -36,7 +36,8 @@ void pack_rows_transposed(const float* s, std::int64_t stride_r, std::int64_t ro
   }
 }
 
-// How many rows of k ahead the copy path prefetches (8, 16 and 32 measured alike; 4 and none slower).
+// How many rows of k ahead the copy path prefetches: far enough that a row has arrived when the
+// copy reaches it (fewer, or none, leave the copy waiting for memory; more gain nothing).
 constexpr std::int64_t kPackAhead = 16;
 
 // pack.hpp's pack_panels with vector fast paths (same arguments, same layout).
@@ -52,8 +53,7 @@ void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64
     // Those rows are short (len floats, 960 bytes for an A block) and far apart (a whole matrix
     // row, 8 KiB at M = 2048), so the hardware prefetcher, which follows one page, does not see
     // the next one coming: each row would start with a trip to memory. The row kPackAhead steps
-    // ahead is prefetched instead (one prefetch per 16 floats; measured on the 2048×512×2048
-    // weight gradient: A's packing fell from 14% of the product to about 8%, +10% overall).
+    // ahead is prefetched instead (one prefetch per 16 floats).
     std::int64_t k = 0;
     if constexpr (W == 12) {
       // Four k at a time: their 4 × 12 elements are 48 consecutive floats of the panel, so three

@@ -21,7 +21,7 @@
 //   query d×d and out_proj d×d, feed-forward d_ff×d and d×d_ff; then the logits V×d), each as x·Wᵀ.
 //   presets medium (d 256, 4 layers, d_ff 1024: 15.7 MB) and base (d 512, 6 layers, d_ff 2048:
 //   90.1 MB). The counter "GB" is the weights' bytes per pass, shown as a rate in GB/s. packed_simd
-//   is the packing path (one thread); threaded is the default, which reads W in place (few_rows.cpp).
+//   is the packing path (one thread); threaded is the default, which reads W in place (core/gemm/dispatch.cpp).
 //
 // Examples:
 //   ./bench_matmul --benchmark_filter='threaded/square/1024/.*/threads:1'
@@ -36,7 +36,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/gemm/aligned_vector.hpp"
+#include "core/aligned.hpp"
 #include "core/gemm/gemm.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/random.hpp"
@@ -47,7 +47,7 @@ using sf::gemm::Variant;
 using i64 = std::int64_t;
 
 // Operands 64-byte aligned, as sf::Tensor's storage and the OpenBLAS peer's buffers are.
-using Floats = sf::gemm::AlignedVector<float>;
+using Floats = sf::AlignedVector<float>;
 
 // n floats uniform in [-1, 1) from g.
 Floats random_floats(sf::Generator& g, i64 n) {

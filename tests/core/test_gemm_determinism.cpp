@@ -14,8 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/gemm/dispatch.hpp"
 #include "core/gemm/gemm.hpp"
-#include "core/gemm/kernels.hpp"
+#include "core/gemm/ladder.hpp"
+#include "core/gemm/microkernels.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/random.hpp"
 
@@ -63,7 +65,7 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     // Big enough to be split across threads (above the small-product threshold), with edges.
-    // 250³ goes through the unpacked small-product path (small.cpp), the others through the five loops.
+    // 250³ goes through the unpacked small-product path (dispatch.cpp), the others through the five loops.
     for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
                            Shape{1000, 40, 600, false, true}, Shape{25, 900, 700, true, false},
                            Shape{250, 250, 250, false, true}}) {
@@ -75,6 +77,25 @@ TEST_SUITE("ch03-matmul") {
         sf::set_num_threads(threads);
         const auto C = product(s, [](const Shape& sh, auto a, auto b, auto c) {
           sf::gemm::sgemm(sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
+        });
+        if (first.empty()) first = C;
+        CHECK(same_bits(C, first));
+      }
+    }
+  }
+
+  TEST_CASE("the ladder's five loops give the same bits on a team of 1 or 2 or 3 threads") {
+    // gemm_packed is the lesson's version (five_loops.cpp): the team shares the rows of C.
+    const sf::gemm::Microkernels& mk = sf::gemm::best_microkernels();
+    for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
+                           Shape{5, 40, 600, false, true}}) {
+      CAPTURE(s.M);
+      CAPTURE(s.N);
+      CAPTURE(s.K);
+      std::vector<float> first;
+      for (int threads : {1, 2, 3}) {
+        const auto C = product(s, [&mk, threads](const Shape& sh, auto a, auto b, auto c) {
+          sf::gemm::gemm_packed(mk, threads, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         });
         if (first.empty()) first = C;
         CHECK(same_bits(C, first));
@@ -98,10 +119,10 @@ TEST_SUITE("ch03-matmul") {
   }
 
   TEST_CASE("the scalar and AVX2 and AVX-512 microkernels give the same bits") {
-    std::vector<const sf::gemm::KernelSet*> sets = {&sf::gemm::scalar_kernels()};
+    std::vector<const sf::gemm::Microkernels*> sets = {&sf::gemm::scalar_microkernels()};
 #if defined(__x86_64__)
-    if (sf::gemm::cpu_supports("avx2")) sets.push_back(&sf::gemm::avx2_kernels());
-    if (sf::gemm::cpu_supports("avx512")) sets.push_back(&sf::gemm::avx512_kernels());
+    if (sf::gemm::cpu_supports("avx2")) sets.push_back(&sf::gemm::avx2_microkernels());
+    if (sf::gemm::cpu_supports("avx512")) sets.push_back(&sf::gemm::avx512_microkernels());
 #endif
     MESSAGE("kernel sets compared: ", sets.size());
     // N > 256 packs A for every kernel set; 300 and 270 leave 12 and 14 columns in the last
@@ -113,7 +134,7 @@ TEST_SUITE("ch03-matmul") {
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<float> first;
-      for (const sf::gemm::KernelSet* ks : sets) {
+      for (const sf::gemm::Microkernels* ks : sets) {
         CAPTURE(ks->name);
         const auto C = product(s, [ks](const Shape& sh, auto a, auto b, auto c) {
           sf::gemm::gemm_packed(*ks, 1, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
@@ -144,10 +165,11 @@ TEST_SUITE("ch03-matmul") {
   }
 
   TEST_CASE("a few rows times a transposed matrix (decoding's x·Wᵀ) give the five loops' bits") {
-    // Decoding multiplies 1 row (or a beam's few) by Wᵀ; sgemm then reads W in place (few_rows.cpp)
-    // instead of packing it. Edges: N not a multiple of 16 or of kFewRowsColumns, K not a multiple of 16, K over KC.
+    // Decoding multiplies 1 row (or a beam's few) by Wᵀ; sgemm then reads W in place (dispatch.cpp)
+    // instead of packing it. Edges: N not a multiple of 16 or of kFewRowsColumns, K not a multiple of 16, K
+    // over KC.
     ThreadCountGuard guard;
-    const sf::gemm::KernelSet& ks = sf::gemm::best_kernels();
+    const sf::gemm::Microkernels& ks = sf::gemm::best_microkernels();
     const std::string set = std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
     MESSAGE("kernel set: ", set);
     for (i64 M = 1; M <= sf::gemm::kFewRows; ++M) {
