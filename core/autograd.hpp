@@ -10,7 +10,7 @@
 // (no recursion, so a graph thousands of ops deep is fine), sums the gradients that reach a tensor
 // along several paths, and frees every node's saved tensors afterwards (unless retain_graph).
 //
-// An op is written as (see core/ops/elementwise.cpp):
+// An op is written as (see Mul in core/ops/arithmetic.cpp):
 //
 //   struct Mul final : Node {                    // saved state, as named fields
 //     SavedTensor a{this}, b{this};
