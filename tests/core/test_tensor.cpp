@@ -80,8 +80,8 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("an allocation the machine cannot give is an sf::Error naming the size, not std::bad_alloc") {
-#if defined(__SANITIZE_ADDRESS__)
-    MESSAGE("skipped: AddressSanitizer aborts on an allocation of terabytes instead of failing it");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    MESSAGE("skipped: the sanitizers' allocators abort on an allocation of terabytes instead of failing it");
 #else
     // 2^40 float64 elements (8 TiB) is within the element limit and beyond any machine's memory.
     try {
