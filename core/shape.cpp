@@ -66,8 +66,7 @@ std::int64_t check_shape(const Shape& shape, const char* op) {
     if (has_zero)
       fail<ShapeError>(op, ": shape ", shape, " has sizes whose product (zeros skipped) is ", value,
                        ", more than the limit of ", kMaxNumel,
-                       " (2^40) elements, which bounds the strides of an "
-                       "empty tensor too");
+                       " (2^40) elements, which bounds the strides of an empty tensor too");
     fail<ShapeError>(op, ": shape ", shape, " has ", value, " elements, more than the limit of ", kMaxNumel,
                      " (2^40)");
   }

@@ -38,8 +38,8 @@ std::optional<DType> dtype_from_safetensors_name(std::string_view s) {
 namespace {
 
 // CRC-32 "slicing by 8": table[0] is the classic byte-at-a-time table; table[k][b] is the CRC of byte
-// b followed by k zero bytes, so eight bytes are folded in with eight lookups and no dependency
-// between them (about five times faster than one byte at a time).
+// b followed by k zero bytes, so eight bytes are folded in with eight lookups that do not depend on
+// each other (one byte at a time, each lookup waits for the previous one).
 using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
 
 constexpr CrcTables make_crc_tables() {
