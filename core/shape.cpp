@@ -73,7 +73,14 @@ std::int64_t check_shape(const Shape& shape, const char* op) {
   return has_zero ? 0 : extent;
 }
 
-std::int64_t numel(const Shape& shape) { return check_shape(shape, "numel"); }
+std::int64_t numel(const Shape& shape) {
+  // As cheap as a plain product (it runs for every op): the full check only when something is off.
+  std::int64_t n = 1;
+  bool overflow = false;
+  for (std::int64_t d : shape) overflow |= __builtin_mul_overflow(n, d, &n);
+  if (overflow || n < 0 || n > kMaxNumel) check_shape(shape, "numel");  // throws, naming what is wrong
+  return n;
+}
 
 Strides contiguous_strides(const Shape& shape) {
   Strides s = Dims::filled(shape.size(), 1);

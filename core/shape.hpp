@@ -68,8 +68,8 @@ inline constexpr std::int64_t kMaxNumel = std::int64_t{1} << 40;
 ///   1099511627776 (2^40)
 std::int64_t check_shape(const Shape& shape, const char* op);
 
-/// Number of elements: the product of the sizes (1 for a scalar of shape []). Same checks as
-/// check_shape (op "numel"), so it never overflows.
+/// Number of elements: the product of the sizes (1 for a scalar of shape []). A product that would
+/// overflow, be negative or exceed kMaxNumel throws check_shape's ShapeError (op "numel").
 std::int64_t numel(const Shape& shape);
 
 /// Row-major strides of `shape`: contiguous_strides({2, 3, 4}) == {12, 4, 1}.
