@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <string>
 
 #include "core/error.hpp"
 
@@ -50,9 +51,34 @@ std::ostream& operator<<(std::ostream& os, const Dims& d) {
   return os << ']';
 }
 
+std::int64_t check_shape(const Shape& shape, const char* op) {
+  std::int64_t extent = 1;  // the product of the sizes, zeros skipped
+  bool overflow = false, has_zero = false;
+  for (std::int64_t d : shape) {
+    if (d < 0) fail<ShapeError>(op, ": shape ", shape, " has a negative size");
+    if (d == 0) has_zero = true;
+    overflow = overflow || __builtin_mul_overflow(extent, std::max<std::int64_t>(d, 1), &extent);
+  }
+  if (overflow || extent > kMaxNumel) {
+    double product = 1;  // only for the message: the exact product may not fit in 64 bits
+    for (std::int64_t d : shape) product *= static_cast<double>(std::max<std::int64_t>(d, 1));
+    const std::string value = overflow ? str(product) : str(extent);
+    if (has_zero)
+      fail<ShapeError>(op, ": shape ", shape, " has sizes whose product (zeros skipped) is ", value,
+                       ", more than the limit of ", kMaxNumel,
+                       " (2^40) elements, which bounds the strides of an empty tensor too");
+    fail<ShapeError>(op, ": shape ", shape, " has ", value, " elements, more than the limit of ", kMaxNumel,
+                     " (2^40)");
+  }
+  return has_zero ? 0 : extent;
+}
+
 std::int64_t numel(const Shape& shape) {
+  // As cheap as a plain product (it runs for every op): the full check only when something is off.
   std::int64_t n = 1;
-  for (std::int64_t d : shape) n *= d;
+  bool overflow = false;
+  for (std::int64_t d : shape) overflow |= __builtin_mul_overflow(n, d, &n);
+  if (overflow || n < 0 || n > kMaxNumel) check_shape(shape, "numel");  // throws, naming what is wrong
   return n;
 }
 
@@ -84,6 +110,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
                        " and ", db, " differ and neither is 1");
     out[n - i] = da == 1 ? db : da;
   }
+  check_shape(out, op);  // two shapes within the limit can broadcast to one beyond it
   return out;
 }
 

@@ -54,7 +54,22 @@ using Strides = Dims;
 /// Prints [2, 3, 4].
 std::ostream& operator<<(std::ostream& os, const Dims& d);
 
-/// Number of elements: the product of the sizes (1 for a scalar of shape []).
+/// The most elements a tensor may have: 2^40 (about 1.1 · 10^12; 4 TiB of float32, far beyond any
+/// memory this code runs in). Every shape that becomes a tensor's is checked against it where it
+/// enters (the creation functions, broadcasting, view, reshape, expand), so sizes, strides and byte
+/// counts of a tensor always fit in 64 bits with room to spare. The product of the sizes with zeros
+/// skipped is what is bounded: an empty tensor's strides are such products too.
+inline constexpr std::int64_t kMaxNumel = std::int64_t{1} << 40;
+
+/// Checks a shape about to become a tensor's: every size >= 0, and the product of the sizes (zeros
+/// skipped) at most kMaxNumel, computed without overflow. Returns the number of elements. Throws
+/// ShapeError naming `op`, the shape, the product and the limit:
+///   zeros: shape [1099511627776, 1099511627776] has 1.20893e+24 elements, more than the limit of
+///   1099511627776 (2^40)
+std::int64_t check_shape(const Shape& shape, const char* op);
+
+/// Number of elements: the product of the sizes (1 for a scalar of shape []). A product that would
+/// overflow, be negative or exceed kMaxNumel throws check_shape's ShapeError (op "numel").
 std::int64_t numel(const Shape& shape);
 
 /// Row-major strides of `shape`: contiguous_strides({2, 3, 4}) == {12, 4, 1}.

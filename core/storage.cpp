@@ -1,14 +1,22 @@
 // storage.cpp: Storage's memory comes from, and goes back to, the block cache.
 #include "core/storage.hpp"
 
+#include <new>
 #include <utility>
 
 #include "core/block_cache.hpp"
+#include "core/error.hpp"
 
 namespace sf {
 
 Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
-  const Block b = allocate_block(nbytes);  // throws std::bad_alloc when memory runs out
+  Block b;
+  try {
+    b = allocate_block(nbytes);
+  } catch (const std::bad_alloc&) {  // a message naming the size, instead of a bare std::bad_alloc
+    fail<Error>("storage: out of memory: cannot allocate ", nbytes, " bytes (",
+                static_cast<double>(nbytes) / 0x1p30, " GiB) for a tensor");
+  }
   data_ = b.data;
   capacity_ = b.capacity;
 }

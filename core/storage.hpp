@@ -17,6 +17,7 @@ class Storage {
  public:
   /// `nbytes` uninitialised bytes, 64-byte aligned (one cache line, the width of an AVX-512
   /// register), from the block cache (block_cache.hpp), which reuses the memory of dead tensors.
+  /// Throws sf::Error naming the size when the memory cannot be had (not a bare std::bad_alloc).
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(Storage&& other) noexcept;

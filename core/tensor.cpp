@@ -18,10 +18,21 @@ const TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl) {
   return *impl;
 }
 
-/// Writes f(i) into element i (row-major order) of a fresh tensor.
+/// A fresh uninitialised tensor; `op` names the creation function in errors about the shape.
+Tensor allocate(const Shape& shape, DType dtype, const char* op) {
+  const std::int64_t n = check_shape(shape, op);  // also bounds the byte count below
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(n) * itemsize(dtype));
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+/// Writes f(i) into element i (row-major order) of a fresh tensor made by `op`.
 template <class F>
-Tensor generate(const Shape& shape, TensorOptions options, F f) {
-  Tensor out = empty(shape, {.dtype = options.dtype});
+Tensor generate(const char* op, const Shape& shape, TensorOptions options, F f) {
+  Tensor out = allocate(shape, options.dtype, op);
   const std::int64_t n = out.numel();
   dispatch_all(options.dtype, [&]<class T>() {
     T* p = out.data<T>();
@@ -95,23 +106,21 @@ template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
 // ---- creation ------------------------------------------------------------------------------------------
 
 Tensor empty(const Shape& shape, TensorOptions options) {
-  for (std::int64_t d : shape)
-    if (d < 0) fail<ShapeError>("empty: shape ", shape, " has a negative size");
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(numel(shape)) * itemsize(options.dtype));
-  impl->shape = shape;
-  impl->strides = contiguous_strides(shape);
-  impl->dtype = options.dtype;
-  Tensor t(std::move(impl));
+  Tensor t = allocate(shape, options.dtype, "empty");
   if (options.requires_grad) t.requires_grad_();
   return t;
 }
 
-Tensor full(const Shape& shape, double value, TensorOptions options) {
-  return generate(shape, options, [value](std::int64_t) { return value; });
+namespace {
+Tensor full_named(const char* op, const Shape& shape, double value, TensorOptions options) {
+  return generate(op, shape, options, [value](std::int64_t) { return value; });
 }
-Tensor zeros(const Shape& shape, TensorOptions options) { return full(shape, 0.0, options); }
-Tensor ones(const Shape& shape, TensorOptions options) { return full(shape, 1.0, options); }
+}  // namespace
+Tensor full(const Shape& shape, double value, TensorOptions options) {
+  return full_named("full", shape, value, options);
+}
+Tensor zeros(const Shape& shape, TensorOptions options) { return full_named("zeros", shape, 0.0, options); }
+Tensor ones(const Shape& shape, TensorOptions options) { return full_named("ones", shape, 1.0, options); }
 Tensor empty_like(const Tensor& like) { return empty(like.shape(), {.dtype = like.dtype()}); }
 Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), {.dtype = like.dtype()}); }
 Tensor ones_like(const Tensor& like) { return ones(like.shape(), {.dtype = like.dtype()}); }
@@ -121,24 +130,31 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
     fail<ValueError>("arange: start ", start, ", end ", end, " and step ", step, " must be finite, with step != 0");
   const double count = std::ceil((end - start) / step);
+  if (!(count <= static_cast<double>(kMaxNumel)))  // also catches an infinite (end - start) / step
+    fail<ShapeError>("arange: start ", start, ", end ", end, " and step ", step, " give ", count,
+                     " elements, more than the limit of ", kMaxNumel, " (2^40)");
   const auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
-  return generate({n}, options, [=](std::int64_t i) { return start + static_cast<double>(i) * step; });
+  return generate("arange", {n}, options,
+                  [=](std::int64_t i) { return start + static_cast<double>(i) * step; });
 }
 Tensor arange(double end, TensorOptions options) { return arange(0.0, end, 1.0, options); }
 
 Tensor tensor(const std::vector<double>& values, const Shape& shape, TensorOptions options) {
-  if (static_cast<std::int64_t>(values.size()) != numel(shape))
-    fail<ShapeError>("tensor: ", values.size(), " values cannot fill shape ", shape, " (", numel(shape),
-                     " elements)");
-  return generate(shape, options, [&](std::int64_t i) { return values[static_cast<std::size_t>(i)]; });
+  const std::int64_t n = check_shape(shape, "tensor");
+  if (static_cast<std::int64_t>(values.size()) != n)
+    fail<ShapeError>("tensor: ", values.size(), " values cannot fill shape ", shape, " (", n, " elements)");
+  return generate("tensor", shape, options,
+                  [&](std::int64_t i) { return values[static_cast<std::size_t>(i)]; });
 }
 Tensor tensor(const std::vector<double>& values, TensorOptions options) {
   return tensor(values, {static_cast<std::int64_t>(values.size())}, options);
 }
 Tensor eye(std::int64_t n, TensorOptions options) {
-  return generate({n, n}, options, [n](std::int64_t i) { return i / n == i % n ? 1.0 : 0.0; });
+  return generate("eye", {n, n}, options, [n](std::int64_t i) { return i / n == i % n ? 1.0 : 0.0; });
 }
-Tensor scalar_tensor(double value, TensorOptions options) { return full({}, value, options); }
+Tensor scalar_tensor(double value, TensorOptions options) {
+  return full_named("scalar_tensor", {}, value, options);
+}
 
 // ---- random -------------------------------------------------------------------------------------------
 // One draw per element in row-major order, so the same seed gives the same tensor everywhere.
@@ -146,21 +162,23 @@ Tensor scalar_tensor(double value, TensorOptions options) { return full({}, valu
 Tensor uniform(const Shape& shape, double low, double high, Generator& gen, TensorOptions options) {
   if (!(low < high)) fail<ValueError>("uniform: need low < high, got [", low, ", ", high, ")");
   if (options.dtype == kFloat32)
-    return generate(shape, options, [&](std::int64_t) {
+    return generate("uniform", shape, options, [&](std::int64_t) {
       return static_cast<float>(low) + static_cast<float>(high - low) * gen.uniform_float();
     });
-  return generate(shape, options, [&](std::int64_t) { return low + (high - low) * gen.uniform(); });
+  return generate("uniform", shape, options,
+                  [&](std::int64_t) { return low + (high - low) * gen.uniform(); });
 }
 Tensor rand(const Shape& shape, Generator& gen, TensorOptions options) {
   return uniform(shape, 0.0, 1.0, gen, options);
 }
 Tensor normal(const Shape& shape, double mean, double std, Generator& gen, TensorOptions options) {
   if (!(std >= 0)) fail<ValueError>("normal: standard deviation must be >= 0, got ", std);
-  return generate(shape, options, [&](std::int64_t) { return mean + std * gen.normal(); });
+  return generate("normal", shape, options, [&](std::int64_t) { return mean + std * gen.normal(); });
 }
 Tensor randn(const Shape& shape, Generator& gen, TensorOptions options) { return normal(shape, 0.0, 1.0, gen, options); }
 Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generator& gen) {
-  return generate(shape, {.dtype = kInt64}, [&](std::int64_t) { return static_cast<double>(gen.randint(low, high)); });
+  return generate("randint", shape, {.dtype = kInt64},
+                  [&](std::int64_t) { return static_cast<double>(gen.randint(low, high)); });
 }
 
 // ---- in-place operations ------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 #include "nn/module.hpp"
 
 #include <set>
-#include <sstream>
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "core/io/state_dict.hpp"
 
 namespace sf::nn {
 namespace {
@@ -106,33 +106,7 @@ StateDict Module::state_dict() const {
 
 void Module::load_state_dict(const StateDict& state) {
   const StateDict mine = state_dict();
-  std::vector<std::string> missing, unexpected, mismatched;
-  for (const auto& [name, t] : mine) {
-    auto it = state.find(name);
-    if (it == state.end()) {
-      missing.push_back(name);
-    } else if (!(it->second.shape() == t.shape()) || is_floating(it->second.dtype()) != is_floating(t.dtype())) {
-      std::ostringstream os;
-      os << name << " (" << it->second.shape() << " in the state dict, " << t.shape() << " in the model)";
-      mismatched.push_back(os.str());
-    }
-  }
-  for (const auto& [name, t] : state)
-    if (!mine.count(name)) unexpected.push_back(name);
-  if (!missing.empty() || !unexpected.empty() || !mismatched.empty()) {
-    std::ostringstream os;
-    os << "load_state_dict: the state dict does not fit this model.";
-    auto list = [&](const char* what, const std::vector<std::string>& names) {
-      if (names.empty()) return;
-      os << ' ' << what << ":";
-      for (std::size_t i = 0; i < names.size(); ++i) os << (i ? ", " : " ") << names[i];
-      os << '.';
-    };
-    list("Missing", missing);
-    list("Unexpected", unexpected);
-    list("Wrong shape", mismatched);
-    throw Error(os.str());
-  }
+  check_state_dict(state, mine, "load_state_dict");  // names everything that does not fit; changes nothing
   NoGradGuard no_grad;
   for (const auto& [name, t] : mine) {
     Tensor target = t;

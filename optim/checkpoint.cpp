@@ -43,6 +43,12 @@ void save_checkpoint(const std::string& dir, const nn::Module& model, const Opti
 
 Metadata read_checkpoint_metadata(const std::string& dir) { return load_safetensors(model_path(dir)).metadata; }
 
+Metadata import_weights(const std::string& path, nn::Module& model) {
+  SafetensorsFile file = load_safetensors(path, Checksums::if_present);
+  model.load_state_dict(file.tensors);
+  return file.metadata;
+}
+
 Metadata load_checkpoint(const std::string& dir, nn::Module& model, Optimizer* optimizer) {
   SafetensorsFile weights = load_safetensors(model_path(dir));
   if (optimizer) {

@@ -132,9 +132,12 @@ void write_value(std::string& out, const Value& v) {
     case Value::Kind::Double: {
       if (!std::isfinite(v.number)) fail<ValueError>("json: cannot write the non-finite number ", v.number);
       char buffer[32];
-      // The shortest text that reads back as the same double.
+      // The shortest text that reads back as the same double, and as a double: "1", "-0" or
+      // "922337203685477580800" would read back as an integer (or be refused as one), so they get ".0".
       const auto result = std::to_chars(buffer, buffer + sizeof buffer, v.number);
-      out.append(buffer, result.ptr);
+      const std::string_view text(buffer, result.ptr);
+      out += text;
+      if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
       return;
     }
     case Value::Kind::String:

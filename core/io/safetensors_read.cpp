@@ -2,7 +2,9 @@
 // its own message; nothing is allocated for a tensor before its bytes are known to be in the file.
 #include <algorithm>
 #include <cstring>
+#include <iomanip>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "core/error.hpp"
@@ -20,6 +22,9 @@ std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
   if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
   return r;
 }
+
+/// A CRC-32 as the metadata writes it: 8 lowercase hexadecimal digits.
+std::string hex8(std::uint32_t v) { return str(std::hex, std::setfill('0'), std::setw(8), v); }
 
 /// The first byte of a tensor's elements, whatever its dtype.
 std::byte* first_byte(const Tensor& t) {
@@ -41,7 +46,8 @@ struct Entry {
 
 class Reader {
  public:
-  Reader(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
+  Reader(std::span<const std::byte> bytes, std::string_view source, Checksums checksums)
+      : bytes_(bytes), source_(source), checksums_(checksums) {}
 
   SafetensorsFile read() {
     if (bytes_.size() < 8)
@@ -76,6 +82,7 @@ class Reader {
         entries.push_back(entry(key, value));
     }
     check_coverage(entries);
+    check_checksums(entries, file.metadata);
     for (const Entry& e : entries) file.tensors.emplace(e.name, tensor_of(e));
     return file;
   }
@@ -184,6 +191,53 @@ class Reader {
       error("bytes [", cursor, ", ", data_.size(), ") of the data section belong to no tensor");
   }
 
+  // Each "sf.crc32.<name>" names a tensor and matches its bytes; with Checksums::required every
+  // tensor has one. The checksum keys are then taken out of the metadata the caller sees.
+  void check_checksums(const std::vector<Entry>& entries,
+                       std::map<std::string, std::string>& metadata) const {
+    std::map<std::string, std::uint32_t> recorded;  // tensor name → CRC-32
+    for (auto it = metadata.lower_bound(std::string(kChecksumPrefix));
+         it != metadata.end() && it->first.starts_with(kChecksumPrefix);) {
+      const std::string name = it->first.substr(kChecksumPrefix.size());
+      recorded.emplace(name, checksum_value(it->first, it->second));
+      it = metadata.erase(it);
+    }
+    std::set<std::string_view> names;
+    for (const Entry& e : entries) names.insert(e.name);
+    for (const auto& [name, crc] : recorded)
+      if (!names.contains(name))
+        error("metadata '", kChecksumPrefix, name, "' is the checksum of a tensor '", name,
+              "' that the file does not have");
+    for (const Entry& e : entries) {
+      const auto it = recorded.find(e.name);
+      if (it == recorded.end()) {
+        if (checksums_ == Checksums::if_present) continue;
+        error("tensor '", e.name, "' has no checksum (no '", kChecksumPrefix, e.name,
+              "' in __metadata__): scratchformer writes one for every tensor, so this file was written by "
+              "another tool or its checksums were removed; weights from another tool load only through an "
+              "explicit import (Checksums::if_present)");
+      }
+      const auto nbytes = static_cast<std::size_t>(e.end - e.begin);
+      const std::uint32_t actual = crc32(data_.subspan(static_cast<std::size_t>(e.begin), nbytes));
+      if (actual != it->second)
+        error("tensor '", e.name, "' is corrupted: its ", nbytes, " bytes have the CRC-32 ", hex8(actual),
+              ", but the file records ", hex8(it->second), " (", kChecksumPrefix, e.name, ")");
+    }
+  }
+
+  /// A checksum's value: exactly 8 lowercase hexadecimal digits, as the writer makes them.
+  std::uint32_t checksum_value(const std::string& key, const std::string& value) const {
+    std::uint32_t v = 0;
+    bool ok = value.size() == 8;
+    for (char c : value) {
+      const bool digit = c >= '0' && c <= '9', letter = c >= 'a' && c <= 'f';
+      ok = ok && (digit || letter);
+      v = v << 4 | static_cast<std::uint32_t>(digit ? c - '0' : letter ? c - 'a' + 10 : 0);
+    }
+    if (!ok) error("metadata '", key, "' is \"", value, "\", not a CRC-32 of 8 lowercase hexadecimal digits");
+    return v;
+  }
+
   Tensor tensor_of(const Entry& e) const {
     const std::byte* src = data_.data() + e.begin;
     const auto nbytes = static_cast<std::size_t>(e.end - e.begin);
@@ -200,16 +254,18 @@ class Reader {
   std::span<const std::byte> bytes_;
   std::span<const std::byte> data_;
   std::string_view source_;
+  Checksums checksums_;
 };
 
 }  // namespace
 
-SafetensorsFile parse_safetensors(std::span<const std::byte> bytes, std::string_view source) {
-  return Reader(bytes, source).read();
+SafetensorsFile parse_safetensors(std::span<const std::byte> bytes, std::string_view source,
+                                  Checksums checksums) {
+  return Reader(bytes, source, checksums).read();
 }
 
-SafetensorsFile load_safetensors(const std::string& path) {
-  return parse_safetensors(io::read_file(path), path);
+SafetensorsFile load_safetensors(const std::string& path, Checksums checksums) {
+  return parse_safetensors(io::read_file(path), path, checksums);
 }
 
 }  // namespace sf

@@ -1,5 +1,6 @@
 // safetensors_write.cpp: the writer, deterministic and aligned (format in safetensors.hpp).
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -36,6 +37,31 @@ std::optional<DType> dtype_from_safetensors_name(std::string_view s) {
 
 namespace {
 
+// CRC-32 "slicing by 8": table[0] is the classic byte-at-a-time table; table[k][b] is the CRC of byte
+// b followed by k zero bytes, so eight bytes are folded in with eight lookups that do not depend on
+// each other (one byte at a time, each lookup waits for the previous one).
+using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr CrcTables make_crc_tables() {
+  CrcTables t{};
+  for (std::uint32_t b = 0; b < 256; ++b) {
+    std::uint32_t c = b;
+    for (int bit = 0; bit < 8; ++bit) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+    t[0][b] = c;
+  }
+  for (std::size_t k = 1; k < 8; ++k)
+    for (std::size_t b = 0; b < 256; ++b) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
+  return t;
+}
+constexpr CrcTables kCrcTables = make_crc_tables();
+
+/// The checksum's metadata value: 8 lowercase hexadecimal digits.
+std::string hex8(std::uint32_t v) {
+  std::string s(8, '0');
+  for (int i = 7; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 15];
+  return s;
+}
+
 /// The first byte of a tensor's elements, whatever its dtype.
 std::byte* first_byte(const Tensor& t) {
   return static_cast<std::byte*>(t.storage()->data()) +
@@ -43,6 +69,20 @@ std::byte* first_byte(const Tensor& t) {
 }
 
 }  // namespace
+
+std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc) {
+  const auto& t = kCrcTables;
+  const auto byte = [&](std::size_t i) { return std::to_integer<std::uint32_t>(bytes[i]); };
+  crc = ~crc;
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    const std::uint32_t lo = crc ^ (byte(i) | byte(i + 1) << 8 | byte(i + 2) << 16 | byte(i + 3) << 24);
+    crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+          t[3][byte(i + 4)] ^ t[2][byte(i + 5)] ^ t[1][byte(i + 6)] ^ t[0][byte(i + 7)];
+  }
+  for (; i < bytes.size(); ++i) crc = (crc >> 8) ^ t[0][(crc ^ byte(i)) & 0xff];
+  return ~crc;
+}
 
 std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>& tensors,
                                              const std::map<std::string, std::string>& metadata) {
@@ -58,10 +98,22 @@ std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>
     return itemsize(a.second.dtype()) > itemsize(b.second.dtype());
   });
 
+  // The caller's metadata and the tensors' checksums, sorted by key like the rest of the header.
+  std::map<std::string, std::string> all_metadata;
+  for (const auto& [key, value] : metadata) {
+    if (key.starts_with(kChecksumPrefix))
+      fail<ValueError>("save_safetensors: metadata key '", key, "' is reserved: '", kChecksumPrefix,
+                       "<name>' holds the checksum of tensor <name>");
+    all_metadata.emplace(key, value);
+  }
+  for (const auto& [name, t] : order) {
+    const auto nbytes = static_cast<std::size_t>(t.numel()) * itemsize(t.dtype());
+    all_metadata.emplace(std::string(kChecksumPrefix) + name, hex8(crc32({first_byte(t), nbytes})));
+  }
   json::Value header = json::Value::object();
-  if (!metadata.empty()) {
+  if (!all_metadata.empty()) {
     json::Value meta = json::Value::object();
-    for (const auto& [key, value] : metadata) meta.add(key, json::Value::from_string(value));
+    for (const auto& [key, value] : all_metadata) meta.add(key, json::Value::from_string(value));
     header.add("__metadata__", std::move(meta));
   }
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> offsets;  // sorted by name for the header

@@ -21,6 +21,47 @@ const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const 
   return t;
 }
 
+void check_state_dict(const std::map<std::string, Tensor>& state,
+                      const std::map<std::string, Tensor>& expected, std::string_view who) {
+  std::vector<std::string> missing, unexpected, undefined, wrong_shape, wrong_dtype;
+  for (const auto& [name, mine] : expected) {
+    const auto it = state.find(name);
+    if (it == state.end()) {
+      missing.push_back(name);
+      continue;
+    }
+    const Tensor& t = it->second;
+    if (!t.defined()) {
+      undefined.push_back(name);
+      continue;
+    }
+    if (!(t.shape() == mine.shape()))
+      wrong_shape.push_back(
+          str(name, " (", t.shape(), " in the state dict, ", mine.shape(), " in the model)"));
+    if (t.dtype() != mine.dtype() && !(is_floating(t.dtype()) && is_floating(mine.dtype())))
+      wrong_dtype.push_back(str(name, " (", dtype_name(t.dtype()), " in the state dict, ",
+                                dtype_name(mine.dtype()), " in the model)"));
+  }
+  for (const auto& entry : state)
+    if (!expected.contains(entry.first)) unexpected.push_back(entry.first);
+  if (missing.empty() && unexpected.empty() && undefined.empty() && wrong_shape.empty() &&
+      wrong_dtype.empty())
+    return;
+  std::string message = str(who, ": the state dict does not fit this model.");
+  const auto list = [&](const char* what, const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    message += str(' ', what, ':');
+    for (std::size_t i = 0; i < names.size(); ++i) message += (i ? ", " : " ") + names[i];
+    message += '.';
+  };
+  list("Missing", missing);
+  list("Unexpected", unexpected);
+  list("Undefined", undefined);
+  list("Wrong shape", wrong_shape);
+  list("Wrong dtype", wrong_dtype);
+  throw Error(message);
+}
+
 std::vector<std::string> unexpected_keys(const std::map<std::string, Tensor>& tensors,
                                          const std::set<std::string>& expected) {
   std::vector<std::string> out;

@@ -26,6 +26,17 @@ namespace sf {
 const Tensor& expect_tensor(const std::map<std::string, Tensor>& tensors, const std::string& name,
                             const Shape& shape, DType dtype, std::string_view who);
 
+/// Checks that `state` fits `expected` (a model's own state dict) before anything is copied: the same
+/// names, each tensor defined, of the same shape, and of the same dtype (except that floating-point
+/// values load into any floating-point dtype: a float32 checkpoint into a float64 model). Throws
+/// Error naming every name that breaks a rule, for example
+///   load_state_dict: the state dict does not fit this model. Missing: bias. Unexpected: extra.
+///   Wrong shape: weight ([2, 4] in the state dict, [2, 3] in the model).
+///   Wrong dtype: mask (float32 in the state dict, bool in the model).
+/// `who` starts the message. Example: check_state_dict(state, model.state_dict(), "load_state_dict");
+void check_state_dict(const std::map<std::string, Tensor>& state,
+                      const std::map<std::string, Tensor>& expected, std::string_view who);
+
 /// The names in `tensors` that are not in `expected`, sorted (report them, or ignore them when loading
 /// only part of a model).
 std::vector<std::string> unexpected_keys(const std::map<std::string, Tensor>& tensors,

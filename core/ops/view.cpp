@@ -27,17 +27,18 @@ Tensor make_view(const Tensor& x, const Shape& shape, const Strides& strides, st
 /// Replaces a single -1 in `shape` by the size that keeps numel; checks the element count.
 Shape infer_shape(const Shape& shape, std::int64_t count, const char* op, const Shape& from) {
   Shape out = shape;
-  std::int64_t known = 1, infer_at = -1;
+  std::int64_t infer_at = -1;
   for (std::int64_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
       if (infer_at >= 0) fail<ShapeError>(op, ": shape ", shape, " has more than one -1");
       infer_at = i;
     } else if (out[i] < 0) {
       fail<ShapeError>(op, ": shape ", shape, " has a negative size");
-    } else {
-      known *= out[i];
     }
   }
+  Shape sizes = out;  // the sizes given, with the -1 counted as 1: within the limit, so `known` fits
+  if (infer_at >= 0) sizes[infer_at] = 1;
+  const std::int64_t known = check_shape(sizes, op);
   if (infer_at >= 0) {
     if (known == 0 || count % known != 0)
       fail<ShapeError>(op, ": cannot give a tensor of shape ", from, " (", count, " elements) the shape ", shape);
@@ -209,8 +210,8 @@ Tensor Tensor::slice(std::int64_t axis, std::int64_t start, std::int64_t end, st
     fail<IndexError>("slice: range [", start, ", ", end, ") is out of bounds for axis ", axis, " of shape ", shape());
   Shape s = shape();
   Strides st = strides();
-  s[ax] = (end - start + step - 1) / step;
-  st[ax] = strides()[ax] * step;
+  s[ax] = end == start ? 0 : (end - start - 1) / step + 1;    // (no overflow for a huge step)
+  st[ax] = s[ax] > 1 ? strides()[ax] * step : strides()[ax];  // then step < size: the stride fits
   Tensor out = make_view(*this, s, st, offset() + start * strides()[ax]);
   if (auto node = record<Slice>(out, {*this})) {
     node->axis = ax;
@@ -238,7 +239,7 @@ Tensor Tensor::narrow(std::int64_t axis, std::int64_t start, std::int64_t length
   const std::int64_t ax = normalize_axis(axis, dim(), "narrow");
   if (dim() == 0) fail<IndexError>("narrow: cannot narrow a 0-dimensional tensor");
   if (start < 0) start += size(ax);
-  if (length < 0 || start < 0 || start + length > size(ax))
+  if (length < 0 || start < 0 || start > size(ax) || length > size(ax) - start)
     fail<IndexError>("narrow: start ", start, " and length ", length, " do not fit in axis ", axis, " of shape ",
                      shape());
   return slice(ax, start, start + length);
@@ -282,6 +283,7 @@ Tensor Tensor::expand(const Shape& shape_in) const {
                        " has size ", old, ", and only size-1 dimensions can be expanded");
     }
   }
+  check_shape(s, "expand");  // negative sizes, and more elements than the limit (stride 0 costs no memory)
   Tensor out = make_view(*this, s, st, offset());
   record<Expand>(out, {*this});
   return out;

@@ -11,7 +11,9 @@
 // worker is free to help before it is done.
 #include "core/parallel/thread_pool.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -19,6 +21,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -85,20 +88,28 @@ struct Barrier {
   std::atomic<std::uint32_t> phase{0};
 };
 
-int threads_from_environment() {
-  if (const char* text = std::getenv("SF_NUM_THREADS")) {
-    char* end = nullptr;
-    const long n = std::strtol(text, &end, 10);
-    if (end != text && *end == '\0' && n >= 1 && n <= 1024) return static_cast<int>(n);
+}  // namespace
+
+namespace detail {
+int default_thread_count(const char* text) {
+  if (text) {
+    const std::string_view s(text);
+    int n = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || n < 1 || n > kMaxThreads)
+      fail<ValueError>("SF_NUM_THREADS is \"", s, "\": expected a thread count from 1 to ", kMaxThreads);
+    return n;
   }
   const unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(hw);
+  return hw == 0 ? 1 : static_cast<int>(std::min<unsigned>(hw, kMaxThreads));
 }
+}  // namespace detail
 
-std::atomic<int>& configured_threads() {
-  static std::atomic<int> n{threads_from_environment()};
-  return n;
-}
+namespace {
+
+// The count set by set_num_threads, or 0 before the first use: then it comes from the environment
+// (read again on every call while SF_NUM_THREADS is invalid, so that every call reports it).
+std::atomic<int> g_configured_threads{0};
 
 }  // namespace
 
@@ -223,15 +234,25 @@ std::mutex g_pool_mu;  // held by whoever is running a team on the pool, and by 
 std::unique_ptr<ThreadPool> g_pool;
 }  // namespace
 
-void set_num_threads(int n) {
+void set_num_threads(std::int64_t n) {
   if (n < 1) fail<ValueError>("set_num_threads: the thread count must be at least 1, got ", n);
+  if (n > kMaxThreads)
+    fail<ValueError>("set_num_threads: ", n, " threads is more than the limit of ", kMaxThreads);
   if (t_inside_task) fail<ValueError>("set_num_threads: cannot be called from inside a parallel task");
   std::lock_guard lock(g_pool_mu);  // waits for a running team to finish
-  configured_threads().store(n);
+  g_configured_threads.store(static_cast<int>(n));
   if (g_pool && g_pool->capacity() != n) g_pool.reset();  // re-created on next use
 }
 
-int num_threads() { return configured_threads().load(); }
+int num_threads() {
+  int n = g_configured_threads.load();
+  if (n == 0) {
+    n = detail::default_thread_count(std::getenv("SF_NUM_THREADS"));
+    int unset = 0;  // a set_num_threads that came first wins
+    if (!g_configured_threads.compare_exchange_strong(unset, n)) n = unset;
+  }
+  return n;
+}
 
 namespace detail {
 

@@ -28,15 +28,26 @@
 
 namespace sf {
 
-/// Sets how many threads (the caller included) parallel code may use; n >= 1.
-/// Default: the environment variable SF_NUM_THREADS if it holds a positive integer, else
-/// std::thread::hardware_concurrency(). Example: sf::set_num_threads(1) makes everything serial.
-void set_num_threads(int n);
+/// The most threads parallel code may use. Every thread beyond the cores only waits its turn (and
+/// spins first: see above), and a count from a typo (--threads 10000) would spend minutes creating
+/// threads and starve the machine; 256 is far beyond the cores of any machine this code targets.
+inline constexpr int kMaxThreads = 256;
+
+/// Sets how many threads (the caller included) parallel code may use: 1 <= n <= kMaxThreads, else a
+/// ValueError naming n and the limit (n is 64-bit, so a huge count is refused, not wrapped around).
+/// Default: the environment variable SF_NUM_THREADS, which must then be such a count (anything else
+/// makes num_threads(), and so every parallel op, throw a ValueError naming it), else
+/// std::thread::hardware_concurrency() capped at kMaxThreads.
+/// Example: sf::set_num_threads(1) makes everything serial.
+void set_num_threads(std::int64_t n);
 /// The number of threads parallel code uses (the caller included).
 int num_threads();
 
 class Team;
 namespace detail {
+/// The count num_threads() starts with when SF_NUM_THREADS holds `text` (null: not set). Throws
+/// ValueError naming the variable, the text and the limit when it is not a count from 1 to kMaxThreads.
+int default_thread_count(const char* text);
 /// A non-owning reference to a callable `void(const Team&)`: no allocation per call.
 struct TeamTask {
   void* object;

@@ -138,6 +138,23 @@ TEST_SUITE("checkpoints") {
     CHECK(back.find("reals")->items[0].number == 0.1);
   }
 
+  TEST_CASE("json: a double is written so that it reads back as the same double, never as an integer") {
+    // Found by tests/fuzz/fuzz_json.cpp: 9.2e20 was written "922337203685477580800", which reads back
+    // as an integer too large for int64, and so was refused.
+    for (const double d : {1.0, -0.0, 0.0, 922337203685477580800.0, 1e300, 0.5, -3.0}) {
+      const std::string text = json::write(Value::from_double(d));
+      INFO(text);
+      const Value back = json::parse(text);
+      CHECK(back.kind == Value::Kind::Double);
+      CHECK(std::signbit(back.number) == std::signbit(d));
+      CHECK(back.number == d);
+    }
+    CHECK(json::write(Value::from_double(1.0)) == "1.0");
+    CHECK(json::write(Value::from_double(-0.0)) == "-0.0");
+    CHECK(json::write(Value::from_double(922337203685477580800.0)) == "922337203685477580800.0");
+    CHECK(json::write(Value::from_double(1e300)) == "1e+300");
+  }
+
   TEST_CASE("json: the writer refuses what it cannot write faithfully") {
     CHECK_THROWS_WITH_AS(json::write(Value::from_double(INFINITY)),
                          "json: cannot write the non-finite number inf", ValueError);

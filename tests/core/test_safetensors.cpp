@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <span>
 
 #include "core/io/safetensors.hpp"
 #include "core/io/state_dict.hpp"
@@ -84,13 +85,14 @@ TEST_SUITE("checkpoints") {
     const std::vector<std::byte> bytes = serialize_safetensors(
         {{"w", tensor({1.0, -2.0})}, {"b", tensor({1, 0}, {.dtype = kBool})}}, {{"step", "7"}});
     std::vector<std::byte> expected =
-        bytes_of({0x90, 0, 0, 0, 0, 0, 0, 0});  // header length 144, little-endian
-    // The header: metadata first, then tensors by name. "w" (4-byte elements) comes first in the data
-    // section, "b" (1-byte) after it, so each starts at a multiple of its element size.
-    append(expected, R"({"__metadata__":{"step":"7"},)"
+        bytes_of({0xc0, 0, 0, 0, 0, 0, 0, 0});  // header length 192, little-endian
+    // The header: metadata first (with each tensor's CRC-32: Python's zlib.crc32(b"\x01\x00") is
+    // 0x58c223be), then tensors by name. "w" (4-byte elements) comes first in the data section, "b"
+    // (1-byte) after it, so each starts at a multiple of its element size.
+    append(expected, R"({"__metadata__":{"sf.crc32.b":"58c223be","sf.crc32.w":"c3872656","step":"7"},)"
                      R"("b":{"dtype":"BOOL","shape":[2],"data_offsets":[8,10]},)"
                      R"("w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})");
-    append(expected, "       ");  // 137 bytes of JSON + 7 spaces = 144: the data starts 8-byte aligned
+    append(expected, "       ");  // 185 bytes of JSON + 7 spaces = 192: the data starts 8-byte aligned
     const auto data = bytes_of({0x00, 0x00, 0x80, 0x3f,  // w[0] = 1.0f  (0x3f800000, little-endian)
                                 0x00, 0x00, 0x00, 0xc0,  // w[1] = -2.0f (0xc0000000)
                                 0x01, 0x00});            // b = [true, false]
@@ -108,11 +110,29 @@ TEST_SUITE("checkpoints") {
     const auto data = bytes_of({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  // z = [-1]
                                 0, 0, 0, 0, 0, 0, 0xf0, 0x3f});                  // a = 1.0
     file.insert(file.end(), data.begin(), data.end());
-    const SafetensorsFile f = parse_safetensors(file);
+    // No checksums: it loads only as an explicit import (Checksums::if_present), never as a checkpoint.
+    CHECK_THROWS_WITH_AS(parse_safetensors(file), doctest::Contains("tensor 'z' has no checksum"), IOError);
+    const SafetensorsFile f = parse_safetensors(file, "<memory>", Checksums::if_present);
     CHECK(f.metadata.empty());
     CHECK(f.tensors.at("z").to_vector<std::int64_t>() == std::vector<std::int64_t>{-1});
     CHECK(f.tensors.at("a").dim() == 0);
     CHECK(f.tensors.at("a").item() == 1.0);
+  }
+
+  TEST_CASE("crc32: the CRC of zlib, gzip and PNG, in one piece or continued") {
+    const auto text = [](std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); };
+    CHECK(crc32(text("")) == 0);
+    CHECK(crc32(text("123456789")) == 0xCBF43926u);  // the standard check value
+    CHECK(crc32(text("The quick brown fox jumps over the lazy dog")) == 0x414FA339u);
+    CHECK(crc32(text("56789"), crc32(text("1234"))) == 0xCBF43926u);
+    // Every length around the 8-byte steps agrees with the byte-at-a-time definition.
+    std::vector<std::byte> data(40);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::byte>(i * 37 + 11);
+    for (std::size_t n = 0; n <= data.size(); ++n) {
+      std::uint32_t one_by_one = 0;
+      for (std::size_t i = 0; i < n; ++i) one_by_one = crc32(std::span(data).subspan(i, 1), one_by_one);
+      CHECK(crc32(std::span(data).first(n)) == one_by_one);
+    }
   }
 
   TEST_CASE("safetensors: an empty state is a valid file") {
@@ -126,6 +146,11 @@ TEST_SUITE("checkpoints") {
                          "save_safetensors: '__metadata__' is reserved, not a tensor name", ValueError);
     CHECK_THROWS_WITH_AS(serialize_safetensors({{"w", Tensor()}}),
                          "save_safetensors: tensor 'w' is undefined", ValueError);
+    CHECK_THROWS_WITH_AS(
+        serialize_safetensors({}, {{"sf.crc32.w", "00000000"}}),
+        "save_safetensors: metadata key 'sf.crc32.w' is reserved: 'sf.crc32.<name>' holds the "
+        "checksum of tensor <name>",
+        ValueError);
     CHECK_THROWS_WITH_AS(
         serialize_safetensors({}, {{"k", "\xff"}}),
         "save_safetensors: json: cannot write a string that is not valid UTF-8 (bad byte at offset 0)",

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/io/json.hpp"
 #include "core/io/safetensors.hpp"
 #include "support.hpp"
 
@@ -21,16 +22,46 @@ std::vector<std::byte> file_of(std::string_view header, std::size_t data_bytes =
   return out;
 }
 
-/// The reader's message for a file, without the "safetensors: '<memory>': " prefix.
-std::string error_of(const std::vector<std::byte>& file) {
+/// The reader's message for a file, without the "safetensors: '<memory>': " prefix. The hand-made
+/// files here have no checksums, so they are read as an import (Checksums::if_present) unless told.
+std::string error_of(const std::vector<std::byte>& file, Checksums checksums = Checksums::if_present) {
   try {
-    parse_safetensors(file);
+    parse_safetensors(file, "<memory>", checksums);
   } catch (const IOError& e) {
     const std::string prefix = "safetensors: '<memory>': ";
     const std::string m = e.what();
     return m.starts_with(prefix) ? m.substr(prefix.size()) : "(no prefix) " + m;
   }
   return "";
+}
+
+/// `file` (a valid safetensors file) with its header's metadata changed by `edit`.
+template <class Edit>
+std::vector<std::byte> with_metadata(const std::vector<std::byte>& file, Edit edit) {
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = n << 8 | std::to_integer<std::uint64_t>(file[static_cast<std::size_t>(i)]);
+  json::Value header = json::parse({reinterpret_cast<const char*>(file.data() + 8), n});
+  std::map<std::string, std::string> metadata;
+  std::vector<std::pair<std::string, json::Value>> members;
+  for (auto& [key, value] : header.members) {
+    if (key == "__metadata__")
+      for (const auto& [k, v] : value.members) metadata[k] = v.string;
+    else
+      members.emplace_back(key, value);
+  }
+  edit(metadata);
+  json::Value out = json::Value::object();
+  if (!metadata.empty()) {
+    json::Value meta = json::Value::object();
+    for (const auto& [k, v] : metadata) meta.add(k, json::Value::from_string(v));
+    out.add("__metadata__", std::move(meta));
+  }
+  for (auto& [key, value] : members) out.add(key, std::move(value));
+  std::string text = json::write(out);
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::vector<std::byte> result = file_of(text);
+  result.insert(result.end(), file.begin() + 8 + static_cast<std::ptrdiff_t>(n), file.end());
+  return result;
 }
 
 /// A header with one F32 tensor "w" of the given shape and offsets (as JSON text).
@@ -169,13 +200,72 @@ TEST_SUITE("checkpoints") {
         bad[i] ^= static_cast<std::byte>(flip);
         try {
           parse_safetensors(bad);
-          ++parsed;  // e.g. a changed data byte, or a space in the padding turned into a tab
+          ++parsed;  // e.g. a space in the padding turned into a tab, or the "3" of "step" into a "2"
         } catch (const IOError&) {
           ++refused;
         }
       }
     CHECK(parsed > 0);
     CHECK(refused > 0);
+  }
+
+  TEST_CASE("safetensors checksums: every changed bit of every tensor is caught, naming the tensor") {
+    const std::map<std::string, Tensor> tensors{{"w", tensor({1, 2, 3, 4}, {2, 2})},
+                                                {"b", tensor({1, 0}, {.dtype = kBool})},
+                                                {"i", zeros({1}, {.dtype = kInt64})}};
+    const std::vector<std::byte> good = serialize_safetensors(tensors, {{"step", "3"}});
+    // The data section, from the writer's order: i (8 bytes), w (16), b (2).
+    const std::size_t data = good.size() - 26;
+    const auto owner = [&](std::size_t i) { return i < data + 8 ? "i" : i < data + 24 ? "w" : "b"; };
+    int caught = 0;
+    for (std::size_t i = data; i < good.size(); ++i)
+      for (int bit = 0; bit < 8; ++bit) {
+        std::vector<std::byte> bad = good;
+        bad[i] ^= static_cast<std::byte>(1 << bit);
+        const std::string e = error_of(bad, Checksums::required);
+        caught += e.starts_with(str("tensor '", owner(i), "' is corrupted: its "));
+        // An import verifies the checksums a file has, too.
+        CHECK(error_of(bad, Checksums::if_present) == e);
+      }
+    CHECK(caught == 26 * 8);
+    std::vector<std::byte> bad = good;
+    bad[data + 8] ^= std::byte{0x01};  // w[0] = 1.0f becomes 1.0000001f
+    CHECK(error_of(bad, Checksums::required) ==
+          "tensor 'w' is corrupted: its 16 bytes have the CRC-32 25cf85c5, but the file records 8ba71454 "
+          "(sf.crc32.w)");
+  }
+
+  TEST_CASE("safetensors checksums: deleting them does not get a file past the checked load") {
+    const std::vector<std::byte> good =
+        serialize_safetensors({{"w", tensor({1, 2})}, {"b", tensor({3})}}, {{"step", "3"}});
+    CHECK(error_of(good, Checksums::required).empty());
+    const auto none =
+        with_metadata(good, [](auto& m) { std::erase_if(m, [](auto& kv) { return kv.first != "step"; }); });
+    CHECK(error_of(none, Checksums::required) ==
+          "tensor 'b' has no checksum (no 'sf.crc32.b' in __metadata__): scratchformer writes one for every "
+          "tensor, so this file was written by another tool or its checksums were removed; weights from "
+          "another tool load only through an explicit import (Checksums::if_present)");
+    const auto one_less = with_metadata(good, [](auto& m) { m.erase("sf.crc32.w"); });
+    CHECK(error_of(one_less, Checksums::required).starts_with("tensor 'w' has no checksum"));
+    // The explicit import takes them, and a caller never sees the checksum keys.
+    const SafetensorsFile imported = parse_safetensors(none, "<memory>", Checksums::if_present);
+    CHECK(imported.tensors.size() == 2);
+    CHECK(imported.metadata == std::map<std::string, std::string>{{"step", "3"}});
+    CHECK(parse_safetensors(good).metadata == std::map<std::string, std::string>{{"step", "3"}});
+  }
+
+  TEST_CASE("safetensors checksums: a checksum entry must be 8 lowercase hex digits naming a tensor") {
+    const std::vector<std::byte> good = serialize_safetensors({{"w", tensor({1, 2})}});
+    for (const Checksums mode : {Checksums::required, Checksums::if_present}) {
+      CHECK(error_of(with_metadata(good, [](auto& m) { m["sf.crc32.w"] = "12345"; }), mode) ==
+            "metadata 'sf.crc32.w' is \"12345\", not a CRC-32 of 8 lowercase hexadecimal digits");
+      CHECK(error_of(with_metadata(good, [](auto& m) { m["sf.crc32.w"] = "C3872656"; }), mode) ==
+            "metadata 'sf.crc32.w' is \"C3872656\", not a CRC-32 of 8 lowercase hexadecimal digits");
+      CHECK(error_of(with_metadata(good, [](auto& m) { m["sf.crc32.w"] = "0x872656"; }), mode) ==
+            "metadata 'sf.crc32.w' is \"0x872656\", not a CRC-32 of 8 lowercase hexadecimal digits");
+      CHECK(error_of(with_metadata(good, [](auto& m) { m["sf.crc32.v"] = "00000000"; }), mode) ==
+            "metadata 'sf.crc32.v' is the checksum of a tensor 'v' that the file does not have");
+    }
   }
 
   TEST_CASE("safetensors errors: the file's name is in the message") {

@@ -25,10 +25,73 @@ TEST_SUITE("ch01-tensor") {
   TEST_CASE("creation errors name the op and the rule") {
     CHECK_THROWS_WITH_AS(tensor({1, 2, 3}, {2, 2}), "tensor: 3 values cannot fill shape [2, 2] (4 elements)",
                          ShapeError);
-    CHECK_THROWS_WITH_AS(zeros({2, -1}), "empty: shape [2, -1] has a negative size", ShapeError);
+    CHECK_THROWS_WITH_AS(zeros({2, -1}), "zeros: shape [2, -1] has a negative size", ShapeError);
+    CHECK_THROWS_WITH_AS(empty({2, -1}), "empty: shape [2, -1] has a negative size", ShapeError);
     CHECK_THROWS_AS(arange(0, 1, 0), ValueError);
     Generator g(0);
     CHECK_THROWS_WITH_AS(uniform({2}, 1, 1, g), "uniform: need low < high, got [1, 1)", ValueError);
+  }
+
+  TEST_CASE("sizes beyond the element limit are refused where they enter, naming the op (issue 18)") {
+    // Once 2^80 elements wrapped to 0: a tensor with no memory, and select, select, item() crashed.
+    CHECK_THROWS_WITH_AS(
+        zeros({1LL << 40, 1LL << 40}),
+        "zeros: shape [1099511627776, 1099511627776] has 1.20893e+24 elements, more than the "
+        "limit of 1099511627776 (2^40)",
+        ShapeError);
+    // Once an expanded view of 2^80 elements summed to 0.
+    CHECK_THROWS_WITH_AS(
+        sum(ones({1, 1}).expand({1LL << 40, 1LL << 40})),
+        "expand: shape [1099511627776, 1099511627776] has 1.20893e+24 elements, more than the "
+        "limit of 1099511627776 (2^40)",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(ones({1}).expand({-2}), "expand: shape [-2] has a negative size", ShapeError);
+    const Tensor big = ones({1, 1}).expand({1LL << 20, 1LL << 20});  // 2^40 elements, no memory: allowed
+    CHECK(big.numel() == kMaxNumel);
+    CHECK(big.select(0, 5).select(0, 7).item() == 1.0);
+    CHECK_THROWS_WITH_AS(arange(0, 1e30),
+                         "arange: start 0, end 1e+30 and step 1 give 1e+30 elements, more than "
+                         "the limit of 1099511627776 (2^40)",
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(arange(-1e308, 1e308, 1e-10), doctest::Contains("give inf elements"), ShapeError);
+    CHECK_THROWS_WITH_AS(eye(1LL << 21), doctest::Contains("eye: shape [2097152, 2097152] has 4398046511104"),
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(tensor({1}, {1LL << 40, 1LL << 40}), doctest::Contains("tensor: shape"), ShapeError);
+    Generator g(0);
+    CHECK_THROWS_WITH_AS(randn({1LL << 41}, g), doctest::Contains("normal: shape [2199023255552] has"),
+                         ShapeError);
+    // view and reshape check the sizes they are given before multiplying them.
+    CHECK_THROWS_WITH_AS(ones({4}).view({1LL << 40, 1LL << 40, 0}),
+                         doctest::Contains("view: shape [1099511627776, 1099511627776, 0] has sizes whose"),
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(ones({4}).reshape({-1, 1LL << 40, 1LL << 40}),
+                         doctest::Contains("reshape: shape [1, 1099511627776, 1099511627776] has"),
+                         ShapeError);
+  }
+
+  TEST_CASE("slice, narrow and select with huge arguments are errors or exact, never overflows") {
+    const Tensor x = arange(10);
+    check_values(x.slice(0, 2, 10, INT64_MAX), {2});  // (end - start + step - 1) once overflowed here
+    check_values(x.slice(0, 0, 10, 1LL << 62), {0});
+    CHECK_THROWS_WITH_AS(x.narrow(0, 3, INT64_MAX),
+                         "narrow: start 3 and length 9223372036854775807 do not fit in axis 0 of shape [10]",
+                         IndexError);
+    CHECK_THROWS_AS(x.select(0, INT64_MIN), IndexError);
+  }
+
+  TEST_CASE("an allocation the machine cannot give is an sf::Error naming the size, not std::bad_alloc") {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    MESSAGE("skipped: the sanitizers' allocators abort on an allocation of terabytes instead of failing it");
+#else
+    // 2^40 float64 elements (8 TiB) is within the element limit and beyond any machine's memory.
+    try {
+      const Tensor t = empty({kMaxNumel}, {.dtype = kFloat64});
+      MESSAGE("skipped: this system promised 8 TiB (memory overcommit without limit)");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) ==
+            "storage: out of memory: cannot allocate 8796093022208 bytes (8192 GiB) for a tensor");
+    }
+#endif
   }
 
   TEST_CASE("random tensors are reproducible from the seed") {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -120,6 +121,37 @@ TEST_SUITE("ch03-matmul") {
     sf::set_num_threads(2);
     CHECK_THROWS_AS(sf::parallel_for(4, 1, [](std::int64_t, std::int64_t) { sf::set_num_threads(1); }),
                     sf::ValueError);
+  }
+
+  TEST_CASE("thread counts are bounded: a huge count is refused, never wrapped around (issue 18)") {
+    ThreadCountGuard guard;
+    CHECK(sf::kMaxThreads == 256);
+    sf::set_num_threads(sf::kMaxThreads);  // the limit itself is allowed (the pool is made on first use)
+    CHECK(sf::num_threads() == 256);
+    CHECK_THROWS_WITH_AS(sf::set_num_threads(257),
+                         "set_num_threads: 257 threads is more than the limit of 256", sf::ValueError);
+    CHECK_THROWS_WITH_AS(sf::set_num_threads(10000),
+                         "set_num_threads: 10000 threads is more than the limit of 256", sf::ValueError);
+    // 99999999999 once became int 1215752191 on the way in.
+    CHECK_THROWS_WITH_AS(sf::set_num_threads(99999999999),
+                         "set_num_threads: 99999999999 threads is more than the limit of 256",
+                         sf::ValueError);
+    CHECK_THROWS_WITH_AS(sf::set_num_threads(-5),
+                         "set_num_threads: the thread count must be at least 1, got -5", sf::ValueError);
+    CHECK(sf::num_threads() == 256);  // a refused count changes nothing
+  }
+
+  TEST_CASE("SF_NUM_THREADS must be a count from 1 to 256; unset, the cores (at most 256)") {
+    CHECK(sf::detail::default_thread_count("3") == 3);
+    CHECK(sf::detail::default_thread_count("256") == 256);
+    const int cores = sf::detail::default_thread_count(nullptr);
+    CHECK(cores >= 1);
+    CHECK(cores <= sf::kMaxThreads);
+    for (const char* bad : {"0", "257", "99999999999", "-1", "4x", "", " 4", "four"})
+      CHECK_THROWS_WITH_AS(
+          sf::detail::default_thread_count(bad),
+          (std::string("SF_NUM_THREADS is \"") + bad + "\": expected a thread count from 1 to 256").c_str(),
+          sf::ValueError);
   }
 
   TEST_CASE("two threads calling parallel_for at once both get correct results") {

@@ -1,13 +1,18 @@
 #!/bin/sh
-# tests/fuzz/ci.sh: a short, reproducible fuzzing pass over the safetensors reader, for CI.
+# tests/fuzz/ci.sh: a short, reproducible fuzzing pass over the readers of untrusted files, for CI.
 #
-# Builds fuzz_safetensors with clang (-DSF_FUZZ=ON, in build/fuzz), replays the seed corpus in
-# tests/fuzz/corpus, then runs a fixed number of new inputs from a fixed seed, so the same commit
-# always tries the same inputs (about 10 s). Longer sessions: see tests/fuzz/fuzz_safetensors.cpp.
+# Builds the fuzz targets with clang (-DSF_FUZZ=ON, in build/fuzz), and for each one replays its seed
+# corpus and then runs a fixed number of new inputs from a fixed seed, so the same commit always tries
+# the same inputs:
+#   fuzz_safetensors      the safetensors reader (seeds tests/fuzz/corpus)
+#   fuzz_load_state_dict  a file's tensors loaded into a model and an optimizer (corpus_state_dict)
+#   fuzz_json             the JSON parser and writer under the header (corpus_json)
+# About a minute in all on the 2-core development machine. FUZZ_RUNS scales every budget (a factor,
+# default 1). Longer sessions: see the comment at the top of each target.
 # Installs clang and libFuzzer when missing and run as root, as ./run does for its packages.
 set -eu
 cd "$(dirname "$0")/../.."
-RUNS=${FUZZ_RUNS:-200000}
+SCALE=${FUZZ_RUNS:-1}
 
 if ! command -v clang++ >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -23,16 +28,33 @@ fi
 [ -f build/fuzz/CMakeCache.txt ] ||
   cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_FUZZ=ON \
     -DSF_BUILD_TESTS=OFF -DSF_BUILD_EXAMPLES=OFF -DSF_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_safetensors >/dev/null
+for target in fuzz_safetensors fuzz_load_state_dict fuzz_json; do
+  cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target "$target" >/dev/null
+done
 
-fuzzer=build/fuzz/tests/fuzz/fuzz_safetensors
-"$fuzzer" tests/fuzz/corpus/* >/dev/null 2>&1 || { "$fuzzer" tests/fuzz/corpus/*; exit 1; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-if ! "$fuzzer" "$scratch" tests/fuzz/corpus -dict=tests/fuzz/safetensors.dict -seed=1 -runs="$RUNS" \
-     -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=build/fuzz/ >"$scratch/log" 2>&1; then
-  tail -40 "$scratch/log" >&2
-  echo "fuzz: FAILED; the input was saved as build/fuzz/crash-* (replay: $fuzzer <that file>)" >&2
-  exit 1
-fi
-echo "fuzz: $(ls tests/fuzz/corpus | wc -l) seeds and $RUNS generated inputs, no crash"
+
+# fuzz TARGET RUNS SEED_DIR...: replays the seeds, then RUNS generated inputs from seed 1.
+fuzz() {
+  target=$1
+  runs=$(($2 * SCALE))
+  shift 2
+  fuzzer=build/fuzz/tests/fuzz/$target
+  for dir in "$@"; do
+    "$fuzzer" "$dir"/* >/dev/null 2>&1 || { "$fuzzer" "$dir"/*; exit 1; }
+  done
+  mkdir -p "$scratch/$target"
+  if ! "$fuzzer" "$scratch/$target" "$@" -dict=tests/fuzz/safetensors.dict -seed=1 -runs="$runs" \
+       -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=build/fuzz/ >"$scratch/log" 2>&1; then
+    tail -40 "$scratch/log" >&2
+    echo "fuzz: $target FAILED; the input was saved as build/fuzz/crash-* (replay: $fuzzer <that file>)" >&2
+    exit 1
+  fi
+  seeds=$(for dir in "$@"; do ls "$dir"; done | wc -l)
+  echo "fuzz: $target: $seeds seeds and $runs generated inputs, no crash"
+}
+
+fuzz fuzz_safetensors 200000 tests/fuzz/corpus
+fuzz fuzz_load_state_dict 100000 tests/fuzz/corpus_state_dict tests/fuzz/corpus
+fuzz fuzz_json 200000 tests/fuzz/corpus_json
