@@ -7,7 +7,8 @@
 // `contiguous()` has to.
 //
 // What lives where:
-//   core/tensor.cpp       creation (zeros, arange, randn, ...), element access, copies, in-place ops
+//   core/tensor.cpp       creation (zeros, arange, randn, ...), element access, in-place ops
+//   core/ops/copy.cpp     copies: contiguous(), clone(), to(dtype), each with its backward
 //   core/ops/view.cpp     the view methods declared below, each with its backward
 //   core/ops/*.hpp        the math (add, exp, sum, softmax, matmul, ...) as free functions
 //   core/autograd.hpp     Node, the graph, backward()

@@ -1,4 +1,4 @@
-// Tests for the validation in core/io/safetensors.cpp: every rule a file can break has its own
+// Tests for the validation in core/io/safetensors_read.cpp: every rule a file can break has its own
 // message, and truncated or corrupted files give an IOError, never a crash.
 #include <cstring>
 #include <optional>
