@@ -14,45 +14,13 @@
 
 using namespace sf;
 namespace fs = std::filesystem;
+using test::TempDir;
 
 namespace {
-
-/// A fresh directory under /tmp, removed with everything in it at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("sf-atomic-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  /// Names of the files in the directory (to see that no temporary file was left behind).
-  std::vector<std::string> files() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-};
 
 std::string contents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const IOError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
@@ -75,7 +43,7 @@ TEST_SUITE("checkpoints") {
   TEST_CASE("atomic write: a missing directory is reported with the path and the reason") {
     TempDir dir;
     const std::string path = dir / "no/such/dir/x.bin";
-    CHECK(message_of([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
+    CHECK(test::message_of<IOError>([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
           "cannot write '" + path + "': cannot create a temporary file beside it: No such file or directory");
   }
 
@@ -83,7 +51,7 @@ TEST_SUITE("checkpoints") {
     TempDir dir;
     const std::string path = dir / "taken";
     fs::create_directory(path);  // a directory where the file should go: rename() refuses
-    CHECK(message_of([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
+    CHECK(test::message_of<IOError>([&] { io::write_file_atomically(path, std::string_view("x")); }) ==
           "cannot write '" + path + "': rename failed: Is a directory");
     CHECK(fs::is_directory(path));
     CHECK(dir.files() == std::vector<std::string>{"taken"});  // the temporary file was removed
@@ -102,7 +70,7 @@ TEST_SUITE("checkpoints") {
     limit.rlim_cur = 1024;
     REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
     const std::string message =
-        message_of([&] { io::write_file_atomically(path, std::vector<std::byte>(1 << 20, std::byte{7})); });
+        test::message_of<IOError>([&] { io::write_file_atomically(path, std::vector<std::byte>(1 << 20, std::byte{7})); });
     ::setrlimit(RLIMIT_FSIZE, &old_limit);
     std::signal(SIGXFSZ, old_handler);
     CHECK(message == "cannot write '" + path + "': writing failed: File too large");
@@ -112,9 +80,9 @@ TEST_SUITE("checkpoints") {
 
   TEST_CASE("read_file: missing files and directories are errors naming the path") {
     TempDir dir;
-    CHECK(message_of([&] { io::read_file(dir / "absent"); }) ==
+    CHECK(test::message_of<IOError>([&] { io::read_file(dir / "absent"); }) ==
           "cannot read '" + (dir / "absent") + "': No such file or directory");
-    CHECK(message_of([&] { io::read_file(dir.path.string()); }) ==
+    CHECK(test::message_of<IOError>([&] { io::read_file(dir.path.string()); }) ==
           "cannot read '" + dir.path.string() + "': it is a directory");
   }
 

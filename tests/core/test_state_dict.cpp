@@ -15,38 +15,8 @@
 
 using namespace sf;
 namespace fs = std::filesystem;
-
-namespace {
-
-/// A fresh directory under /tmp, removed with everything in it at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("sf-state-dict-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-/// The message of the sf::Error that f throws ("" if none).
-template <class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
+using test::message_of;
+using test::TempDir;
 
 TEST_SUITE("checkpoints") {
   TEST_CASE("load_state_dict: a dtype mismatch says dtype, not shape (issue 18)") {

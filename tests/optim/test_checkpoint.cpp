@@ -64,12 +64,6 @@ struct Run {
   }
 };
 
-std::string scratch_dir(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() / name;
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
-
 }  // namespace
 
 TEST_SUITE("ch12-optim") {
@@ -87,7 +81,8 @@ TEST_SUITE("ch12-optim") {
     std::vector<double> expected;
     for (int i = 0; i < 8; ++i) expected.push_back(straight.step());
 
-    const std::string dir = scratch_dir("sf_checkpoint_resume");
+    const test::TempDir scratch;
+    const std::string dir = scratch / "run";
     {
       Run first;
       for (int i = 0; i < 4; ++i) CHECK(first.step() == expected[static_cast<std::size_t>(i)]);
@@ -97,11 +92,11 @@ TEST_SUITE("ch12-optim") {
     resumed.restore(load_checkpoint(dir, *resumed.model, resumed.adam.get()));
     CHECK(resumed.adam->steps() == 4);
     for (int i = 4; i < 8; ++i) CHECK(resumed.step() == expected[static_cast<std::size_t>(i)]);  // bit for bit
-    std::filesystem::remove_all(dir);
   }
 
   TEST_CASE("a model file from one save and a training file from another are refused") {
-    const std::string a = scratch_dir("sf_checkpoint_a"), b = scratch_dir("sf_checkpoint_b");
+    const test::TempDir scratch;
+    const std::string a = scratch / "a", b = scratch / "b";
     Run run;
     run.step();
     save_checkpoint(a, *run.model, run.adam.get(), run.metadata());
@@ -115,7 +110,5 @@ TEST_SUITE("ch12-optim") {
                          doctest::Contains("does not belong to"), IOError);
     CHECK(load_checkpoint(b, *other.model, nullptr).at("step") == "2");  // the weights alone still load
     CHECK(read_checkpoint_metadata(b).at("step") == "2");
-    std::filesystem::remove_all(a);
-    std::filesystem::remove_all(b);
   }
 }

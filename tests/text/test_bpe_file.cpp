@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "support.hpp"
 #include "text/bpe.hpp"
 
 using namespace sf::text;
@@ -45,10 +46,10 @@ std::string with_line(const std::string& text, int line, const std::string& repl
 TEST_SUITE("ch14-tokenisation") {
   TEST_CASE("bpe file: save and load give the same tokeniser") {
     const Bpe bpe = small_tokeniser();
-    const auto path = std::filesystem::temp_directory_path() / "sf_test_bpe_file.bpe";
+    const sf::test::TempDir dir;
+    const std::string path = dir / "tokeniser.bpe";
     bpe.save(path);
     const Bpe loaded = Bpe::load(path);
-    std::filesystem::remove(path);
     CHECK(loaded.to_text() == bpe.to_text());
     CHECK(loaded.vocab_size() == bpe.vocab_size());
     const std::string line = "Les chats « noirs »\u202F! 😀";
