@@ -2,7 +2,10 @@
 #include "examples/translator/evaluation.hpp"
 
 #include <algorithm>
+#include <iomanip>
+#include <istream>
 #include <map>
+#include <ostream>
 #include <sstream>
 
 #include "core/autograd.hpp"
@@ -187,6 +190,44 @@ std::string translate_text(const nn::Transformer& model, const Tokeniser& tokeni
                      " (set by --max-len when training)");
   const EncodedPair pair{source, {Vocab::bos_id, Vocab::eos_id}};
   return tokeniser.decode_target(translate_ids(model, {&pair}, options)[0]);
+}
+
+std::int64_t translate_lines(const nn::Transformer& model, const Tokeniser& tokeniser, std::istream& in,
+                             std::ostream& out, std::ostream& errors, const EvalOptions& options) {
+  std::int64_t failed = 0, number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string translation;
+    try {
+      if (!line.empty()) translation = translate_text(model, tokeniser, line, options);
+    } catch (const ValueError& e) {
+      errors << "line " << number << ": " << e.what() << '\n' << std::flush;
+      ++failed;
+    }
+    out << translation << '\n' << std::flush;  // line i of the output is the translation of line i
+  }
+  return failed;
+}
+
+std::string format_result(const std::string& name, const EvalResult& r, std::int64_t max_len) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(1);
+  if (!r.text_scores) {
+    os << name << ": " << r.sentences << " sentences, exact match " << 100 * r.exact_match << "%, BLEU "
+       << r.bleu.score << ", loss " << std::setprecision(3) << r.loss << ", " << r.decoding << '\n';
+    return os.str();
+  }
+  os << name << ": " << r.sentences << " sentences, " << r.references << " references, " << r.decoding
+     << "\nloss " << std::setprecision(3) << r.loss << " per token, exact match " << std::setprecision(1)
+     << 100 * r.exact_match << "%\n"
+     << r.bleu.format() << '\n'
+     << r.lowercase_bleu.format() << '\n'
+     << r.chrf.format() << '\n';
+  if (r.too_long)
+    os << r.too_long << " sentences are longer than the model's limit of " << max_len
+       << " tokens (--max-len when training) and were scored as empty translations\n";
+  return os.str();
 }
 
 }  // namespace sf::translator

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -61,5 +62,16 @@ EvalResult evaluate(const nn::Transformer& model, const std::vector<SentencePair
 /// the limit and the option if the sentence is longer than the model takes.
 std::string translate_text(const nn::Transformer& model, const Tokeniser& tokeniser, const std::string& text,
                            const EvalOptions& options);
+
+/// Translates each line of `in` onto a line of `out` (an empty line stays empty). A line that cannot be
+/// translated (too long, invalid UTF-8) gets an empty output line and an error on `errors` naming its
+/// line number, and the lines after it are still translated. Returns how many lines failed.
+std::int64_t translate_lines(const nn::Transformer& model, const Tokeniser& tokeniser, std::istream& in,
+                             std::ostream& out, std::ostream& errors, const EvalOptions& options);
+
+/// The report of an evaluation named `name`: one line for a words run; for a bpe run the counts and
+/// the decoding, the loss and exact match, then sacreBLEU's lines for BLEU, lowercased BLEU and chrF2
+/// (`sacrebleu -m bleu chrf`'s format without its version field), and the sentences over `max_len`.
+std::string format_result(const std::string& name, const EvalResult& result, std::int64_t max_len);
 
 }  // namespace sf::translator

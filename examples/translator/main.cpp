@@ -14,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -66,27 +67,6 @@ EvalOptions read_decoding_options(const Options& o, std::int64_t max_len) {
   return {.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"), .max_len = max_len};
 }
 
-/// A words run: one line. A bpe run: the counts, then sacreBLEU's lines for BLEU, lowercased BLEU and
-/// chrF2 (the same format as `sacrebleu -m bleu chrf` prints, without its version field).
-void print_result(const std::string& name, const EvalResult& r, std::int64_t max_len) {
-  std::cout << std::fixed << std::setprecision(1);
-  if (!r.text_scores) {
-    std::cout << name << ": " << r.sentences << " sentences, exact match " << 100 * r.exact_match
-              << "%, BLEU " << r.bleu.score << ", loss " << std::setprecision(3) << r.loss << ", "
-              << r.decoding << std::defaultfloat << '\n';
-    return;
-  }
-  std::cout << name << ": " << r.sentences << " sentences, " << r.references << " references, " << r.decoding
-            << "\nloss " << std::setprecision(3) << r.loss << " per token, exact match "
-            << std::setprecision(1) << 100 * r.exact_match << "%\n"
-            << std::defaultfloat << r.bleu.format() << '\n'
-            << r.lowercase_bleu.format() << '\n'
-            << r.chrf.format() << '\n';
-  if (r.too_long)
-    std::cout << r.too_long << " sentences are longer than the model's limit of " << max_len
-              << " tokens (--max-len when training) and were scored as empty translations\n";
-}
-
 /// The first `count` translated sentences with different sources.
 std::vector<std::size_t> samples(const EvalResult& r, std::size_t count) {
   std::vector<std::size_t> picked;
@@ -125,8 +105,8 @@ int train_command(const std::vector<std::string>& args) {
       evaluate(*run.model, data.test, run.tokeniser, read_decoding_options(o, run.config.max_len));
   const bool toy = !run.config.uses_files();
   std::cout << '\n';
-  print_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test,
-               run.config.max_len);
+  std::cout << format_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test,
+                             run.config.max_len);
   std::cout << std::fixed << std::setprecision(0) << "training: " << trained.steps << " steps in "
             << trained.train_seconds << " s, " << trained.tokens_per_second << " target tokens per second\n"
             << std::defaultfloat;
@@ -168,25 +148,10 @@ int translate_command(const std::vector<std::string>& args) {
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
   const EvalOptions options = read_decoding_options(o, run.config.max_len);
   std::cerr << "translator translate: " << describe_decoding(options) << '\n';
-  std::int64_t failed = 0;
-  auto one = [&](const std::string& sentence, std::int64_t number) {
-    try {
-      std::cout << translate_text(*run.model, run.tokeniser, sentence, options) << '\n';
-    } catch (const ValueError& e) {
-      std::cout << '\n' << std::flush;  // line i of the output stays the translation of line i
-      std::cerr << "translator translate: sentence " << number << ": " << e.what() << '\n';
-      ++failed;
-    }
-  };
-  std::int64_t number = 0;
-  if (!o.positional().empty()) {
-    for (const std::string& s : o.positional()) one(s, ++number);
-  } else {
-    for (std::string line; std::getline(std::cin, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) one(line, ++number);
-    }
-  }
+  std::istringstream given;  // sentences on the command line, one per line
+  for (const std::string& sentence : o.positional()) given.str(given.str() + sentence + '\n');
+  std::istream& in = o.positional().empty() ? std::cin : given;
+  const std::int64_t failed = translate_lines(*run.model, run.tokeniser, in, std::cout, std::cerr, options);
   return failed ? 1 : 0;
 }
 
@@ -222,7 +187,7 @@ int eval_command(const std::vector<std::string>& args) {
   }
   const EvalResult r =
       evaluate(*run.model, pairs, run.tokeniser, read_decoding_options(o, run.config.max_len));
-  print_result(name, r, run.config.max_len);
+  std::cout << format_result(name, r, run.config.max_len);
   if (r.too_long)
     std::cerr << "translator eval: " << r.too_long << " sentences over the limit of " << run.config.max_len
               << " tokens (--max-len) were scored as empty translations\n";
