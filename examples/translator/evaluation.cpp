@@ -110,7 +110,8 @@ void score_words(const nn::Transformer& model, const std::vector<SentencePair>& 
 /// references, on text.
 void score_text(const nn::Transformer& model, const std::vector<SentencePair>& pairs,
                 const Tokeniser& tokeniser, const EvalOptions& o, EvalResult& r) {
-  std::vector<std::vector<std::string>> references;
+  // [doc:group-references]
+  std::vector<std::vector<std::string>> references;  // every reference of each distinct source
   std::map<std::string, std::size_t> group_of;
   for (const SentencePair& p : pairs) {
     const auto [it, added] = group_of.emplace(p.source, r.sources.size());
@@ -124,6 +125,7 @@ void score_text(const nn::Transformer& model, const std::vector<SentencePair>& p
     }
     references[it->second].push_back(p.target);
   }
+  // [doc:end]
   std::vector<EncodedPair> encoded;
   std::vector<std::size_t> index;  // of each encoded source in r.sources
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
@@ -152,9 +154,11 @@ void score_text(const nn::Transformer& model, const std::vector<SentencePair>& p
   r.exact_match = r.sentences ? static_cast<double>(exact) / static_cast<double>(r.sentences) : 0.0;
   r.text_scores = true;
   if (r.sentences == 0) return;
-  r.bleu = text::corpus_bleu(r.hypotheses, references);
+  // [doc:text-scores]
+  r.bleu = text::corpus_bleu(r.hypotheses, references);  // sacreBLEU's defaults: 13a, cased, exp smoothing
   r.lowercase_bleu = text::corpus_bleu(r.hypotheses, references, {.lowercase = true});
   r.chrf = text::corpus_chrf(r.hypotheses, references);
+  // [doc:end]
 }
 
 }  // namespace

@@ -88,6 +88,9 @@ void write_report(const std::string& dir, const ReportContents& c) {
   md << "| sentences | exact match | BLEU | loss |\n|---|---|---|---|\n";
   md << "| " << c.test.sentences << " | " << 100 * c.test.exact_match << "% | " << c.test.bleu.score << " | "
      << std::setprecision(3) << c.test.loss << " |\n\n";
+  if (c.test.text_scores)
+    md << "Scores (" << c.test.decoding << "):\n\n    " << c.test.bleu.format() << "\n    "
+       << c.test.lowercase_bleu.format() << "\n    " << c.test.chrf.format() << "\n\n";
   md << "## Translations of sentences the model never saw\n\n| English | French (model) |\n|---|---|\n";
   for (const auto& [src, tgt] : c.examples) md << "| " << src << " | " << tgt << " |\n";
   md << "\n## Curves\n\n![loss](loss.svg)\n\n![validation](validation.svg)\n\n";
