@@ -163,6 +163,12 @@ void score_text(const nn::Transformer& model, const std::vector<SentencePair>& p
 
 }  // namespace
 
+std::vector<SentencePair> EvalResult::translated_pairs() const {
+  std::vector<SentencePair> pairs;
+  for (std::size_t i = 0; i < sources.size(); ++i) pairs.push_back({sources[i], first_references[i]});
+  return pairs;
+}
+
 std::string describe_decoding(const EvalOptions& options) {
   if (options.beam <= 1) return "greedy decoding";
   std::ostringstream os;

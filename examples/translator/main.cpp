@@ -13,7 +13,6 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -67,15 +66,6 @@ EvalOptions read_decoding_options(const Options& o, std::int64_t max_len) {
   return {.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"), .max_len = max_len};
 }
 
-/// The first `count` translated sentences with different sources.
-std::vector<std::size_t> samples(const EvalResult& r, std::size_t count) {
-  std::vector<std::size_t> picked;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < r.sources.size() && picked.size() < count; ++i)
-    if (seen.insert(r.sources[i]).second) picked.push_back(i);
-  return picked;
-}
-
 int train_command(const std::vector<std::string>& args) {
   Options o(
       "translator train [options]",
@@ -119,7 +109,7 @@ int train_command(const std::vector<std::string>& args) {
                         {},
                         o.text("attention-sentence")};
   std::cout << "\ntranslations of sentences it never saw:\n";
-  for (std::size_t i : samples(test, 6)) {
+  for (std::size_t i : first_distinct_sources(test.translated_pairs(), 6)) {
     report.examples.emplace_back(test.sources[i], test.hypotheses[i]);
     std::cout << "  " << test.sources[i] << "\n    → " << test.hypotheses[i] << '\n';
   }

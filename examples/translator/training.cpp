@@ -99,9 +99,7 @@ EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pai
       << std::defaultfloat;
   if (tokeniser.is_bpe()) out << " (" << r.sentences << " sentences, " << r.decoding << ")";
   out << '\n';
-  std::vector<SentencePair> shown;  // the pairs as translated (a words run translates repeated sources again)
-  for (std::size_t i = 0; i < r.sources.size(); ++i) shown.push_back({r.sources[i], r.first_references[i]});
-  for (std::size_t i : first_distinct_sources(shown, 3))
+  for (std::size_t i : first_distinct_sources(r.translated_pairs(), 3))
     out << "    " << r.sources[i] << "\n      → " << r.hypotheses[i] << "\n        (" << r.first_references[i]
         << ")\n";
   out << std::flush;
