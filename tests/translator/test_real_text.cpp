@@ -121,6 +121,10 @@ TEST_SUITE("ch13-translator") {
     CHECK(fs::exists(dir / "run" / "tokeniser.bpe"));
     CHECK_FALSE(fs::exists(dir / "run" / "vocab.source.txt"));
 
+    std::ostringstream resumed;  // --resume loads the tokeniser back (nothing left to do: 4 of 4 steps)
+    CHECK(train(c, {.out_dir = out, .resume = true, .out = &resumed}).steps == 4);
+    CHECK(resumed.str().find("resuming at step 4") != std::string::npos);
+
     TrainedRun run = load_trained_run(out, "best");
     REQUIRE(run.tokeniser.is_bpe());
     CHECK(run.tokeniser.source_size() == 400);
@@ -162,6 +166,10 @@ TEST_SUITE("ch13-translator") {
     REQUIRE(lines.size() == 3);
     CHECK(lines[1].empty());
     CHECK(lines[0] == r.hypotheses[0]);  // the same decoding as eval's
+
+    // A damaged tokeniser file is found on load, not used.
+    std::ofstream(dir / "run" / "tokeniser.bpe", std::ios::app) << "x\n";
+    CHECK_THROWS_AS(load_trained_run(out, "best"), IOError);
     fs::remove_all(dir);
   }
 }
