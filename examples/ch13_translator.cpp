@@ -63,9 +63,10 @@ Example section_teacher_forcing() {
   config.lr = 3e-3;
   config.eval_every = 200;
   const RunData data = load_run_data(config);
-  const Vocabularies vocabs = build_vocabularies(data.train, config.min_count);
+  const Tokeniser tokeniser(build_vocabularies(data.train, config.min_count));
+  const Vocabularies& vocabs = tokeniser.words();
   const SentencePair& pair = data.test[0];  // a held-out sentence: its word combinations were never seen
-  const std::vector<EncodedPair> encoded = encode_pairs({pair}, vocabs.source, vocabs.target, config.max_len);
+  const std::vector<EncodedPair> encoded = encode_pairs({pair}, tokeniser, config.max_len);
   const Batch batch = collate({&encoded[0]});
   std::cout << "English:    " << pair.source << "\nFrench:     " << pair.target
             << "\nsource ids: " << words(vocabs.source, encoded[0].source)
@@ -102,9 +103,9 @@ TrainedRun section_training(const RunConfig& config, const RunData& data, const 
                 << std::setprecision(4);
   TrainedRun run = load_trained_run(dir);
   const nn::Transformer& model = *run.model;
-  const EvalResult held_out = evaluate(model, data.test, run.vocabs, {.max_len = config.max_len});
+  const EvalResult held_out = evaluate(model, data.test, run.tokeniser, {.max_len = config.max_len});
   std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match << "%, BLEU "
-            << 100 * held_out.bleu.bleu << std::setprecision(4) << '\n';
+            << held_out.bleu.score << std::setprecision(4) << '\n';
   return run;
 }
 
@@ -119,7 +120,7 @@ void section_loss_per_position(const TrainedRun& run, const Batch& batch, const 
     const Tensor log_p = log_softmax(model(batch.source, batch.target_in), -1)[0];  // [T, V]
     for (std::size_t t = 0; t < out_ids.size(); ++t) {
       const double lp = log_p[static_cast<std::int64_t>(t)][out_ids[t]].item();
-      std::cout << std::setw(10) << run.vocabs.target.token(out_ids[t]) << "  p = " << std::exp(lp)
+      std::cout << std::setw(10) << run.tokeniser.words().target.token(out_ids[t]) << "  p = " << std::exp(lp)
                 << "  loss = " << -lp << '\n';
     }
   }
@@ -134,9 +135,9 @@ std::vector<int> section_greedy(const TrainedRun& run, const Batch& batch, const
   std::vector<TraceStep> trace;
   const std::vector<int> greedy = greedy_decode(model, batch.source, config.max_len, &trace)[0];
   for (const TraceStep& s : trace) {
-    std::cout << words(run.vocabs.target, s.prefix) << "  →  " << run.vocabs.target.token(s.chosen) << "   (";
+    std::cout << words(run.tokeniser.words().target, s.prefix) << "  →  " << run.tokeniser.words().target.token(s.chosen) << "   (";
     for (std::size_t k = 0; k < s.top_candidates.size(); ++k)
-      std::cout << (k ? ", " : "") << run.vocabs.target.token(s.top_candidates[k].first) << ' '
+      std::cout << (k ? ", " : "") << run.tokeniser.words().target.token(s.top_candidates[k].first) << ' '
                 << s.top_candidates[k].second;
     std::cout << ")\n";
   }
@@ -149,8 +150,8 @@ void section_beam(const TrainedRun& run, const Batch& batch, const std::vector<i
   const nn::Transformer& model = *run.model;
   // [doc:beam-vs-greedy]
   const std::vector<int> beam = beam_search(model, batch.source, {.width = 4, .length_penalty = 0.6, .max_len = 32});
-  std::cout << "greedy:       " << detokenize(run.vocabs.target.decode(greedy))
-            << "\nbeam of 4:    " << detokenize(run.vocabs.target.decode(beam))
+  std::cout << "greedy:       " << detokenize(run.tokeniser.words().target.decode(greedy))
+            << "\nbeam of 4:    " << detokenize(run.tokeniser.words().target.decode(beam))
             << "\nbeam of 1 = greedy: "
             << (beam_search(model, batch.source, {.width = 1, .max_len = 32}) == greedy ? "yes" : "no") << '\n';
   // [doc:end]
@@ -173,8 +174,8 @@ void section_attention(const TrainedRun& run, const Batch& batch, const std::vec
   const Tensor weights = mean(cross.back()[0], 0);  // [T, S]
   for (std::size_t t = 0; t < greedy.size(); ++t) {
     const auto source_word = argmax(weights[static_cast<std::int64_t>(t)], 0).item();
-    std::cout << std::setw(10) << run.vocabs.target.token(greedy[t]) << "  ←  "
-              << run.vocabs.source.token(encoded[0].source[static_cast<std::size_t>(source_word)]) << "  ("
+    std::cout << std::setw(10) << run.tokeniser.words().target.token(greedy[t]) << "  ←  "
+              << run.tokeniser.words().source.token(encoded[0].source[static_cast<std::size_t>(source_word)]) << "  ("
               << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item() << ")\n";
   }
   // [doc:end]
@@ -197,7 +198,7 @@ int main(int argc, char** argv) {
   const std::vector<int> greedy = section_greedy(run, e.batch, e.config);
   section_beam(run, e.batch, greedy);
   section_attention(run, e.batch, e.encoded, greedy);
-  if (!svg_dir.empty()) draw_cross_attention(*run.model, run.vocabs, e.pair.source, svg_dir);
+  if (!svg_dir.empty()) draw_cross_attention(*run.model, run.tokeniser, e.pair.source, svg_dir);
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -5,16 +5,15 @@
 #include <numeric>
 
 #include "core/error.hpp"
-#include "examples/translator/tokenizer.hpp"
 
 namespace sf::translator {
 
-std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, const Vocab& source_vocab,
-                                      const Vocab& target_vocab, std::int64_t max_len, std::int64_t* dropped) {
+std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, const Tokeniser& tokeniser,
+                                      std::int64_t max_len, std::int64_t* dropped) {
   std::vector<EncodedPair> out;
   std::int64_t skipped = 0;
   for (const SentencePair& p : pairs) {
-    EncodedPair e{source_vocab.encode(tokenize(p.source)), target_vocab.encode(tokenize(p.target))};
+    EncodedPair e{tokeniser.encode_source(p.source), tokeniser.encode_target(p.target)};
     if (static_cast<std::int64_t>(e.source.size()) > max_len || static_cast<std::int64_t>(e.target.size()) > max_len) {
       ++skipped;
       continue;

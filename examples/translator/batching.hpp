@@ -13,6 +13,7 @@
 #include "core/random.hpp"
 #include "core/tensor.hpp"
 #include "examples/translator/sentence_pair.hpp"
+#include "examples/translator/tokeniser.hpp"
 #include "examples/translator/vocab.hpp"
 
 namespace sf::translator {
@@ -25,8 +26,8 @@ struct EncodedPair {
 
 /// Tokenises and encodes pairs; pairs whose source or target (with <s> and </s>) is longer than
 /// max_len are left out (their number is returned in `dropped`).
-std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, const Vocab& source_vocab,
-                                      const Vocab& target_vocab, std::int64_t max_len, std::int64_t* dropped = nullptr);
+std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, const Tokeniser& tokeniser,
+                                      std::int64_t max_len, std::int64_t* dropped = nullptr);
 
 /// A padded batch. Padding is Vocab::pad_id (0), which the model masks and the loss ignores.
 struct Batch {

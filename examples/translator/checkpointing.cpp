@@ -59,15 +59,22 @@ RunConfig RunDirectory::stored_config() const {
   return RunConfig::from_metadata(optim::read_checkpoint_metadata(latest()));
 }
 
-void RunDirectory::save_vocabularies(const Vocabularies& vocabs) const {
+void RunDirectory::save_tokeniser(const Tokeniser& tokeniser) const {
   std::filesystem::create_directories(dir_);
-  vocabs.source.save((dir_ / "vocab.source.txt").string());
-  vocabs.target.save((dir_ / "vocab.target.txt").string());
+  if (tokeniser.is_bpe()) {
+    tokeniser.bpe().save(dir_ / "tokeniser.bpe");
+    return;
+  }
+  tokeniser.words().source.save((dir_ / "vocab.source.txt").string());
+  tokeniser.words().target.save((dir_ / "vocab.target.txt").string());
 }
 
-Vocabularies RunDirectory::load_vocabularies() const {
-  return {Vocab::load((dir_ / "vocab.source.txt").string()),
-          Vocab::load((dir_ / "vocab.target.txt").string())};
+Tokeniser RunDirectory::load_tokeniser(const RunConfig& config) const {
+  if (config.tokeniser == "bpe") return Tokeniser(text::Bpe::load(dir_ / "tokeniser.bpe"));
+  if (config.tokeniser != "words")
+    fail<IOError>("run config: unknown tokeniser '", config.tokeniser, "' in ", dir_.string());
+  return Tokeniser(Vocabularies{Vocab::load((dir_ / "vocab.source.txt").string()),
+                                Vocab::load((dir_ / "vocab.target.txt").string())});
 }
 
 void RunDirectory::save(const std::string& checkpoint, const TrainingState& state) const {

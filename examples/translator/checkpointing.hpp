@@ -1,6 +1,7 @@
 // checkpointing.hpp: what a training run keeps on disk, so that it can stop at any step and resume
 // exactly. The run directory holds:
-//   vocab.source.txt, vocab.target.txt   written once, when the run starts
+//   vocab.source.txt, vocab.target.txt   the word vocabularies (tokeniser "words"), or
+//   tokeniser.bpe                        the BPE tokeniser (tokeniser "bpe"), written once, when the run starts
 //   latest/, best/                       checkpoints: the model, Adam's state, the run's settings and
 //                                        its Progress (optim/checkpoint.hpp says what each file holds)
 //   history.tsv                          the training loss of every step and each validation's results
@@ -59,9 +60,10 @@ class RunDirectory {
 
   /// The settings stored with the latest checkpoint (a resumed run uses them, not the command line's).
   RunConfig stored_config() const;
-  /// Creates the directory and writes the vocabularies; loads them back.
-  void save_vocabularies(const Vocabularies& vocabs) const;
-  Vocabularies load_vocabularies() const;
+  /// Creates the directory and writes the tokeniser's files; loads them back (the kind the config
+  /// names), verifying them (IOError naming the file for anything missing or damaged).
+  void save_tokeniser(const Tokeniser& tokeniser) const;
+  Tokeniser load_tokeniser(const RunConfig& config) const;
 
   /// Saves the model, Adam, the settings and the progress into `checkpoint` (latest() or best()),
   /// then history.tsv.

@@ -1,14 +1,19 @@
 // main.cpp: the translator program.
 //
-//   translator train [options]             train (by default: the toy grammar, the small model)
+//   translator train [options]             train (by default: the toy grammar, the small model;
+//                                          real text: --src train.en --tgt train.fr --valid-src ...)
 //   translator translate [--run DIR] [sentence ...]   translate sentences (or standard input, one per line)
-//   translator eval [--run DIR]            loss, exact match and BLEU on the run's held-out set
+//   translator eval [--run DIR] [--src test.en --ref test.fr]   scores on a test set (or the run's own)
+//
+// All three decode the same way unless --beam says otherwise (greedy), and say which they used.
 //
 // `./run demo` runs `translator train` with its defaults: it trains for a few minutes, then reports
 // the held-out exact match and BLEU, translates sentences the model never saw, and draws pictures.
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,10 +21,13 @@
 #include "core/parallel/thread_pool.hpp"
 #include "examples/translator/evaluation.hpp"
 #include "examples/translator/options.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "examples/translator/report.hpp"
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
+#include "text/bleu.hpp"
+#include "text/chrf.hpp"
 
 namespace fs = std::filesystem;
 using namespace sf;
@@ -48,37 +56,47 @@ void add_trained_run_options(Options& o) {
       .add("checkpoint", "NAME", "best or latest", "best");
 }
 
-void print_result(const char* name, const EvalResult& r) {
-  std::cout << std::fixed << std::setprecision(1) << name << ": " << r.sentences << " sentences, exact match "
-            << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu << ", loss " << std::setprecision(3)
-            << r.loss << std::defaultfloat << '\n';
+/// --beam and --length-penalty: the decoding every command uses and reports.
+void add_decoding_options(Options& o) {
+  o.add("beam", "N", "beam width (1 = greedy decoding)", std::to_string(kDefaultBeam))
+      .add("length-penalty", "A", "beam search length penalty α", "0.6");
+}
+
+EvalOptions read_decoding_options(const Options& o, std::int64_t max_len) {
+  return {.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"), .max_len = max_len};
 }
 
 int train_command(const std::vector<std::string>& args) {
   Options o(
       "translator train [options]",
-      "Trains an English → French Transformer: on sentences from the toy grammar (the default) or on a file\n"
-      "of pairs (--data), then evaluates it on held-out sentences, translates a few, and writes a report\n"
-      "with pictures into the output directory.");
+      "Trains an English → French Transformer: on sentences from the toy grammar (the default), on a file\n"
+      "of pairs (--data), or on parallel files (--src, --tgt, with --valid-src and --valid-tgt), then\n"
+      "evaluates it on held-out sentences, translates a few, and writes a report with pictures into the\n"
+      "output directory. Real text uses a BPE tokeniser learned from the training text (--vocab-size);\n"
+      "score a test set afterwards with `translator eval --src test.en --ref test.fr`.");
   o.add("out", "DIR", "where checkpoints, the report and pictures go", TrainOptions{}.out_dir);
   add_run_options(o);
+  add_decoding_options(o);
   o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
       .add_flag("resume", "continue the run in --out from its latest checkpoint");
   if (!parse_command_line(o, args)) return 0;
   const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
 
-  const TrainResult trained = train(c, {.out_dir = out, .resume = o.flag("resume")});
+  const TrainResult trained =
+      train(c, {.out_dir = out, .resume = o.flag("resume"), .beam = o.integer("beam", 1)});
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 
   // Judge the best checkpoint on sentences it never saw.
   TrainedRun run = load_trained_run(out, "best");
   const RunData data = load_run_data(run.config);
-  const EvalResult test = evaluate(*run.model, data.test, run.vocabs, {.max_len = run.config.max_len});
-  const bool toy = run.config.data_path.empty();
+  const EvalResult test =
+      evaluate(*run.model, data.test, run.tokeniser, read_decoding_options(o, run.config.max_len));
+  const bool toy = !run.config.uses_files();
   std::cout << '\n';
-  print_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test);
+  std::cout << format_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test,
+                             run.config.max_len);
   std::cout << std::fixed << std::setprecision(0) << "training: " << trained.steps << " steps in "
             << trained.train_seconds << " s, " << trained.tokens_per_second << " target tokens per second\n"
             << std::defaultfloat;
@@ -91,11 +109,11 @@ int train_command(const std::vector<std::string>& args) {
                         {},
                         o.text("attention-sentence")};
   std::cout << "\ntranslations of sentences it never saw:\n";
-  for (std::size_t i : first_distinct_sources(data.test, 6)) {
-    report.examples.emplace_back(data.test[i].source, test.hypotheses[i]);
-    std::cout << "  " << data.test[i].source << "\n    → " << test.hypotheses[i] << '\n';
+  for (std::size_t i : first_distinct_sources(test.translated_pairs(), 6)) {
+    report.examples.emplace_back(test.sources[i], test.hypotheses[i]);
+    std::cout << "  " << test.sources[i] << "\n    → " << test.hypotheses[i] << '\n';
   }
-  report.attention_pictures = draw_cross_attention(*run.model, run.vocabs, report.attention_sentence, out);
+  report.attention_pictures = draw_cross_attention(*run.model, run.tokeniser, report.attention_sentence, out);
   write_report(out, report);
   std::cout << "\ncheckpoints: " << out << "/best and " << out
             << "/latest (model.safetensors opens in PyTorch)\n"
@@ -111,44 +129,63 @@ int train_command(const std::vector<std::string>& args) {
 int translate_command(const std::vector<std::string>& args) {
   Options o(
       "translator translate [--run DIR] [sentence ...]",
-      "Translates each sentence given, or each line of standard input, with a trained run's best model.");
+      "Translates each sentence given, or each line of standard input, with a trained run's best model.\n"
+      "A sentence that cannot be translated (too long, invalid UTF-8) gets an error on standard error and\n"
+      "an empty output line; the others are still translated, and the exit status is then 1.");
   add_trained_run_options(o);
-  o.add("beam", "N", "beam width (1 = greedy)", "4")
-      .add("length-penalty", "A", "beam search length penalty α", "0.6");
+  add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
-  const EvalOptions options{.beam = o.integer("beam", 1),
-                            .length_penalty = o.number("length-penalty"),
-                            .max_len = run.config.max_len};
-  auto one = [&](const std::string& sentence) {
-    std::cout << translate_text(*run.model, run.vocabs, sentence, options) << '\n';
-  };
-  if (!o.positional().empty()) {
-    for (const std::string& s : o.positional()) one(s);
-  } else {
-    for (std::string line; std::getline(std::cin, line);)
-      if (!line.empty()) one(line);
-  }
-  return 0;
+  const EvalOptions options = read_decoding_options(o, run.config.max_len);
+  std::cerr << "translator translate: " << describe_decoding(options) << '\n';
+  std::istringstream given;  // sentences on the command line, one per line
+  for (const std::string& sentence : o.positional()) given.str(given.str() + sentence + '\n');
+  std::istream& in = o.positional().empty() ? std::cin : given;
+  const std::int64_t failed = translate_lines(*run.model, run.tokeniser, in, std::cout, std::cerr, options);
+  return failed ? 1 : 0;
 }
 
 int eval_command(const std::vector<std::string>& args) {
-  Options o("translator eval [--run DIR]",
-            "Evaluates a trained run: loss, exact match and BLEU on its held-out sentences (or on --data).");
+  Options o(
+      "translator eval [--run DIR] [--src test.en --ref test.fr | --data pairs.tsv]",
+      "Evaluates a trained run on a test set, every line of it: loss, exact match and scores (a BPE run:\n"
+      "BLEU as sacreBLEU computes it by default, cased and lowercased, and chrF2, on the detokenised\n"
+      "translations against the raw references). Lines with the same English sentence are one sentence\n"
+      "with several references. Without a test set: the run's own held-out (or validation) pairs.");
   add_trained_run_options(o);
-  o.add("data", "FILE", "evaluate on these pairs instead (english<TAB>french per line)")
-      .add("beam", "N", "beam width (1 = greedy)", "1");
+  o.add("src", "FILE", "English sentences, one per line (e.g. Multi30k's test_2016_flickr.en)")
+      .add("ref", "FILE", "their reference translations, line by line")
+      .add("data", "FILE", "or: pairs 'english<TAB>french' per line")
+      .add("output", "FILE", "also write the translations there, one per distinct English sentence");
+  add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
+  if (o.given("src") != o.given("ref")) fail<ValueError>("--src and --ref go together");
+  if (o.given("src") && o.given("data")) fail<ValueError>("give either --src and --ref, or --data");
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
-  RunConfig data_config = run.config;
-  if (o.given("data")) {
-    data_config.data_path = o.text("data");
-    data_config.validation_fraction = 1.0;  // every pair of the file is evaluated
+  std::vector<SentencePair> pairs;
+  std::string name = "evaluation";
+  if (o.given("src")) {
+    pairs = read_parallel_files(o.text("src"), o.text("ref"));
+    name = o.text("src") + " → " + o.text("ref");
+  } else {
+    RunConfig data_config = run.config;
+    if (o.given("data")) {
+      data_config = RunConfig{.data_path = o.text("data"), .validation_fraction = 1.0};  // every pair
+      name = o.text("data");
+    }
+    pairs = load_run_data(data_config).test;
   }
-  const RunData data = load_run_data(data_config);
-  const auto& pairs = o.given("data") || !run.config.data_path.empty() ? data.validation : data.test;
-  print_result("evaluation", evaluate(*run.model, pairs, run.vocabs,
-                                      {.beam = o.integer("beam", 1), .max_len = run.config.max_len}));
+  const EvalResult r =
+      evaluate(*run.model, pairs, run.tokeniser, read_decoding_options(o, run.config.max_len));
+  std::cout << format_result(name, r, run.config.max_len);
+  if (r.too_long)
+    std::cerr << "translator eval: " << r.too_long << " sentences over the limit of " << run.config.max_len
+              << " tokens (--max-len) were scored as empty translations\n";
+  if (o.given("output")) {
+    std::ofstream file(o.text("output"));
+    for (const std::string& h : r.hypotheses) file << h << '\n';
+    if (!file) fail<IOError>("cannot write ", o.text("output"));
+  }
   return 0;
 }
 

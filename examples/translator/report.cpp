@@ -9,17 +9,16 @@
 #include "core/io/atomic_file.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/translator/decoding.hpp"
-#include "examples/translator/tokenizer.hpp"
 
 namespace sf::translator {
 namespace {
 namespace fs = std::filesystem;
 }
 
-std::vector<std::string> draw_cross_attention(const nn::Transformer& model, const Vocabularies& vocabs,
+std::vector<std::string> draw_cross_attention(const nn::Transformer& model, const Tokeniser& tokeniser,
                                               const std::string& sentence, const std::string& dir) {
   NoGradGuard no_grad;
-  const std::vector<int> src_ids = vocabs.source.encode(tokenize(sentence));
+  const std::vector<int> src_ids = tokeniser.encode_source(sentence);
   const Tensor source = tensor(std::vector<double>(src_ids.begin(), src_ids.end()),
                                {1, static_cast<std::int64_t>(src_ids.size())}, {.dtype = kInt64});
   const std::vector<int> translation = greedy_decode(model, source, model.config().max_len - 1)[0];
@@ -31,9 +30,9 @@ std::vector<std::string> draw_cross_attention(const nn::Transformer& model, cons
                model.encode(source), source, &weights);
   // Rows: the word each position produced (the next word, or </s>); columns: the source words.
   std::vector<std::string> rows, columns;
-  for (int id : translation) rows.push_back(vocabs.target.token(id));
+  for (int id : translation) rows.push_back(tokeniser.target_piece(id));
   rows.emplace_back("</s>");
-  for (int id : src_ids) columns.push_back(vocabs.source.token(id));
+  for (int id : src_ids) columns.push_back(tokeniser.source_piece(id));
   std::vector<std::string> files;
   for (std::size_t l = 0; l < weights.size(); ++l)
     for (std::int64_t h = 0; h < weights[l].size(1); ++h) {
@@ -87,8 +86,11 @@ void write_report(const std::string& dir, const ReportContents& c) {
      << std::setprecision(0) << c.training.tokens_per_second << " target tokens per second\n\n";
   md << std::setprecision(1) << "## Results on the " << c.test_name << "\n\n";
   md << "| sentences | exact match | BLEU | loss |\n|---|---|---|---|\n";
-  md << "| " << c.test.sentences << " | " << 100 * c.test.exact_match << "% | " << 100 * c.test.bleu.bleu << " | "
+  md << "| " << c.test.sentences << " | " << 100 * c.test.exact_match << "% | " << c.test.bleu.score << " | "
      << std::setprecision(3) << c.test.loss << " |\n\n";
+  if (c.test.text_scores)
+    md << "Scores (" << c.test.decoding << "):\n\n    " << c.test.bleu.format() << "\n    "
+       << c.test.lowercase_bleu.format() << "\n    " << c.test.chrf.format() << "\n\n";
   md << "## Translations of sentences the model never saw\n\n| English | French (model) |\n|---|---|\n";
   for (const auto& [src, tgt] : c.examples) md << "| " << src << " | " << tgt << " |\n";
   md << "\n## Curves\n\n![loss](loss.svg)\n\n![validation](validation.svg)\n\n";

@@ -17,7 +17,7 @@ namespace sf::translator {
 
 /// Draws the cross-attention of every decoder layer and head for `sentence` as the model translates
 /// it (greedy). Returns the file names written into `dir`.
-std::vector<std::string> draw_cross_attention(const nn::Transformer& model, const Vocabularies& vocabs,
+std::vector<std::string> draw_cross_attention(const nn::Transformer& model, const Tokeniser& tokeniser,
                                               const std::string& sentence, const std::string& dir);
 
 struct ReportContents {

@@ -5,8 +5,10 @@
 
 #include "core/error.hpp"
 #include "examples/translator/dataset.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "examples/translator/tokenizer.hpp"
 #include "examples/translator/tsv.hpp"
+#include "text/bpe.hpp"
 
 namespace sf::translator {
 
@@ -32,11 +34,17 @@ namespace {
 template <class F>
 void for_each_field(RunConfig& c, F&& f) {
   f("data_path", c.data_path);
+  f("source_path", c.source_path);
+  f("target_path", c.target_path);
+  f("valid_source_path", c.valid_source_path);
+  f("valid_target_path", c.valid_target_path);
   f("data_seed", c.data_seed);
   f("train_size", c.train_size);
   f("validation_size", c.validation_size);
   f("test_size", c.test_size);
   f("validation_fraction", c.validation_fraction);
+  f("tokeniser", c.tokeniser);
+  f("vocab_size", c.vocab_size);
   f("min_count", c.min_count);
   f("max_len", c.max_len);
   f("preset", c.preset);
@@ -98,7 +106,7 @@ RunConfig RunConfig::from_metadata(const std::map<std::string, std::string>& met
 RunData load_run_data(const RunConfig& c) {
   RunData data;
   std::ostringstream about;
-  if (c.data_path.empty()) {
+  if (!c.uses_files()) {
     const Dataset d = make_dataset({.seed = c.data_seed,
                                     .train_size = static_cast<std::size_t>(c.train_size),
                                     .validation_size = static_cast<std::size_t>(c.validation_size),
@@ -109,7 +117,28 @@ RunData load_run_data(const RunConfig& c) {
     about << "toy grammar (seed " << c.data_seed << "): " << data.train.size() << " training pairs, "
           << data.validation.size() << " validation pairs, " << data.test.size()
           << " held-out test pairs whose word combinations never occur in training";
+  } else if (!c.source_path.empty()) {
+    if (!c.data_path.empty()) fail<ValueError>("give either a TSV file (--data) or parallel files (--src, --tgt)");
+    if (c.target_path.empty()) fail<ValueError>("--src ", c.source_path, " needs its translations (--tgt)");
+    if (c.valid_source_path.empty() != c.valid_target_path.empty())
+      fail<ValueError>("a validation set needs both --valid-src and --valid-tgt");
+    data.train = read_parallel_files(c.source_path, c.target_path);
+    about << c.source_path << " + " << c.target_path << ": " << data.train.size() << " pairs for training";
+    if (!c.valid_source_path.empty()) {
+      data.validation = read_parallel_files(c.valid_source_path, c.valid_target_path);
+      about << "; " << c.valid_source_path << " + " << c.valid_target_path << ": " << data.validation.size()
+            << " for validation";
+    } else {
+      TrainValidation split = split_by_source(data.train, c.validation_fraction, c.data_seed);
+      data.train = std::move(split.train);
+      data.validation = std::move(split.validation);
+      about << ", split into " << data.train.size() << " for training and " << data.validation.size()
+            << " for validation";
+    }
+    data.test = data.validation;
   } else {
+    if (!c.target_path.empty() || !c.valid_source_path.empty() || !c.valid_target_path.empty())
+      fail<ValueError>("--tgt, --valid-src and --valid-tgt need --src");
     const TsvData tsv = read_tsv(c.data_path);
     const TrainValidation split = split_by_source(tsv.pairs, c.validation_fraction, c.data_seed);
     data.train = split.train;
@@ -130,6 +159,21 @@ Vocabularies build_vocabularies(const std::vector<SentencePair>& train, std::int
     tgt.push_back(tokenize(p.target));
   }
   return {Vocab::build(src, {.min_count = min_count}), Vocab::build(tgt, {.min_count = min_count})};
+}
+
+}  // namespace sf::translator
+
+namespace sf::translator {
+
+Tokeniser build_tokeniser(const RunConfig& config, const std::vector<SentencePair>& train) {
+  if (config.tokeniser == "words") return Tokeniser(build_vocabularies(train, config.min_count));
+  if (config.tokeniser != "bpe")
+    fail<ValueError>("unknown tokeniser '", config.tokeniser, "' (words or bpe)");
+  std::vector<std::string> lines;  // both languages: one tokeniser, one set of pieces for names and numbers
+  lines.reserve(2 * train.size());
+  for (const SentencePair& p : train) lines.push_back(p.source);
+  for (const SentencePair& p : train) lines.push_back(p.target);
+  return Tokeniser(text::Bpe::learn(lines, {.vocab_size = config.vocab_size}));
 }
 
 }  // namespace sf::translator

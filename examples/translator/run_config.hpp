@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "examples/translator/sentence_pair.hpp"
+#include "examples/translator/tokeniser.hpp"
 #include "examples/translator/vocab.hpp"
 #include "nn/transformer.hpp"
 
@@ -16,14 +17,18 @@ namespace sf::translator {
 
 struct RunConfig {
   // ---- data ----
-  std::string data_path{};            // "" = the toy grammar; otherwise a TSV file of pairs
+  std::string data_path{};            // a TSV file of pairs; "" and no source_path = the toy grammar
+  std::string source_path{}, target_path{};  // or: parallel text files, line i of one translates line i
+  std::string valid_source_path{}, valid_target_path{};  // their validation set ("" = split from training)
   std::uint64_t data_seed = 1;        // the grammar's seed, or the train/validation split's
   std::int64_t train_size = 50000;    // toy: pairs generated for training
   std::int64_t validation_size = 1000;  // toy: in-distribution validation pairs
   std::int64_t test_size = 1000;      // toy: held-out pairs with unseen combinations
   double validation_fraction = 0.1;   // TSV: share of the pairs kept for validation
-  std::int64_t min_count = 1;         // words seen fewer times in training become <unk>
-  std::int64_t max_len = 32;          // longest sentence (in tokens, with <s> and </s>) kept
+  std::string tokeniser = "words";    // or "bpe" (tokeniser.hpp); the command line's default for files
+  std::int64_t vocab_size = 8000;     // bpe: pieces of the joint English+French tokeniser
+  std::int64_t min_count = 1;         // words: words seen fewer times in training become <unk>
+  std::int64_t max_len = 32;          // longest sentence (in tokens, with <s> and </s>) the model takes
   // ---- model ----
   std::string preset = "small";  // small, medium or base (sizes below override when > 0)
   std::int64_t d_model = 0, heads = 0, d_ff = 0, layers = 0;
@@ -40,6 +45,8 @@ struct RunConfig {
   std::uint64_t seed = 1;         // initial weights, dropout and batch order
   std::int64_t eval_every = 400;  // steps between validations
 
+  /// Whether the data are files of real text (a TSV file or parallel files), not the toy grammar.
+  bool uses_files() const { return !data_path.empty() || !source_path.empty(); }
   /// The model these settings describe, for vocabularies of the given sizes.
   nn::TransformerConfig model_config(std::int64_t source_vocab, std::int64_t target_vocab) const;
   /// As checkpoint metadata (strings), and back. from_metadata throws IOError for missing keys.
@@ -53,13 +60,17 @@ struct RunData {
   std::string description;  // where they came from, their sizes, and any malformed lines skipped
 };
 
-/// Generates the toy data, or reads and splits the TSV file, as the config says.
+/// Generates the toy data, or reads the files, as the config says: a TSV file is split into training
+/// and validation pairs by source; parallel files use their validation files, or are split the same
+/// way without them. The test pairs of a file run are its validation pairs (a test set is scored with
+/// `translator eval`, never used to choose a model). ValueError for an incomplete set of paths.
 RunData load_run_data(const RunConfig& config);
 
-/// Vocabularies built from the training side of the data.
-struct Vocabularies {
-  Vocab source, target;
-};
+/// Word vocabularies built from the training side of the data.
 Vocabularies build_vocabularies(const std::vector<SentencePair>& train, std::int64_t min_count);
+
+/// The tokeniser the config names, learned from the training pairs: word vocabularies, or one BPE
+/// tokeniser of config.vocab_size pieces learned from both sides. ValueError for an unknown kind.
+Tokeniser build_tokeniser(const RunConfig& config, const std::vector<SentencePair>& train);
 
 }  // namespace sf::translator

@@ -1,6 +1,8 @@
 // run_options.cpp: one table binds each option to its RunConfig field (see run_options.hpp).
 #include "examples/translator/run_options.hpp"
 
+#include "text/bpe.hpp"
+
 #include <cstdint>
 #include <sstream>
 #include <variant>
@@ -22,6 +24,16 @@ struct RunOption {
 const RunOption kRunOptions[] = {
     {"data", "FILE", "pairs 'english<TAB>french' per line (Tatoeba/Anki format); default: the toy grammar",
      &RunConfig::data_path},
+    {"src", "FILE", "or: English sentences, one per line (e.g. Multi30k's train.en)", &RunConfig::source_path},
+    {"tgt", "FILE", "their French translations, line by line (train.fr)", &RunConfig::target_path},
+    {"valid-src", "FILE", "validation English (val.en); default: a share of --src", &RunConfig::valid_source_path},
+    {"valid-tgt", "FILE", "validation French (val.fr)", &RunConfig::valid_target_path},
+    {"tokeniser", "KIND", "words or bpe (with --data or --src: bpe unless given)",
+     &RunConfig::tokeniser},
+    {"vocab-size", "N", "bpe: pieces of the tokeniser learned from both languages", &RunConfig::vocab_size,
+     text::Bpe::first_character_id + 1},
+    {"max-len", "N", "longest sentence in tokens with <s> and </s> (bpe runs: 256 unless given)",
+     &RunConfig::max_len, 3},
     {"preset", "NAME", "model size: small, medium or base", &RunConfig::preset},
     {"d-model", "N", "d_model instead of the preset's, if not 0", &RunConfig::d_model, 2},
     {"heads", "N", "heads instead of the preset's, if not 0", &RunConfig::heads, 1},
@@ -36,7 +48,7 @@ const RunOption kRunOptions[] = {
     {"warmup", "N", "warm-up steps", &RunConfig::warmup, 0},
     {"label-smoothing", "E", "label smoothing", &RunConfig::label_smoothing},
     {"train-size", "N", "toy grammar: training pairs", &RunConfig::train_size, 1},
-    {"min-count", "N", "words seen fewer times become <unk>", &RunConfig::min_count, 1},
+    {"min-count", "N", "words: words seen fewer times become <unk>", &RunConfig::min_count, 1},
     {"eval-every", "N", "steps between validations", &RunConfig::eval_every, 1},
     {"seed", "N", "seed of the weights, dropout and batch order", &RunConfig::seed, 0},
 };
@@ -70,6 +82,8 @@ RunConfig read_run_options(const Options& options, RunConfig c) {
   for (const RunOption& o : kRunOptions)
     if (options.given(o.name))  // otherwise the default stays exactly (no trip through text)
       std::visit([&](auto field) { set_from(options, o, c.*field); }, o.field);
+  if (!options.given("tokeniser") && c.uses_files()) c.tokeniser = "bpe";
+  if (c.tokeniser == "bpe" && !options.given("max-len")) c.max_len = kBpeMaxLen;
   return c;
 }
 

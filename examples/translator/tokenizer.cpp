@@ -1,10 +1,10 @@
 // tokenizer.cpp: the rules of tokenizer.hpp, applied to code points.
 #include "examples/translator/tokenizer.hpp"
 
+#include "text/utf8.hpp"
+
 #include <algorithm>
 #include <array>
-
-#include "examples/translator/utf8.hpp"
 
 namespace sf::translator {
 namespace {
@@ -26,7 +26,7 @@ bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 bool is_letter(char32_t c) {
   if ((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')) return true;
   return c >= 0xC0 && c != 0xD7 && c != 0xF7 && !is_space(c) && !is_punctuation(c) && c != U'\'' &&
-         c != replacement_character;
+         c != text::replacement_character;
 }
 
 bool is_clitic(std::u32string_view word) {
@@ -53,18 +53,18 @@ char32_t to_lower(char32_t c) {
 }
 
 std::string lowercase(std::string_view text) {
-  std::u32string code_points = decode_utf8(text);
+  std::u32string code_points = text::decode_utf8(text::repair_utf8(text));
   for (char32_t& c : code_points) c = to_lower(c);
-  return encode_utf8(code_points);
+  return text::encode_utf8(code_points);
 }
 
 std::vector<std::string> tokenize(std::string_view text) {
-  std::u32string s = decode_utf8(text);
+  std::u32string s = text::decode_utf8(text::repair_utf8(text));
   for (char32_t& c : s) c = c == U'\u2019' ? U'\'' : to_lower(c);
   std::vector<std::string> tokens;
   std::u32string word;
   const auto flush = [&] {
-    if (!word.empty()) tokens.push_back(encode_utf8(word));
+    if (!word.empty()) tokens.push_back(text::encode_utf8(word));
     word.clear();
   };
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -76,7 +76,7 @@ std::vector<std::string> tokenize(std::string_view text) {
       word.push_back(c);  // 3.5, 1,5
     } else if (is_punctuation(c)) {
       flush();
-      tokens.push_back(encode_utf8(std::u32string(1, c)));
+      tokens.push_back(text::encode_utf8(std::u32string(1, c)));
     } else if (c == U'\'') {
       if (!word.empty() && is_letter(word.back()) && is_letter(next)) {
         if (is_clitic(word)) {

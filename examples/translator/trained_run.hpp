@@ -1,5 +1,5 @@
 // trained_run.hpp: a trained run read back from its output directory: its settings (from the
-// checkpoint's metadata), its vocabularies and its model, ready to translate.
+// checkpoint's metadata), its tokeniser and its model, ready to translate.
 #pragma once
 
 #include <memory>
@@ -12,7 +12,7 @@ namespace sf::translator {
 
 struct TrainedRun {
   RunConfig config;
-  Vocabularies vocabs;
+  Tokeniser tokeniser;
   std::unique_ptr<nn::Transformer> model;  // in evaluation mode
 };
 

@@ -52,24 +52,23 @@ class BatchSequence {
   std::vector<Batch> batches_;
 };
 
-/// The run's sentence pairs, its vocabularies (built and saved, or loaded when resuming), and the
-/// training pairs encoded with them, as reported on `out`.
+/// The run's sentence pairs, its tokeniser (learned and saved, or loaded when resuming), and the
+/// training pairs encoded with it, as reported on `out`.
 struct TrainingData {
   RunData data;
-  Vocabularies vocabs;
+  Tokeniser tokeniser;
   std::vector<EncodedPair> pairs;
 };
 
 TrainingData prepare_data(const RunConfig& config, const RunDirectory& run, bool resume, std::ostream& out) {
-  TrainingData d;
-  d.data = load_run_data(config);
-  out << "data: " << d.data.description << '\n';
-  d.vocabs = resume ? run.load_vocabularies() : build_vocabularies(d.data.train, config.min_count);
-  if (!resume) run.save_vocabularies(d.vocabs);
+  RunData data = load_run_data(config);
+  out << "data: " << data.description << '\n';
+  Tokeniser tokeniser = resume ? run.load_tokeniser(config) : build_tokeniser(config, data.train);
+  TrainingData d{std::move(data), std::move(tokeniser), {}};
+  if (!resume) run.save_tokeniser(d.tokeniser);
   std::int64_t dropped = 0;
-  d.pairs = encode_pairs(d.data.train, d.vocabs.source, d.vocabs.target, config.max_len, &dropped);
-  out << "vocabulary: " << d.vocabs.source.size() << " source and " << d.vocabs.target.size()
-      << " target tokens";
+  d.pairs = encode_pairs(d.data.train, d.tokeniser, config.max_len, &dropped);
+  out << d.tokeniser.describe();
   if (dropped)
     out << "; " << dropped << " training pairs longer than " << config.max_len << " tokens left out";
   out << '\n';
@@ -85,31 +84,34 @@ void print_model(std::ostream& out, const RunConfig& config, const nn::Transform
 
 /// Loss, exact match and BLEU on (up to 200 of) the validation pairs, printed with three samples,
 /// and recorded in `row`.
-EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs,
-                    const Vocabularies& vocabs, std::int64_t max_len, HistoryRow& row, std::ostream& out) {
+EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs, const Tokeniser& tokeniser,
+                    const RunConfig& config, std::int64_t beam, HistoryRow& row, std::ostream& out) {
   model.eval();
-  const EvalResult r = evaluate(model, pairs, vocabs, {.max_sentences = 200, .max_len = max_len});
+  const EvalResult r =
+      evaluate(model, pairs, tokeniser, {.max_sentences = 200, .beam = beam, .max_len = config.max_len});
   model.train();
   row.validated = true;
   row.val_loss = r.loss;
   row.val_exact = r.exact_match;
-  row.val_bleu = r.bleu.bleu;
+  row.val_bleu = r.bleu.score / 100;
   out << "\nstep " << row.step << ": validation loss " << std::fixed << std::setprecision(3) << r.loss
-      << ", exact match " << std::setprecision(1) << 100 * r.exact_match << "%, BLEU " << 100 * r.bleu.bleu
-      << std::defaultfloat << '\n';
-  for (std::size_t i : first_distinct_sources(pairs, 3))
-    if (i < r.hypotheses.size())
-      out << "    " << pairs[i].source << "\n      → " << r.hypotheses[i] << "\n        (" << pairs[i].target
-          << ")\n";
+      << ", exact match " << std::setprecision(1) << 100 * r.exact_match << "%, BLEU " << r.bleu.score
+      << std::defaultfloat;
+  if (tokeniser.is_bpe()) out << " (" << r.sentences << " sentences, " << r.decoding << ")";
+  out << '\n';
+  for (std::size_t i : first_distinct_sources(r.translated_pairs(), 3))
+    out << "    " << r.sources[i] << "\n      → " << r.hypotheses[i] << "\n        (" << r.first_references[i]
+        << ")\n";
   out << std::flush;
   return r;
 }
 
-/// Better: a higher exact match, or the same with a lower loss. Records it as the best if so.
+/// Better: a higher exact match (BLEU for a bpe run), or the same with a lower loss. Records it as the best if so.
 bool record_if_best(Progress& p, const EvalResult& r) {
-  const bool better = r.exact_match > p.best_exact || (r.exact_match == p.best_exact && r.loss < p.best_loss);
+  const double score = r.selection_score();
+  const bool better = score > p.best_exact || (score == p.best_exact && r.loss < p.best_loss);
   if (!better) return false;
-  p.best_exact = r.exact_match;
+  p.best_exact = score;
   p.best_loss = r.loss;
   return true;
 }
@@ -131,10 +133,9 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
     fail<ValueError>("unknown schedule '", config.schedule, "' (cosine or noam)");
 
   const TrainingData d = prepare_data(config, run, options.resume, out);
-  const Vocabularies& vocabs = d.vocabs;
-
   Generator model_generator(config.seed);
-  nn::Transformer model(config.model_config(vocabs.source.size(), vocabs.target.size()), model_generator);
+  nn::Transformer model(config.model_config(d.tokeniser.source_size(), d.tokeniser.target_size()),
+                        model_generator);
   optim::Adam adam(model.parameters(), optim::kPaperAdam);
   TrainResult result;
   Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
@@ -168,7 +169,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
     if (adam.steps() % config.eval_every == 0 || stop.finished(adam.steps(), p.train_seconds)) {
       bar.finish();
       const EvalResult r =
-          validate(model, d.data.validation, vocabs, config.max_len, result.history.back(), out);
+          validate(model, d.data.validation, d.tokeniser, config, options.beam, result.history.back(), out);
       const bool best = record_if_best(p, r);
       run.save(run.latest(), state);
       if (best) run.save(run.best(), state);

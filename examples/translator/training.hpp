@@ -23,6 +23,7 @@ namespace sf::translator {
 struct TrainOptions {
   std::string out_dir = "runs/toy";
   bool resume = false;          // continue from out_dir/latest with its stored settings
+  std::int64_t beam = kDefaultBeam;  // the decoding validation uses (1 = greedy)
   std::ostream* out = nullptr;  // progress and results (standard output if null)
 };
 

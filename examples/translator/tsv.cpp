@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "examples/translator/utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace sf::translator {
 namespace {
@@ -61,7 +61,7 @@ TsvData read_tsv(std::istream& in, const TsvConfig& config) {
       note(s.too_long, s.first_too_long, s.lines);
     } else if (trim(line).empty()) {
       ++s.blank;
-    } else if (!is_valid_utf8(line)) {
+    } else if (!text::is_valid_utf8(line)) {
       note(s.invalid_utf8, s.first_invalid_utf8, s.lines);
     } else if (line.find('\t') == std::string::npos) {
       note(s.no_tab, s.first_no_tab, s.lines);

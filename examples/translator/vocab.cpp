@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
-#include "examples/translator/utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace sf::translator {
 
@@ -92,7 +92,7 @@ Vocab Vocab::load(const std::string& path) {
     ++line;
     if (!token.empty() && token.back() == '\r') token.pop_back();  // a file saved with CRLF line ends
     if (token.empty()) bad(line, "empty line (a token cannot be empty)");
-    if (!is_valid_utf8(token)) bad(line, "invalid UTF-8");
+    if (!text::is_valid_utf8(token)) bad(line, "invalid UTF-8");
     if (line <= 4) {
       const std::string_view expected = std::array{pad, bos, eos, unk}[static_cast<std::size_t>(line - 1)];
       if (token != expected) bad(line, "expected the special token ", expected, ", found '", token, "'");
