@@ -76,12 +76,12 @@ Transformer::Transformer(TransformerConfig c, Generator& gen)
                          .dtype = config_.layer.dtype},
                         gen) {
   // Initialisation. The encoder and decoder matrices get Xavier-uniform values, as in
-  // torch.nn.Transformer (here, after the output projection is built: the order of the random
-  // draws, and so every seeded run, is the same as before the core existed). The embeddings get N(0,
-  // 1/d_model), as in tensor2tensor and fairseq: after the ·√d_model scaling every feature then has variance
-  // 1, and the tied output projection starts with logits of order 1 (with N(0, 1) embeddings,
-  // torch.nn.Embedding's default, the first loss of a 1000-word model would be near 100 instead of ln 1000
-  // ≈ 6.9).
+  // torch.nn.Transformer (here, after the output projection is built: the random draws come in the
+  // same order as before the core existed, so every seeded run is unchanged). The embeddings get
+  // N(0, 1/d_model), as in tensor2tensor and fairseq: after the ·√d_model scaling every feature then
+  // has variance 1, and the tied output projection starts with logits of order 1 (with N(0, 1)
+  // embeddings, torch.nn.Embedding's default, the first loss of a 1000-word model would be near 100
+  // instead of ln 1000 ≈ 6.9).
   {
     core.reset_parameters(gen);
     NoGradGuard no_grad;
