@@ -97,7 +97,6 @@ class MultiHeadAttention : public Module {
   MultiHeadAttentionConfig config_;
 };
 
-// [doc:multihead-attention-torch]
 /// torch.nn.MultiheadAttention's keyword arguments that we support (kdim, vdim, add_bias_kv and
 /// add_zero_attn are not), plus the dtype.
 struct MultiheadAttentionOptions {
@@ -137,6 +136,5 @@ class MultiheadAttention : public MultiHeadAttention {
  private:
   bool batch_first_;
 };
-// [doc:end]
 
 }  // namespace sf::nn
