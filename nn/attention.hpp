@@ -8,7 +8,10 @@ namespace sf::nn {
 
 using sf::attention_weights;
 using sf::attention_weights_fused;
+using sf::AttentionSizes;
 using sf::causal_mask;
+using sf::combine_masks;
+using sf::MaskNames;
 using sf::padding_mask;
 using sf::scaled_dot_product_attention;
 

@@ -4,8 +4,10 @@
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
+#include "core/ops/elementwise.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/matmul.hpp"
+#include "core/ops/reduce.hpp"
 #include "nn/attention.hpp"
 #include "nn/init.hpp"
 
@@ -147,6 +149,46 @@ Tensor MultiHeadAttention::forward_cached_memory(const Tensor& query, const Tens
     cache.set(split_heads(kv[0]), split_heads(kv[1]));         // [B, h, S, d_k] each
   }
   return attend(split_heads(project(query, kQuery)), cache.keys(), cache.values(), mask, weights);
+}
+// [doc:end]
+
+// [doc:multihead-attention-forward]
+MultiheadAttention::MultiheadAttention(std::int64_t embed_dim, std::int64_t num_heads,
+                                       MultiheadAttentionOptions o, Generator& gen)
+    : MultiHeadAttention(
+          {.d_model = embed_dim, .heads = num_heads, .dropout = o.dropout, .bias = o.bias, .dtype = o.dtype},
+          gen),
+      batch_first_(o.batch_first) {}
+
+std::pair<Tensor, Tensor> MultiheadAttention::forward(const Tensor& query, const Tensor& key,
+                                                      const Tensor& value, const Tensor& key_padding_mask,
+                                                      bool need_weights, const Tensor& attn_mask,
+                                                      bool average_attn_weights) const {
+  const bool unbatched = query.dim() == 2;
+  if (query.dim() != 2 && query.dim() != 3)
+    fail<ShapeError>("MultiheadAttention: expected query [B, Lq, E], [Lq, B, E] or [Lq, E], got ",
+                     query.shape());
+  // To our layout [B, L, E]: a batch of one, or the batch axis first (a view; self-attention stays
+  // one tensor, so it keeps its single packed projection).
+  auto ours = [&](const Tensor& t) {
+    return unbatched ? t.unsqueeze(0) : batch_first_ ? t : t.transpose(0, 1);
+  };
+  const Tensor q = ours(query), k = key.is_same(query) ? q : ours(key),
+               v = value.is_same(key) ? k : ours(value);
+  if (k.dim() != 3)
+    fail<ShapeError>("MultiheadAttention: query ", query.shape(), " and key ", key.shape(),
+                     " must both be batched (3 axes) or both unbatched (2 axes)");
+  const Tensor padding = unbatched && key_padding_mask.defined() && key_padding_mask.dim() == 1
+                             ? key_padding_mask.unsqueeze(0)
+                             : key_padding_mask;
+  const AttentionSizes sizes{q.size(0), config().heads, q.size(1), k.size(1)};
+  const Tensor mask = combine_masks(attn_mask, padding, sizes, q.dtype());  // bool stays bool: the fused path
+
+  Tensor weights;  // [B, heads, Lq, Lk]
+  Tensor out = MultiHeadAttention::forward(q, k, v, mask, need_weights ? &weights : nullptr);
+  if (need_weights && average_attn_weights) weights = sum(weights, 1) / static_cast<double>(config().heads);
+  if (unbatched) return {out.squeeze(0), need_weights ? weights.squeeze(0) : weights};
+  return {batch_first_ ? out : out.transpose(0, 1), weights};
 }
 // [doc:end]
 

@@ -10,7 +10,18 @@
 //
 // Inputs are batch first: [B, L, d_model] (or unbatched [L, d_model]), unlike PyTorch's default
 // (L, B, E), which is PyTorch's batch_first=True.
+//
+// Two calls, one implementation:
+//   ours     MultiHeadAttention::forward(query, key, value, mask, &weights): one mask (bool or
+//            float, core/ops/attention.hpp) that already combines causal and padding masks, and
+//            the weights of every head;
+//   PyTorch  MultiheadAttention (PyTorch's spelling): the same module (same parameters, same names)
+//            with torch.nn.MultiheadAttention's constructor and forward(query, key, value,
+//            key_padding_mask, need_weights, attn_mask, average_attn_weights) → (output, weights);
+//            it combines its two masks with combine_masks and then makes our call.
 #pragma once
+
+#include <utility>
 
 #include "core/random.hpp"
 #include "core/tensor.hpp"
@@ -36,10 +47,10 @@ class MultiHeadAttention : public Module {
  public:
   explicit MultiHeadAttention(MultiHeadAttentionConfig config, Generator& gen = default_generator());
 
-  /// query [B, Lq, d_model], key and value [B, Lk, d_model]; mask bool, broadcastable to
-  /// [B, heads, Lq, Lk], true = hidden. If `weights` is given it receives the attention weights of
-  /// every head, [B, heads, Lq, Lk]. (PyTorch averages them over heads by default, and returns them
-  /// after dropout; these are before dropout, which is the same in evaluation.)
+  /// query [B, Lq, d_model], key and value [B, Lk, d_model]; mask broadcastable to [B, heads, Lq, Lk],
+  /// bool (true = hidden) or float (added to the scaled scores). If `weights` is given it receives the
+  /// attention weights of every head, [B, heads, Lq, Lk]. (PyTorch averages them over heads by default, and
+  /// returns them after dropout; these are before dropout, which is the same in evaluation.)
   Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
                  Tensor* weights = nullptr) const;
   Tensor operator()(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
@@ -84,6 +95,46 @@ class MultiHeadAttention : public Module {
   Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, Tensor* weights) const;
 
   MultiHeadAttentionConfig config_;
+};
+
+/// torch.nn.MultiheadAttention's keyword arguments that we support (kdim, vdim, add_bias_kv and
+/// add_zero_attn are not), plus the dtype.
+struct MultiheadAttentionOptions {
+  double dropout = 0.0;
+  bool bias = true;
+  bool batch_first = false;  // PyTorch's default: [L, B, E]; true: [B, L, E]
+  DType dtype = kFloat32;
+};
+
+/// PyTorch's spelling and call of MultiHeadAttention (the same module, parameters and names):
+///   mha = nn.MultiheadAttention(8, 2, batch_first=True)        (Python)
+///   MultiheadAttention mha(8, 2, {.batch_first = true});       (C++)
+///   out, w = mha(q, k, v, key_padding_mask=kpm, attn_mask=m)   (Python)
+///   auto [out, w] = mha(q, k, v, kpm, true, m);                (C++: PyTorch's positional order)
+class MultiheadAttention : public MultiHeadAttention {
+ public:
+  MultiheadAttention(std::int64_t embed_dim, std::int64_t num_heads, MultiheadAttentionOptions options = {},
+                     Generator& gen = default_generator());
+
+  /// query [B, Lq, E] and key, value [B, Lk, E] ([L, B, E] without batch_first; [L, E] unbatched).
+  /// key_padding_mask [B, Lk] ([Lk] unbatched), attn_mask [Lq, Lk] or [B·heads, Lq, Lk], each bool
+  /// (true = not allowed to attend) or float (added to the scores). Returns the output and, with
+  /// need_weights, the weights averaged over heads [B, Lq, Lk] or per head [B, heads, Lq, Lk]
+  /// (undefined without need_weights). A query row that may see no key gets zero weights and a
+  /// zero attention output (PyTorch 1.13: NaN).
+  std::pair<Tensor, Tensor> forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                                    const Tensor& key_padding_mask = {}, bool need_weights = true,
+                                    const Tensor& attn_mask = {}, bool average_attn_weights = true) const;
+  std::pair<Tensor, Tensor> operator()(const Tensor& query, const Tensor& key, const Tensor& value,
+                                       const Tensor& key_padding_mask = {}, bool need_weights = true,
+                                       const Tensor& attn_mask = {}, bool average_attn_weights = true) const {
+    return forward(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights);
+  }
+
+  bool batch_first() const { return batch_first_; }
+
+ private:
+  bool batch_first_;
 };
 
 }  // namespace sf::nn

@@ -42,30 +42,49 @@ TransformerConfig checked(TransformerConfig c) {
 
 Transformer::Transformer(TransformerConfig c, Generator& gen)
     : config_(checked(c)),
-      source_embedding({.num_embeddings = config_.source_vocab, .embedding_dim = config_.layer.d_model,
+      source_embedding({.num_embeddings = config_.source_vocab,
+                        .embedding_dim = config_.layer.d_model,
                         .dtype = config_.layer.dtype},
                        gen),
-      target_embedding({.num_embeddings = config_.target_vocab, .embedding_dim = config_.layer.d_model,
+      target_embedding({.num_embeddings = config_.target_vocab,
+                        .embedding_dim = config_.layer.d_model,
                         .dtype = config_.layer.dtype},
                        gen),
-      positional({.d_model = config_.layer.d_model, .max_len = config_.max_len, .dropout = config_.layer.dropout,
+      positional({.d_model = config_.layer.d_model,
+                  .max_len = config_.max_len,
+                  .dropout = config_.layer.dropout,
                   .dtype = config_.layer.dtype},
                  gen),
-      encoder({.layer = config_.layer, .layers = config_.encoder_layers, .final_norm = config_.final_norm}, gen),
-      decoder({.layer = config_.layer, .layers = config_.decoder_layers, .final_norm = config_.final_norm}, gen),
-      output_projection(
-          {.in_features = config_.layer.d_model, .out_features = config_.target_vocab, .dtype = config_.layer.dtype},
-          gen) {
+      core({.d_model = config_.layer.d_model,
+            .nhead = config_.layer.heads,
+            .num_encoder_layers = config_.encoder_layers,
+            .num_decoder_layers = config_.decoder_layers,
+            .dim_feedforward = config_.layer.d_ff,
+            .dropout = config_.layer.dropout,
+            .activation = config_.layer.activation,
+            .layer_norm_eps = config_.layer.layer_norm_eps,
+            .batch_first = true,
+            .norm_first = config_.layer.norm_first,
+            .dtype = config_.layer.dtype,
+            .final_norm = config_.final_norm,
+            .xavier_init = false},
+           gen),
+      encoder(core.encoder),
+      decoder(core.decoder),
+      output_projection({.in_features = config_.layer.d_model,
+                         .out_features = config_.target_vocab,
+                         .dtype = config_.layer.dtype},
+                        gen) {
   // Initialisation. The encoder and decoder matrices get Xavier-uniform values, as in
-  // torch.nn.Transformer. The embeddings get N(0, 1/d_model), as in tensor2tensor and fairseq: after
-  // the ·√d_model scaling every feature then has variance 1, and the tied output projection starts
-  // with logits of order 1 (with N(0, 1) embeddings, torch.nn.Embedding's default, the first loss
-  // of a 1000-word model would be near 100 instead of ln 1000 ≈ 6.9).
+  // torch.nn.Transformer (here, after the output projection is built: the random draws come in the
+  // same order as before the core existed, so every seeded run is unchanged). The embeddings get
+  // N(0, 1/d_model), as in tensor2tensor and fairseq: after the ·√d_model scaling every feature then
+  // has variance 1, and the tied output projection starts with logits of order 1 (with N(0, 1)
+  // embeddings, torch.nn.Embedding's default, the first loss of a 1000-word model would be near 100
+  // instead of ln 1000 ≈ 6.9).
   {
+    core.reset_parameters(gen);
     NoGradGuard no_grad;
-    for (Module* stack : {static_cast<Module*>(&encoder), static_cast<Module*>(&decoder)})
-      for (auto& [name, p] : stack->named_parameters())
-        if (p.dim() > 1) p.copy_(init::xavier_uniform(p.shape(), gen, p.dtype()));
     const double std = 1.0 / std::sqrt(static_cast<double>(config_.layer.d_model));
     for (Embedding* e : {&source_embedding, &target_embedding})
       e->weight.copy_(normal(e->weight.shape(), 0.0, std, gen, {.dtype = e->weight.dtype()}));
@@ -75,23 +94,23 @@ Transformer::Transformer(TransformerConfig c, Generator& gen)
   register_module("source_embedding", source_embedding);
   register_module("target_embedding", target_embedding);
   register_module("positional", positional);
-  register_module("encoder", encoder);
-  register_module("decoder", decoder);
+  register_module("", core);  // no prefix: encoder.* and decoder.*, torch's names
   register_module("output_projection", output_projection);
 }
 
 // [doc:transformer-forward]
 Tensor Transformer::encode(const Tensor& source) const {
-  const Tensor source_mask = padding_mask(source, config_.pad_id);  // [B, 1, 1, S]: hide padding keys
-  return encoder(positional(source_embedding(source)), source_mask);
+  const Tensor source_padding = eq(source, static_cast<double>(config_.pad_id));  // [B, S]: hide padding keys
+  return core.encode(positional(source_embedding(source)), {}, source_padding);
 }
 
 Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const Tensor& source,
                           std::vector<Tensor>* cross_weights) const {
-  const Tensor self_mask = logical_or(causal_mask(target_in.size(1)),            // no peeking ahead
-                                      padding_mask(target_in, config_.pad_id));  // nor at padding
-  const Tensor hidden = decoder.forward(positional(target_embedding(target_in)), memory, self_mask,
-                                       padding_mask(source, config_.pad_id), cross_weights);
+  const double pad = static_cast<double>(config_.pad_id);
+  const Tensor hidden = core.decode(positional(target_embedding(target_in)), memory,
+                                    causal_mask(target_in.size(1)),   // no peeking ahead
+                                    {}, eq(target_in, pad),           // nor at target padding
+                                    eq(source, pad), cross_weights);  // nor at source padding
   return output_projection(hidden);  // [B, T, target_vocab]
 }
 

@@ -3,7 +3,9 @@
 //   source ids [B, S] → embedding·√d_model + PE → Encoder → memory [B, S, d_model]
 //   target ids [B, T] → embedding·√d_model + PE → Decoder(memory) → output projection → logits [B, T, V]
 //
-// Parameter names: encoder.* and decoder.* are exactly torch.nn.Transformer's (with final_norm, as
+// It is built around TransformerCore (nn/transformer_core.hpp, torch.nn.Transformer on embedded
+// sequences), registered without a prefix, so the parameter names are the same as before the core
+// existed (tested): encoder.* and decoder.* are exactly torch.nn.Transformer's (with final_norm, as
 // torch always adds a final LayerNorm to both stacks); the embeddings and the projection are
 // source_embedding.weight, target_embedding.weight and output_projection.{weight,bias}. As in the
 // paper (§3.4) the output projection shares its weight with the target embedding (tie_output),
@@ -18,6 +20,7 @@
 #include "nn/kv_cache.hpp"
 #include "nn/linear.hpp"
 #include "nn/positional_encoding.hpp"
+#include "nn/transformer_core.hpp"
 
 namespace sf::nn {
 
@@ -81,8 +84,9 @@ class Transformer : public Module {
   Embedding source_embedding;
   Embedding target_embedding;
   PositionalEncoding positional;  // no parameters: the table is a formula
-  Encoder encoder;
-  Decoder decoder;
+  TransformerCore core;           // encoder and decoder, batch first
+  Encoder& encoder;               // core.encoder
+  Decoder& decoder;               // core.decoder
   Linear output_projection;  // weight tied to target_embedding.weight when tie_output
 };
 

@@ -22,10 +22,11 @@ void check_queries_and_keys(const Tensor& q, const Tensor& k) {
                      " need at least 2 axes and the same last size d_k");
 }
 
-/// What both versions ask of a mask: bool, and broadcastable to the scores [.., Lq, Lk].
+/// What both versions ask of a mask: bool or float, and broadcastable to the scores [.., Lq, Lk].
 void check_mask(const Tensor& mask, const Shape& scores) {
-  if (mask.dtype() != kBool)
-    fail<TypeError>("attention: the mask must be bool (true = hidden), got ", dtype_name(mask.dtype()));
+  if (mask.dtype() != kBool && !is_floating(mask.dtype()))
+    fail<TypeError>("attention: the mask must be bool (true = hidden) or float (added to the scores), got ",
+                    dtype_name(mask.dtype()));
   if (!broadcasts_to(mask.shape(), scores))
     fail<ShapeError>("attention: mask of shape ", mask.shape(), " does not broadcast to the scores' shape ",
                      scores, " ([.., queries, keys])");
@@ -40,7 +41,9 @@ Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, b
   if (scaled) scores = scores / std::sqrt(static_cast<double>(d_k));  // keep the variance near 1
   if (mask.defined()) {
     check_mask(mask, scores.shape());
-    scores = masked_fill(scores, mask, -std::numeric_limits<double>::infinity());  // e^-inf = 0
+    scores = mask.dtype() == kBool
+                 ? masked_fill(scores, mask, -std::numeric_limits<double>::infinity())  // e^-inf = 0
+                 : scores + mask.to(scores.dtype());  // float: added (0 / -inf, or a bias)
   }
   return softmax(scores, -1);  // each row sums to 1 (or is all 0 when fully masked)
 }
@@ -49,9 +52,55 @@ Tensor attention_weights(const Tensor& q, const Tensor& k, const Tensor& mask, b
 Tensor attention_weights_fused(const Tensor& q, const Tensor& k, const Tensor& mask) {
   check_queries_and_keys(q, k);
   const Tensor scores = matmul(q, k.transpose(-2, -1));  // [.., Lq, Lk]
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   if (mask.defined()) check_mask(mask, scores.shape());
-  return masked_softmax(scores, 1.0 / std::sqrt(static_cast<double>(q.size(-1))), mask);
+  if (mask.defined() && mask.dtype() != kBool)  // float: the plain path, differentiable in the mask too
+    return softmax(scores * scale + mask.to(scores.dtype()), -1);
+  return masked_softmax(scores, scale, mask);  // bool or none: scale, mask and softmax in one pass
 }
+
+// [doc:combine-masks]
+namespace {
+/// A mask argument's dtype: bool or float.
+void check_mask_dtype(const Tensor& mask, const char* op, const char* name) {
+  if (mask.dtype() != kBool && !is_floating(mask.dtype()))
+    fail<TypeError>(op, ": ", name, " of dtype ", dtype_name(mask.dtype()),
+                    " is neither bool (true = hidden) nor float (added to the scores)");
+}
+
+/// A bool mask as the float one that means the same: 0 where visible, -inf where hidden.
+Tensor additive(const Tensor& mask, DType dtype) {
+  if (mask.dtype() != kBool) return mask.to(dtype);
+  return masked_fill(zeros(mask.shape(), {.dtype = dtype}), mask, -std::numeric_limits<double>::infinity());
+}
+}  // namespace
+
+Tensor combine_masks(const Tensor& attn_mask, const Tensor& key_padding_mask, AttentionSizes s, DType dtype,
+                     const MaskNames& names) {
+  Tensor a, p;  // attn_mask as [Lq, Lk] or [B, heads, Lq, Lk]; key_padding_mask as [B, 1, 1, Lk]
+  if (attn_mask.defined()) {
+    check_mask_dtype(attn_mask, names.op, names.attn_mask);
+    const Shape one{s.queries, s.keys}, per_head{s.batch * s.heads, s.queries, s.keys};
+    if (attn_mask.shape() == one)
+      a = attn_mask;
+    else if (attn_mask.shape() == per_head)
+      a = attn_mask.reshape({s.batch, s.heads, s.queries, s.keys});  // row b·heads + i: sentence b, head i
+    else
+      fail<ShapeError>(names.op, ": ", names.attn_mask, " of shape ", attn_mask.shape(), " fits neither ",
+                       one, " ([Lq, Lk]) nor ", per_head, " ([B·heads, Lq, Lk])");
+  }
+  if (key_padding_mask.defined()) {
+    check_mask_dtype(key_padding_mask, names.op, names.key_padding_mask);
+    if (!(key_padding_mask.shape() == Shape{s.batch, s.keys}))
+      fail<ShapeError>(names.op, ": ", names.key_padding_mask, " of shape ", key_padding_mask.shape(),
+                       " is not ", Shape{s.batch, s.keys}, " ([B, Lk])");
+    p = key_padding_mask.reshape({s.batch, 1, 1, s.keys});  // the same keys hidden from every head and query
+  }
+  if (!a.defined() || !p.defined()) return a.defined() ? a : p;  // one mask (or none): as it is
+  if (a.dtype() == kBool && p.dtype() == kBool) return logical_or(a, p);
+  return additive(a, dtype) + additive(p, dtype);
+}
+// [doc:end]
 
 // [doc:attention]
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {

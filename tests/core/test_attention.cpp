@@ -129,7 +129,8 @@ TEST_SUITE("ch05-attention") {
         "attention: mask of shape [4] does not broadcast to the scores' shape [3, 5] ([.., queries, "
         "keys])",
         ShapeError);
-    CHECK_THROWS_AS(attention_weights(zeros({3, 4}), zeros({5, 4}), zeros({5})), TypeError);
+    CHECK_THROWS_AS(attention_weights(zeros({3, 4}), zeros({5, 4}), zeros({5}, {.dtype = kInt64})),
+                    TypeError);
     // The fused weights share the checks, and their messages.
     CHECK_THROWS_WITH_AS(
         attention_weights_fused(zeros({3, 4}), zeros({3, 5})),
@@ -140,8 +141,10 @@ TEST_SUITE("ch05-attention") {
         "attention: mask of shape [4] does not broadcast to the scores' shape [3, 5] ([.., queries, "
         "keys])",
         ShapeError);
-    CHECK_THROWS_WITH_AS(attention_weights_fused(zeros({3, 4}), zeros({5, 4}), zeros({5})),
-                         "attention: the mask must be bool (true = hidden), got float32", TypeError);
+    CHECK_THROWS_WITH_AS(
+        attention_weights_fused(zeros({3, 4}), zeros({5, 4}), zeros({5}, {.dtype = kInt64})),
+        "attention: the mask must be bool (true = hidden) or float (added to the scores), got int64",
+        TypeError);
     CHECK_THROWS_AS(scaled_dot_product_attention(zeros({3, 4}), zeros({5, 4}), zeros({4, 4})), ShapeError);
   }
 }
