@@ -1,0 +1,67 @@
+// main.cpp: the course's pictures of the model, drawn by our own code from real forward passes.
+//
+//   pictures model [--out DIR] [--preset base|small]   DIR/model_shapes.svg: the whole Transformer with
+//                                                       the shapes one forward pass recorded (chapters 0, 10,
+//                                                       11)
+//
+// docs/images/ holds the committed copies: `build/release/examples/pictures/pictures model --out docs/images`
+// regenerates them; tests/translator/test_pictures.cpp draws each one and checks its content.
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/io/atomic_file.hpp"
+#include "examples/pictures/model_figure.hpp"
+#include "examples/translator/options.hpp"
+
+using namespace sf;
+
+namespace {
+
+nn::TransformerConfig preset(const std::string& name) {
+  // The paper's base model with its shared 37000-token vocabulary, or the toy translator's size.
+  if (name == "base") return nn::TransformerConfig::base(37000, 37000);
+  if (name == "small") return nn::TransformerConfig::small(1000, 1000);
+  fail<ValueError>("pictures: unknown preset '", name, "' (base or small)");
+}
+
+int model_command(const std::vector<std::string>& args) {
+  translator::Options o(
+      "pictures model [--out DIR] [--preset NAME]",
+      "Draws the whole Transformer with the tensor shapes recorded during one forward pass.");
+  o.add("out", "DIR", "where model_shapes.svg goes", ".")
+      .add("preset", "NAME", "base (the paper's) or small (the toy translator's)", "base")
+      .add_flag("help", "show this help");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  nn::TransformerConfig config = preset(o.text("preset"));
+  config.layer.dropout = 0.0;
+  nn::Transformer model(config);
+  model.eval();
+  const std::string path = (std::filesystem::path(o.text("out")) / "model_shapes.svg").string();
+  io::write_file_atomically(path, pictures::model_figure_svg(model));
+  std::cout << "wrote " << path << '\n';
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const std::string command = args.empty() ? "help" : args[0];
+  const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  try {
+    if (command == "model") return model_command(rest);
+    std::cout << "usage: pictures <command> [options]\n\n"
+                 "  model       the whole Transformer with the shapes of one forward pass\n\n"
+                 "pictures <command> --help lists a command's options.\n";
+    return command == "help" || command == "--help" ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "pictures " << command << ": " << e.what() << '\n';
+    return 1;
+  }
+}
