@@ -4,14 +4,15 @@
 //                                                       the shapes one forward pass recorded (chapters 0, 10,
 //                                                       11)
 //
-// docs/images/ holds the committed copies: `build/release/examples/pictures/pictures model --out docs/images`
-// regenerates them; tests/translator/test_pictures.cpp draws each one and checks its content.
+// docs/images/ holds the committed copies: `build/release/examples/pictures/pictures <command> --out
+// docs/images` regenerates them; tests/translator/test_pictures.cpp draws each one and checks its content.
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "core/io/atomic_file.hpp"
+#include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
 #include "examples/translator/options.hpp"
 
@@ -48,6 +49,25 @@ int model_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int matrices_command(const std::vector<std::string>& args) {
+  translator::Options o("pictures matrices [--out DIR]",
+                        "Draws the head split (right and wrong) and Q, K, V with their score matrix.");
+  o.add("out", "DIR", "where ch06_head_split.svg and ch05_qkv_scores.svg go", ".")
+      .add_flag("help", "show this help");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  for (const auto& [name, svg] : {std::pair{"ch06_head_split.svg", pictures::head_split_svg()},
+                                  std::pair{"ch05_qkv_scores.svg", pictures::qkv_scores_svg()}}) {
+    const std::string path = (std::filesystem::path(o.text("out")) / name).string();
+    io::write_file_atomically(path, svg);
+    std::cout << "wrote " << path << '\n';
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,8 +76,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   try {
     if (command == "model") return model_command(rest);
+    if (command == "matrices") return matrices_command(rest);
     std::cout << "usage: pictures <command> [options]\n\n"
-                 "  model       the whole Transformer with the shapes of one forward pass\n\n"
+                 "  model       the whole Transformer with the shapes of one forward pass\n"
+                 "  matrices    the head split, and Q, K, V with their score matrix\n\n"
                  "pictures <command> --help lists a command's options.\n";
     return command == "help" || command == "--help" ? 0 : 2;
   } catch (const std::exception& e) {

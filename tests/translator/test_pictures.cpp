@@ -6,6 +6,7 @@
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
 #include "svg_checks.hpp"
 
@@ -14,6 +15,12 @@ using namespace sf;
 namespace {
 
 bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
 
 nn::TransformerConfig small_config() {
   nn::TransformerConfig c = nn::TransformerConfig::small(50, 60);
@@ -68,5 +75,35 @@ TEST_SUITE("ch10-encoder") {
     CHECK(has(svg, ">memory [3, 5, 128]<"));
     for (const char* colour : {"#fbd5d9", "#fde2b8", "#f6f2b8", "#cde6f7", "#e2d8f3", "#d3edcc"})
       CHECK(has(svg, colour));  // the paper's colours: embedding, attention, norm, FFN, linear, softmax
+  }
+}
+
+TEST_SUITE("ch06-multi-head-attention") {
+  TEST_CASE("pictures: the head split, right and wrong, and the merge back") {
+    const std::string svg = pictures::head_split_svg();
+    CHECK(svg_checks::problems(svg) == "");
+    // x, the right split, the wrong view and the merge: 4 × 32 cells, each labelled with its feature.
+    CHECK(count(svg, ">f0<") == 16);
+    CHECK(count(svg, ">f7<") == 16);
+    for (const char* colour : {"#f4a6a6", "#a6d4f4", "#b8e6a0", "#f7d58b"})  // one colour per token
+      CHECK(count(svg, std::string("fill=\"") + colour + "\"") == 32);
+    CHECK(has(svg, "right: view([1, 4, 2, 4]).transpose(1, 2) → [1, 2, 4, 4]: each row is still one token"));
+    CHECK(has(svg, "wrong: view([1, 2, 4, 4]) → [1, 2, 4, 4]: rows mix two tokens"));
+    CHECK(has(svg, "→ [1, 4, 8], equal to x<"));
+    CHECK(count(svg, ">head 1<") == 2);
+  }
+}
+
+TEST_SUITE("ch05-attention") {
+  TEST_CASE("pictures: Q, Kᵀ, the scores, the weights, V and the output with lecture 003's numbers") {
+    const std::string svg = pictures::qkv_scores_svg();
+    CHECK(svg_checks::problems(svg) == "");
+    for (const char* name : {">Q<", ">Kᵀ<", ">scores Q·Kᵀ<", ">weights<", ">V<", ">output<"})
+      CHECK(has(svg, name));
+    CHECK(count(svg, ">[3, 3]<") == 6);
+    CHECK(has(svg, ">16<"));    // scores: token 2 against token 2 (lecture 003)
+    CHECK(has(svg, ">0.91<"));  // softmax((4, 16, 12) / √3) = (0, 0.91, 0.09)
+    CHECK(has(svg, ">0.09<"));
+    CHECK(has(svg, ">6.32<"));  // output row 1: 0.14·(1,2,3) + 0.43·(2,8,0) + 0.43·(2,6,3)
   }
 }
