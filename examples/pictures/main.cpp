@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "core/io/atomic_file.hpp"
+#include "examples/pictures/decoding_picture.hpp"
 #include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
 #include "examples/translator/options.hpp"
+#include "examples/translator/trained_run.hpp"
 
 using namespace sf;
 
@@ -68,6 +70,37 @@ int matrices_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int decoding_command(const std::vector<std::string>& args) {
+  translator::Options o(
+      "pictures decoding --run RUN [--out DIR] [--sentence TEXT]",
+      "Draws greedy decoding against beam search step by step on a sentence where they disagree\n"
+      "(the first of the run's held-out sentences, unless --sentence), and sampling beside them.");
+  o.add("run", "DIR", "a trained run (translator train --out DIR)", "runs/translator")
+      .add("out", "DIR", "where ch13_decoding.svg goes", ".")
+      .add("sentence", "TEXT", "the English sentence (default: the first where greedy and beam disagree)")
+      .add("beam", "N", "beam width", "4")
+      .add_flag("help", "show this help");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  translator::TrainedRun run = translator::load_trained_run(o.text("run"));
+  const translator::BeamConfig config{.width = o.integer("beam", 1), .max_len = run.config.max_len};
+  std::string sentence = o.text("sentence");
+  if (sentence.empty()) {
+    const translator::RunData data = translator::load_run_data(run.config);
+    std::vector<std::string> sources;
+    for (const auto& pair : data.test.empty() ? data.validation : data.test)
+      if (sources.size() < 300) sources.push_back(pair.source);
+    sentence = pictures::sentence_where_searches_disagree(*run.model, run.vocabs, sources, config);
+  }
+  const std::string path = (std::filesystem::path(o.text("out")) / "ch13_decoding.svg").string();
+  io::write_file_atomically(path, pictures::decoding_svg(*run.model, run.vocabs, sentence, config));
+  std::cout << "wrote " << path << " for \"" << sentence << "\"\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,10 +110,13 @@ int main(int argc, char** argv) {
   try {
     if (command == "model") return model_command(rest);
     if (command == "matrices") return matrices_command(rest);
-    std::cout << "usage: pictures <command> [options]\n\n"
-                 "  model       the whole Transformer with the shapes of one forward pass\n"
-                 "  matrices    the head split, and Q, K, V with their score matrix\n\n"
-                 "pictures <command> --help lists a command's options.\n";
+    if (command == "decoding") return decoding_command(rest);
+    std::cout
+        << "usage: pictures <command> [options]\n\n"
+           "  model       the whole Transformer with the shapes of one forward pass\n"
+           "  matrices    the head split, and Q, K, V with their score matrix\n"
+           "  decoding    greedy against beam search step by step, and sampling (needs a trained run)\n\n"
+           "pictures <command> --help lists a command's options.\n";
     return command == "help" || command == "--help" ? 0 : 2;
   } catch (const std::exception& e) {
     std::cerr << "pictures " << command << ": " << e.what() << '\n';

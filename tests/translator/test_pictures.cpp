@@ -2,10 +2,12 @@
 // a small model and checked by what it shows (shapes, labels, cells, colours), not only that it exists.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "examples/pictures/decoding_picture.hpp"
 #include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
 #include "svg_checks.hpp"
@@ -15,6 +17,22 @@ using namespace sf;
 namespace {
 
 bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+translator::Vocabularies toy_vocabularies() {
+  return translator::build_vocabularies({{"the cat eats the red apple .", "le chat mange la pomme rouge ."},
+                                         {"a dog sleeps .", "un chien dort ."}},
+                                        1);
+}
+
+std::unique_ptr<nn::Transformer> toy_model(const translator::Vocabularies& v, std::uint64_t seed) {
+  Generator gen(seed);
+  nn::TransformerConfig c = nn::TransformerConfig::small(v.source.size(), v.target.size());
+  c.layer = {.d_model = 16, .heads = 2, .d_ff = 32, .dropout = 0.0};
+  c.max_len = 10;
+  auto model = std::make_unique<nn::Transformer>(c, gen);
+  model->eval();
+  return model;
+}
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -105,5 +123,51 @@ TEST_SUITE("ch05-attention") {
     CHECK(has(svg, ">0.91<"));  // softmax((4, 16, 12) / √3) = (0, 0.91, 0.09)
     CHECK(has(svg, ">0.09<"));
     CHECK(has(svg, ">6.32<"));  // output row 1: 0.14·(1,2,3) + 0.43·(2,8,0) + 0.43·(2,6,3)
+  }
+}
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("pictures: the traced beam search returns what beam_search returns") {
+    const translator::Vocabularies v = toy_vocabularies();
+    NoGradGuard no_grad;
+    for (std::uint64_t seed : {1, 2, 3, 4}) {
+      auto model = toy_model(v, seed);
+      const Tensor src = tensor({1, 5, 6, 7, 2}, {1, 5}, {.dtype = kInt64});
+      for (std::int64_t width : {1, 3}) {
+        const translator::BeamConfig config{.width = width, .max_len = 9};
+        const pictures::BeamTrace trace = pictures::traced_beam_search(*model, src, config);
+        CHECK(trace.result == translator::beam_search(*model, src, config));
+        for (const auto& step : trace.steps) {
+          CHECK(step.size() <= static_cast<std::size_t>(2 * width));
+          std::size_t kept = 0;
+          for (const auto& c : step) kept += c.fate == pictures::BeamCandidate::Fate::kept;
+          CHECK(kept <= static_cast<std::size_t>(width));
+          for (std::size_t i = 1; i < step.size(); ++i) CHECK(step[i - 1].log_prob >= step[i].log_prob);
+        }
+      }
+      Generator gen(5);
+      CHECK(pictures::sample_decode(*model, src, 1.0, 1, 9, gen) ==
+            translator::greedy_decode(*model, src, 9)[0]);
+      const auto top3 = pictures::first_step_distribution(*model, src, 2.0, 3);
+      REQUIRE(top3.size() == 3);
+      CHECK(top3[0].second + top3[1].second + top3[2].second == doctest::Approx(1.0));
+    }
+  }
+
+  TEST_CASE("pictures: decoding step by step shows greedy, the beams with their fates, and sampling") {
+    const translator::Vocabularies v = toy_vocabularies();
+    auto model = toy_model(v, 2);
+    const std::string svg = pictures::decoding_svg(*model, v, "the cat sleeps .", {.width = 2, .max_len = 9});
+    CHECK(svg_checks::problems(svg) == "");
+    CHECK(has(svg, ">Decoding &quot;the cat sleeps .&quot; step by step<"));
+    CHECK(has(svg, ">greedy: "));
+    CHECK(has(svg, ">beam search (width 2, α = 0.6): "));
+    CHECK(has(svg, ">step 1<"));
+    CHECK(count(svg, "fill=\"#c7e9c0\"") >= 2);    // kept beams (two at step 1)
+    CHECK(count(svg, "stroke=\"#c0392b\"") >= 1);  // greedy's path
+    for (const char* s :
+         {">temperature 0.5<", ">temperature 1.0<", ">temperature 2.0<", ">temperature 1.0, top-k 3<"})
+      CHECK(has(svg, s));
+    CHECK(count(svg, ">sampled:<") == 4);
   }
 }
