@@ -17,7 +17,7 @@ namespace {
 using translator::Vocab;
 
 /// Log-probabilities of the next token for each row of logits [R, 1, V] divided by `temperature`;
-/// <pad> and <s> get -inf, as in translator/decoding.cpp.
+/// <pad> and <s> get -inf, as in examples/translator/decoding.cpp.
 std::vector<std::vector<double>> next_log_probs(const Tensor& logits, double temperature = 1.0) {
   Tensor z = logits.select(1, 0).to(kFloat64).clone();
   {
