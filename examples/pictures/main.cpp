@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/io/atomic_file.hpp"
+#include "examples/pictures/attention_pictures.hpp"
 #include "examples/pictures/decoding_picture.hpp"
 #include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
@@ -101,6 +102,75 @@ int decoding_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int attention_command(const std::vector<std::string>& args) {
+  translator::Options o(
+      "pictures attention --run RUN [--out DIR] [--name NAME] [\"sentence\"]",
+      "Draws every layer and head of a trained run's attention for one sentence (default: the\n"
+      "first held-out sentence): NAME_encoder_self.svg, NAME_decoder_self.svg, NAME_cross.svg.");
+  o.add("run", "DIR", "a trained run (translator train --out DIR)", "runs/translator")
+      .add("out", "DIR", "where the pictures go", ".")
+      .add("name", "NAME", "file name prefix", "ch13_attention")
+      .add_flag("help", "show this help");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  translator::TrainedRun run = translator::load_trained_run(o.text("run"));
+  std::string sentence = o.positional().empty() ? "" : o.positional()[0];
+  if (sentence.empty()) {
+    const translator::RunData data = translator::load_run_data(run.config);
+    const auto& pairs = data.test.empty() ? data.validation : data.test;
+    if (pairs.empty()) fail<ValueError>("pictures attention: the run has no held-out sentence; give one");
+    sentence = pairs.front().source;
+  }
+  const translator::AttentionMaps maps = translator::attention_maps(*run.model, run.vocabs, sentence);
+  const char* files[] = {"_encoder_self.svg", "_decoder_self.svg", "_cross.svg"};
+  for (std::size_t k = 0; k < maps.kinds.size(); ++k) {
+    const std::string path = (std::filesystem::path(o.text("out")) / (o.text("name") + files[k])).string();
+    io::write_file_atomically(
+        path, pictures::attention_grid_svg(maps.kinds[k],
+                                           "\"" + maps.sentence + "\" → \"" + maps.translation + "\""));
+    std::cout << "wrote " << path << '\n';
+  }
+  return 0;
+}
+
+int attention_training_command(const std::vector<std::string>& args) {
+  translator::Options o(
+      "pictures attention-training [--out DIR] [--steps N] [--layer L] [--head H]",
+      "Trains the toy translator from scratch (its default settings, --steps steps) and draws one\n"
+      "head's cross-attention on the first held-out sentence at six points of the run.");
+  o.add("out", "DIR", "where ch13_attention_during_training.svg goes", ".")
+      .add("steps", "N", "training steps", "400")
+      .add("layer", "L", "decoder layer (from 1; default: the last)", "0")
+      .add("head", "H", "head (from 1)", "1")
+      .add_flag("help", "show this help");
+  o.parse(args);
+  if (o.flag("help")) {
+    std::cout << o.help();
+    return 0;
+  }
+  translator::RunConfig config;
+  config.steps = o.integer("steps", 1);
+  const translator::RunData data = translator::load_run_data(config);
+  const std::int64_t n = config.steps;
+  const std::vector<std::int64_t> at{0, n / 16, n / 8, n / 4, n / 2, n};
+  const std::int64_t layers = config.model_config(10, 10).decoder_layers;
+  const std::int64_t layer = o.integer("layer", 0) > 0 ? o.integer("layer", 1) : layers;
+  const pictures::Snapshots s =
+      pictures::attention_during_training(config, data.test.front(), at, static_cast<std::size_t>(layer - 1),
+                                          static_cast<std::size_t>(o.integer("head", 1) - 1));
+  const std::string path =
+      (std::filesystem::path(o.text("out")) / "ch13_attention_during_training.svg").string();
+  io::write_file_atomically(
+      path, pictures::attention_snapshots_svg(
+                s, "Cross-attention of decoder layer " + std::to_string(layer) + ", head " + o.text("head") +
+                       " while the toy model learns: \"" + data.test.front().source + "\""));
+  std::cout << "wrote " << path << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,6 +181,8 @@ int main(int argc, char** argv) {
     if (command == "model") return model_command(rest);
     if (command == "matrices") return matrices_command(rest);
     if (command == "decoding") return decoding_command(rest);
+    if (command == "attention") return attention_command(rest);
+    if (command == "attention-training") return attention_training_command(rest);
     std::cout
         << "usage: pictures <command> [options]\n\n"
            "  model       the whole Transformer with the shapes of one forward pass\n"

@@ -202,12 +202,18 @@ if (test.has('test-hover')) {
 }  // namespace
 
 AttentionMaps attention_maps(const nn::Transformer& model, const Vocabularies& vocabs,
-                             const std::string& sentence) {
+                             const std::string& sentence, const std::string& given_translation) {
   NoGradGuard no_grad;
   const nn::TransformerConfig& config = model.config();
   const std::vector<int> src_ids = vocabs.source.encode(tokenize(sentence));
   const Tensor source = ids_tensor(src_ids);
-  const std::vector<int> translation = greedy_decode(model, source, config.max_len - 1)[0];
+  std::vector<int> translation;
+  if (given_translation.empty()) {
+    translation = greedy_decode(model, source, config.max_len - 1)[0];
+  } else {
+    translation = vocabs.target.encode(tokenize(given_translation));
+    translation = std::vector<int>(translation.begin() + 1, translation.end() - 1);  // without <s> and </s>
+  }
   std::vector<int> target_ids{Vocab::bos_id};
   target_ids.insert(target_ids.end(), translation.begin(), translation.end());
   const Tensor target = ids_tensor(target_ids);

@@ -31,9 +31,10 @@ struct AttentionMaps {
 };
 
 /// Translates `sentence` greedily and records every layer's and head's attention weights for it.
-/// The decoder's queries are the tokens it was fed: <s> and the translation.
+/// The decoder's queries are the tokens it was fed: <s> and the translation, or <s> and
+/// `translation` if one is given (teacher forcing: the same rows at every point of a training run).
 AttentionMaps attention_maps(const nn::Transformer& model, const Vocabularies& vocabs,
-                             const std::string& sentence);
+                             const std::string& sentence, const std::string& translation = "");
 
 /// The explorer page for `maps`: one HTML document with the weights embedded as JSON.
 std::string explorer_html(const AttentionMaps& maps);

@@ -7,6 +7,7 @@
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "examples/pictures/attention_pictures.hpp"
 #include "examples/pictures/decoding_picture.hpp"
 #include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
@@ -169,5 +170,54 @@ TEST_SUITE("ch13-translator") {
          {">temperature 0.5<", ">temperature 1.0<", ">temperature 2.0<", ">temperature 1.0, top-k 3<"})
       CHECK(has(svg, s));
     CHECK(count(svg, ">sampled:<") == 4);
+  }
+}
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("pictures: every layer × head of the three kinds of attention, the decoder's with its triangle") {
+    const translator::Vocabularies v = toy_vocabularies();
+    auto model = toy_model(v, 3);
+    const translator::AttentionMaps maps = translator::attention_maps(
+        *model, v, "the cat eats the red apple .", "le chat mange la pomme rouge .");
+    const std::vector<std::string> target{"<s>", "le", "chat", "mange", "la", "pomme", "rouge", "."};
+    CHECK(maps.kinds[1].queries == target);  // teacher-forced: the reference, not the greedy output
+    for (const translator::AttentionKind& kind : maps.kinds) {
+      const std::string svg = pictures::attention_grid_svg(kind, "toy");
+      CHECK(svg_checks::problems(svg) == "");
+      CHECK(has(svg, ">" + kind.name + ": rows are queries, columns keys; 2 layers × 2 heads<"));
+      CHECK(has(svg, ">layer 2<"));
+      CHECK(has(svg, ">head 2<"));
+      // The document's and the picture's backgrounds, one cell per weight, the colour bar.
+      CHECK(count(svg, "<rect") == 3 + 4 * kind.queries.size() * kind.keys.size());
+      CHECK(count(svg, ">" + kind.queries[1] + "<") >= 1);
+    }
+    // The decoder's triangle: the future cells (8·7/2 per map, 4 maps) are weight 0, the darkest colour.
+    CHECK(count(pictures::attention_grid_svg(maps.kinds[1], "toy"), "fill=\"#440154\"") >= 4 * 28);
+  }
+
+  TEST_CASE("pictures: one head's attention at a few steps of a short training run") {
+    translator::RunConfig c;
+    c.train_size = 500;
+    c.validation_size = 20;
+    c.test_size = 20;
+    c.d_model = 16;
+    c.heads = 2;
+    c.d_ff = 32;
+    c.layers = 1;
+    c.batch_size = 16;
+    c.lr = 5e-3;
+    c.warmup = 2;
+    c.steps = 6;
+    const translator::SentencePair pair{"the cat eats the red apple .", "le chat mange la pomme rouge ."};
+    const pictures::Snapshots s = pictures::attention_during_training(c, pair, {0, 3, 6}, 0, 1);
+    REQUIRE(s.snapshots.size() == 3);
+    CHECK(s.snapshots[0].loss == 0);
+    CHECK(s.snapshots[2].loss > 0);
+    CHECK(s.snapshots[0].weights != s.snapshots[2].weights);  // training changed the head
+    const std::string svg = pictures::attention_snapshots_svg(s, "toy");
+    CHECK(svg_checks::problems(svg) == "");
+    for (const char* label : {">step 0<", ">step 3<", ">step 6<", ">untrained<"}) CHECK(has(svg, label));
+    CHECK(count(svg, ">loss ") == 2);
+    CHECK(count(svg, "<rect") == 3 + 3 * s.queries.size() * s.keys.size());
   }
 }
