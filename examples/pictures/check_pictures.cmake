@@ -1,6 +1,6 @@
 # Runs `pictures COMMAND` into OUT and compares each named SVG with its committed copy in IMAGES, byte
 # for byte: the pictures in docs/images/ that need no trained run cannot drift from the code.
-#   cmake -DPROGRAM=<pictures> -DCOMMAND=<model|matrices> -DOUT=<dir> -DIMAGES=<docs/images> "-DFILES=a.svg;b.svg"
+#   cmake -DPROGRAM=<pictures> -DCOMMAND=<model|matrices> -DOUT=<dir> -DIMAGES=<docs/images> "-DFILES=<file names>"
 #         -P check_pictures.cmake
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${PROGRAM} ${COMMAND} --out ${OUT} RESULT_VARIABLE status OUTPUT_QUIET)
