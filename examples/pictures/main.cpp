@@ -1,11 +1,19 @@
 // main.cpp: the course's pictures of the model, drawn by our own code from real forward passes.
 //
-//   pictures model [--out DIR] [--preset base|small]   DIR/model_shapes.svg: the whole Transformer with
-//                                                       the shapes one forward pass recorded (chapters 0, 10,
-//                                                       11)
+//   pictures model [--out DIR] [--preset base|small]
+//       DIR/model_shapes.svg: the whole Transformer with the shapes one forward pass recorded (ch. 0, 10, 11)
+//   pictures matrices [--out DIR]
+//       DIR/ch06_head_split.svg (ch. 1, 6) and DIR/ch05_qkv_scores.svg (ch. 5)
+//   pictures decoding --run RUN [--out DIR]
+//       DIR/ch13_decoding.svg: greedy against beam search step by step, and sampling (ch. 13)
+//   pictures attention --run RUN [--out DIR] ["sentence"]
+//       every layer × head of encoder self-, decoder self- and cross-attention of any trained run (ch. 13)
+//   pictures attention-training [--out DIR]
+//       one head's cross-attention at a few steps of a short toy training (ch. 13)
 //
 // docs/images/ holds the committed copies: `build/release/examples/pictures/pictures <command> --out
-// docs/images` regenerates them; tests/translator/test_pictures.cpp draws each one and checks its content.
+// docs/images` regenerates them; tests/translator/test_pictures.cpp draws each one and checks its content,
+// and ctest regenerates model_shapes.svg and the matrices and compares them with the committed files.
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -187,7 +195,9 @@ int main(int argc, char** argv) {
         << "usage: pictures <command> [options]\n\n"
            "  model       the whole Transformer with the shapes of one forward pass\n"
            "  matrices    the head split, and Q, K, V with their score matrix\n"
-           "  decoding    greedy against beam search step by step, and sampling (needs a trained run)\n\n"
+           "  decoding    greedy against beam search step by step, and sampling (needs a trained run)\n"
+           "  attention   every layer × head of a trained run's attention for one sentence\n"
+           "  attention-training   one head's cross-attention at a few steps of a short toy training\n\n"
            "pictures <command> --help lists a command's options.\n";
     return command == "help" || command == "--help" ? 0 : 2;
   } catch (const std::exception& e) {
