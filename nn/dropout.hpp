@@ -24,7 +24,7 @@ struct DropoutConfig {
 class Dropout : public Module {
  public:
   explicit Dropout(DropoutConfig config = {}, Generator& gen = default_generator());
-  Tensor forward(const Tensor& x) const { return dropout(x, config_.p, is_training(), *gen_); }
+  Tensor forward(const Tensor& x) const { return recorded(dropout(x, config_.p, is_training(), *gen_)); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
   /// forward(relu(x)), fused (relu_dropout).
   Tensor after_relu(const Tensor& x) const { return relu_dropout(x, config_.p, is_training(), *gen_); }

@@ -22,6 +22,8 @@ Embedding::Embedding(EmbeddingConfig config, Generator& gen) : config_(config) {
   // [doc:end]
 }
 
-Tensor Embedding::forward(const Tensor& ids) const { return embedding(weight, ids, config_.padding_idx); }
+Tensor Embedding::forward(const Tensor& ids) const {
+  return recorded(embedding(weight, ids, config_.padding_idx));
+}
 
 }  // namespace sf::nn

@@ -29,7 +29,7 @@ struct LayerNormConfig {
 class LayerNorm : public Module {
  public:
   explicit LayerNorm(LayerNormConfig config);
-  Tensor forward(const Tensor& x) const { return layer_norm_fused(x, weight, bias, config_.eps); }
+  Tensor forward(const Tensor& x) const { return recorded(layer_norm_fused(x, weight, bias, config_.eps)); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
   const LayerNormConfig& config() const { return config_; }
 

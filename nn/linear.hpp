@@ -27,7 +27,7 @@ struct LinearConfig {
 class Linear : public Module {
  public:
   explicit Linear(LinearConfig config, Generator& gen = default_generator());
-  Tensor forward(const Tensor& x) const { return linear_fused(x, weight, bias); }
+  Tensor forward(const Tensor& x) const { return recorded(linear_fused(x, weight, bias)); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
   const LinearConfig& config() const { return config_; }
 

@@ -23,6 +23,15 @@ void check_name(const std::string& name, const char* what) {
 
 }  // namespace
 
+constinit thread_local ShapeRecording* ShapeRecording::current_ = nullptr;
+
+ShapeRecording::ShapeRecording() {
+  if (current_) fail<ValueError>("ShapeRecording: a recording is already running on this thread");
+  current_ = this;
+}
+
+ShapeRecording::~ShapeRecording() { current_ = nullptr; }
+
 void Module::register_parameter(const std::string& name, Tensor& slot) {
   check_name(name, "parameter");
   if (name.empty()) fail<ValueError>("Module: a parameter needs a name");

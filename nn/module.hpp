@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -28,6 +29,36 @@ namespace sf::nn {
 /// Parameter (and persistent buffer) name → tensor, sorted by name. The tensors are the live ones:
 /// writing into them changes the module.
 using StateDict = std::map<std::string, Tensor>;
+
+class Module;
+
+/// One tensor a module made during a recorded forward pass: which module, what it is, its shape.
+struct RecordedShape {
+  const Module* module;
+  std::string what;  // "output" for a module's result; "Q", "K", "V" for attention's per-head inputs
+  Shape shape;
+};
+
+/// Records the shapes of a real forward pass, for the whole-model figure (examples/pictures/). While
+/// one is alive on a thread, the modules that report (Embedding, Linear, LayerNorm, Dropout and
+/// MultiHeadAttention's Q, K, V) append what they make; when none is, reporting costs one branch.
+///
+///   ShapeRecording recording;
+///   model(source, target_in);
+///   for (const RecordedShape& r : recording.shapes()) ...  // names: model.named_modules()
+class ShapeRecording {
+ public:
+  ShapeRecording();  // installs itself on this thread (one at a time: ValueError otherwise)
+  ~ShapeRecording();
+  ShapeRecording(const ShapeRecording&) = delete;
+  ShapeRecording& operator=(const ShapeRecording&) = delete;
+  const std::vector<RecordedShape>& shapes() const { return shapes_; }
+
+ private:
+  friend class Module;
+  static constinit thread_local ShapeRecording* current_;
+  std::vector<RecordedShape> shapes_;
+};
 
 class Module {
  public:
@@ -68,6 +99,13 @@ class Module {
   void to(DType dtype);
 
  protected:
+  /// Reports `t` to the thread's ShapeRecording, if any, and returns it: `return recorded(y);`.
+  Tensor recorded(Tensor t, const char* what = "output") const {
+    if (ShapeRecording::current_) [[unlikely]]
+      ShapeRecording::current_->shapes_.push_back({this, what, t.shape()});
+    return t;
+  }
+
   /// Registers a member tensor as a parameter (it gets requires_grad).
   void register_parameter(const std::string& name, Tensor& slot);
   /// Registers a member tensor that is state but not a parameter (no gradient). Persistent buffers

@@ -98,7 +98,8 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
 
   // 2. Split into heads: [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k] (split_heads: a view, then a
   //    transpose; no data moves, and each head sees d_k features of every token).
-  return attend(split_heads(q), split_heads(k), split_heads(v), mask, weights);
+  return attend(recorded(split_heads(q), "Q"), recorded(split_heads(k), "K"), recorded(split_heads(v), "V"), mask,
+                weights);
 }
 
 // [doc:mha-heads]

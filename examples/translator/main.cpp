@@ -4,8 +4,10 @@
 //                                          real text: --src train.en --tgt train.fr --valid-src ...)
 //   translator translate [--run DIR] [sentence ...]   translate sentences (or standard input, one per line)
 //   translator eval [--run DIR] [--src test.en --ref test.fr]   scores on a test set (or the run's own)
+//   translator explore [--run DIR] "sentence"   an attention explorer page (explorer.hpp)
 //
-// All three decode the same way unless --beam says otherwise (greedy), and say which they used.
+// train, eval and translate decode the same way unless --beam says otherwise (greedy), and say which
+// they used.
 //
 // `./run demo` runs `translator train` with its defaults: it trains for a few minutes, then reports
 // the held-out exact match and BLEU, translates sentences the model never saw, and draws pictures.
@@ -20,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "examples/translator/evaluation.hpp"
+#include "examples/translator/explorer.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/parallel_files.hpp"
 #include "examples/translator/report.hpp"
@@ -199,10 +202,12 @@ int main(int argc, char** argv) {
     if (command == "train") return train_command(rest);
     if (command == "translate") return translate_command(rest);
     if (command == "eval") return eval_command(rest);
+    if (command == "explore") return explore_command(rest);
     std::cout << "usage: translator <command> [options]\n\n"
                  "  train       train a translator (default: the toy English → French grammar)\n"
                  "  translate   translate sentences with a trained run\n"
-                 "  eval        evaluate a trained run on its held-out sentences\n\n"
+                 "  eval        evaluate a trained run on its held-out sentences\n"
+                 "  explore     write an attention explorer (one HTML page) for a sentence\n\n"
                  "translator <command> --help lists a command's options.\n";
     return command == "help" || command == "--help" ? 0 : 2;
   } catch (const std::exception& e) {
