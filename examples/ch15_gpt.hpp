@@ -1,5 +1,5 @@
 // ch15_gpt.hpp: the data and the training loop of chapter 15's decoder-only language model, shared
-// by the example (examples/ch15_gpt.cpp) and its test (tests/translator/test_decoder_only.cpp).
+// by the example (examples/ch15_gpt.cpp) and its test (tests/translator/test_gpt_training.cpp).
 //
 // The text is the toy grammar's English side (examples/translator/grammar.hpp), tokenized into
 // lower-case words. A sentence becomes <s> w1 ... wn </s>; the model reads tokens 0..n and is
