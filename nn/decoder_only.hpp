@@ -1,8 +1,8 @@
 // decoder_only.hpp: a decoder-only language model (the shape of GPT), built from the Transformer's
 // own blocks.
 //
-//   tokens [B, T] → embedding·√d_model + PE → N blocks (causal self-attention, feed-forward) → logits [B, T,
-//   V]
+//   tokens [B, T] → embedding·√d_model + PE → N blocks (causal self-attention, feed-forward)
+//                 → output projection → logits [B, T, V]
 //
 // A block is our EncoderLayer given a causal mask: self-attention then a feed-forward network, each
 // in a residual connection and LayerNorm. It is the translator's decoder layer without its
