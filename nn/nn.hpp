@@ -4,6 +4,7 @@
 #include "nn/activation.hpp"
 #include "nn/attention.hpp"
 #include "nn/decoder.hpp"
+#include "nn/decoder_only.hpp"
 #include "nn/dropout.hpp"
 #include "nn/embedding.hpp"
 #include "nn/encoder.hpp"

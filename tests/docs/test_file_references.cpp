@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -118,6 +118,39 @@ std::vector<ProseLine> prose_lines(const fs::path& file) {
   return lines;
 }
 
+bool path_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./-", c); }
+
+// The file names in a line of prose: each run of path characters that ends in a known extension
+// (a sentence's full stop after it is not part of it), and starts with a letter, a digit or an
+// underscore, after an optional ./ or ../ (so absolute paths and web addresses are left out).
+std::vector<std::string> file_names_in(const std::string& line) {
+  static const char* const kExtensions[] = {".cpp", ".hpp",   ".md",  ".py",         ".sh",
+                                            ".svg", ".cmake", ".tsv", ".safetensors"};
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < line.size();) {
+    if (!path_character(line[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < line.size() && path_character(line[end])) ++end;
+    std::string run = line.substr(i, end - i);
+    i = end;
+    while (!run.empty() && run.back() == '.') run.pop_back();
+    std::size_t start = run.rfind("../", 0) == 0 ? 3 : run.rfind("./", 0) == 0 ? 2 : 0;
+    if (start >= run.size() || !(std::isalnum(static_cast<unsigned char>(run[start])) || run[start] == '_'))
+      continue;
+    for (const char* ext : kExtensions) {
+      const std::size_t n = std::strlen(ext);
+      if (run.size() > n && run.compare(run.size() - n, n, ext) == 0) {
+        names.push_back(run);
+        break;
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 TEST_SUITE("docs") {
@@ -127,20 +160,13 @@ TEST_SUITE("docs") {
     std::set<std::string> basenames;
     for (const auto& f : files) basenames.insert(f.filename().string());
 
-    // A run of path characters ending in a known extension, not preceded by a path character.
-    const std::regex reference(
-        R"((^|[^A-Za-z0-9_./-])((?:\.\./|\./)?[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:cpp|hpp|md|py|sh|svg|cmake|tsv|safetensors)))"
-        R"((?![A-Za-z0-9_]))");
     int references = 0;
     for (const auto& file : files) {
       const fs::path relative = fs::relative(file, root);
       const std::vector<ProseLine> lines = prose_lines(file);
       for (std::size_t at = 0; at < lines.size(); ++at) {
         const auto& [number, line] = lines[at];
-        for (auto m = std::sregex_iterator(line.begin(), line.end(), reference); m != std::sregex_iterator();
-             ++m) {
-          const std::string named = (*m)[2].str();
-          if (named.find("://") != std::string::npos) continue;
+        for (const std::string& named : file_names_in(line)) {
           ++references;
           const fs::path as_named(named);
           const bool found = fs::exists(root / as_named) || fs::exists(file.parent_path() / as_named) ||
