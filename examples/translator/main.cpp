@@ -46,7 +46,7 @@ bool parse_command_line(Options& o, const std::vector<std::string>& args) {
     std::cout << o.help();
     return false;
   }
-  if (o.given("threads")) set_num_threads(static_cast<int>(o.integer("threads", 1)));
+  if (o.given("threads")) set_num_threads(o.integer("threads"));  // the whole value: its own bound check
   return true;
 }
 
@@ -58,12 +58,21 @@ void add_trained_run_options(Options& o) {
 
 /// --beam and --length-penalty: the decoding every command uses and reports.
 void add_decoding_options(Options& o) {
-  o.add("beam", "N", "beam width (1 = greedy decoding)", std::to_string(kDefaultBeam))
+  o.add("beam", "N", "beam width (1 = greedy decoding, at most 64)", std::to_string(kDefaultBeam))
       .add("length-penalty", "A", "beam search length penalty α", "0.6");
 }
 
+/// The widest beam a command accepts.
+constexpr std::int64_t kMaxBeam = 64;
+
+std::int64_t read_beam(const Options& o) {
+  const std::int64_t beam = o.integer("beam", 1);
+  if (beam > kMaxBeam) fail<ValueError>("option --beam is ", beam, ", above the limit of ", kMaxBeam);
+  return beam;
+}
+
 EvalOptions read_decoding_options(const Options& o, std::int64_t max_len) {
-  return {.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"), .max_len = max_len};
+  return {.beam = read_beam(o), .length_penalty = o.number("length-penalty"), .max_len = max_len};
 }
 
 int train_command(const std::vector<std::string>& args) {
@@ -78,13 +87,28 @@ int train_command(const std::vector<std::string>& args) {
   add_run_options(o);
   add_decoding_options(o);
   o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
-      .add_flag("resume", "continue the run in --out from its latest checkpoint");
+      .add_flag("resume",
+                "continue the run in --out from its latest checkpoint, with its stored settings; it honours\n"
+                "only --out, --steps and --minutes (to extend the run), --threads, --beam,\n"
+                "--length-penalty and --attention-sentence (any other option is an error)")
+      .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)");
   if (!parse_command_line(o, args)) return 0;
+  const bool resume = o.flag("resume");
+  if (resume)
+    for (const std::string& name : o.given_names())
+      if (name != "resume" && name != "out" && name != "steps" && name != "minutes" && name != "threads" &&
+          name != "beam" && name != "length-penalty" && name != "attention-sentence")
+        fail<ValueError>("--", name, " cannot be given with --resume: a resumed run keeps its stored settings "
+                         "(only --steps and --minutes extend it)");
   const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
 
-  const TrainResult trained =
-      train(c, {.out_dir = out, .resume = o.flag("resume"), .beam = o.integer("beam", 1)});
+  const TrainResult trained = train(c, {.out_dir = out,
+                                        .resume = resume,
+                                        .overwrite = o.flag("overwrite"),
+                                        .extend_steps = resume && o.given("steps") ? c.steps : 0,
+                                        .extend_minutes = resume && o.given("minutes") ? c.minutes : -1,
+                                        .beam = read_beam(o)});
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 
@@ -139,7 +163,11 @@ int translate_command(const std::vector<std::string>& args) {
   const EvalOptions options = read_decoding_options(o, run.config.max_len);
   std::cerr << "translator translate: " << describe_decoding(options) << '\n';
   std::istringstream given;  // sentences on the command line, one per line
-  for (const std::string& sentence : o.positional()) given.str(given.str() + sentence + '\n');
+  for (const std::string& sentence : o.positional()) {
+    if (sentence.find_first_not_of(" \t\r\n") == std::string::npos)
+      fail<ValueError>("an empty sentence was given (\"", sentence, "\"): nothing to translate");
+    given.str(given.str() + sentence + '\n');
+  }
   std::istream& in = o.positional().empty() ? std::cin : given;
   const std::int64_t failed = translate_lines(*run.model, run.tokeniser, in, std::cout, std::cerr, options);
   return failed ? 1 : 0;
