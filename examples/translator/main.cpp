@@ -88,9 +88,8 @@ int train_command(const std::vector<std::string>& args) {
   add_decoding_options(o);
   o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
       .add_flag("resume",
-                "continue the run in --out from its latest checkpoint, with its stored settings; it honours\n"
-                "only --out, --steps and --minutes (to extend the run), --threads, --beam,\n"
-                "--length-penalty and --attention-sentence (any other option is an error)")
+                "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
+                "extend it), --threads, --beam, --length-penalty, --attention-sentence")
       .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)");
   if (!parse_command_line(o, args)) return 0;
   const bool resume = o.flag("resume");
@@ -159,15 +158,16 @@ int translate_command(const std::vector<std::string>& args) {
   add_trained_run_options(o);
   add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
-  TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
-  const EvalOptions options = read_decoding_options(o, run.config.max_len);
-  std::cerr << "translator translate: " << describe_decoding(options) << '\n';
+  read_beam(o);  // the options' errors before the run is loaded
   std::istringstream given;  // sentences on the command line, one per line
   for (const std::string& sentence : o.positional()) {
     if (sentence.find_first_not_of(" \t\r\n") == std::string::npos)
       fail<ValueError>("an empty sentence was given (\"", sentence, "\"): nothing to translate");
     given.str(given.str() + sentence + '\n');
   }
+  TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
+  const EvalOptions options = read_decoding_options(o, run.config.max_len);
+  std::cerr << "translator translate: " << describe_decoding(options) << '\n';
   std::istream& in = o.positional().empty() ? std::cin : given;
   const std::int64_t failed = translate_lines(*run.model, run.tokeniser, in, std::cout, std::cerr, options);
   return failed ? 1 : 0;
@@ -187,6 +187,7 @@ int eval_command(const std::vector<std::string>& args) {
       .add("output", "FILE", "also write the translations there, one per distinct English sentence");
   add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
+  read_beam(o);
   if (o.given("src") != o.given("ref")) fail<ValueError>("--src and --ref go together");
   if (o.given("src") && o.given("data")) fail<ValueError>("give either --src and --ref, or --data");
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));

@@ -156,7 +156,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   const RunLock lock(options.out_dir);  // until training returns
   run.remove_leftovers();
   if (options.resume && !std::filesystem::exists(std::filesystem::path(run.latest()) / "model.safetensors"))
-    fail<IOError>("train --resume: ", options.out_dir, " holds no checkpoint to resume (", run.latest(),
+    fail<IOError>("--resume: ", options.out_dir, " holds no checkpoint to resume (", run.latest(),
                   " is missing)");
   if (!options.resume && !options.overwrite && run.holds_run())
     fail<ValueError>(
