@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/fault_injection.hpp"
 #include "core/io/state_dict.hpp"
@@ -248,8 +249,7 @@ void RunDirectory::resume(const TrainingState& state) const {
 }
 
 std::vector<HistoryRow> read_history(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail<IOError>("cannot read ", path);
+  std::istringstream in(file_text(path));
   std::vector<HistoryRow> rows;
   std::string line;
   std::getline(in, line);  // header
