@@ -15,10 +15,11 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "examples/translator/parallel_files.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/fault_injection.hpp"
+#include "core/io/safetensors.hpp"
 #include "core/io/state_dict.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "optim/checkpoint.hpp"
 
 namespace sf::translator {
@@ -196,8 +197,21 @@ void RunDirectory::remove_leftovers() const {
   for (const fs::path& p : leftovers) fs::remove_all(p);
 }
 
-RunConfig RunDirectory::stored_config() const {
-  return RunConfig::from_metadata(optim::read_checkpoint_metadata(latest()));
+std::map<std::string, std::string> RunDirectory::stored_metadata() const {
+  return optim::read_checkpoint_metadata(latest());
+}
+
+RunConfig RunDirectory::stored_config() const { return RunConfig::from_metadata(stored_metadata()); }
+
+std::string RunDirectory::tokeniser_fingerprint(const RunConfig& config) const {
+  std::uint32_t crc = 0;
+  const std::vector<const char*> files =
+      config.tokeniser == "bpe" ? std::vector<const char*>{"tokeniser.bpe"}
+                                : std::vector<const char*>{"vocab.source.txt", "vocab.target.txt"};
+  for (const char* name : files) crc = crc32(io::read_file((dir_ / name).string()), crc);
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", crc);
+  return hex;
 }
 
 void RunDirectory::save_tokeniser(const Tokeniser& tokeniser) const {
@@ -210,7 +224,20 @@ void RunDirectory::save_tokeniser(const Tokeniser& tokeniser) const {
   tokeniser.words().target.save((dir_ / "vocab.target.txt").string());
 }
 
-Tokeniser RunDirectory::load_tokeniser(const RunConfig& config) const {
+Tokeniser RunDirectory::load_tokeniser(const RunConfig& config,
+                                       const std::map<std::string, std::string>& checkpoint) const {
+  const auto stored = checkpoint.find("tokeniser.crc32");
+  if (stored == checkpoint.end())
+    fail<IOError>("the checkpoint in ", dir_.string(),
+                  " has no 'tokeniser.crc32' to verify the tokeniser with");
+  if (config.tokeniser == "bpe" || config.tokeniser == "words") {
+    const std::string now = tokeniser_fingerprint(config);
+    if (now != stored->second)
+      fail<IOError>("the tokeniser's files in ", dir_.string(),
+                    config.tokeniser == "bpe" ? " (tokeniser.bpe)" : " (vocab.source.txt, vocab.target.txt)",
+                    " changed after the checkpoint was written: their CRC-32 is ", now, ", the checkpoint's ",
+                    stored->second, "; the model would translate differently (train again, or restore them)");
+  }
   if (config.tokeniser == "bpe") return Tokeniser(text::Bpe::load(dir_ / "tokeniser.bpe"));
   if (config.tokeniser != "words")
     fail<IOError>("run config: unknown tokeniser '", config.tokeniser, "' in ", dir_.string());
@@ -226,7 +253,9 @@ void RunDirectory::save(const std::string& checkpoint, const TrainingState& stat
   const std::string fresh = temporary_name(checkpoint);
   io::file_operation("create the directory", fresh);
   fs::create_directories(fresh);
-  optim::save_checkpoint(fresh, state.model, &state.adam, progress_metadata(state));
+  optim::Metadata metadata = progress_metadata(state);
+  metadata["tokeniser.crc32"] = tokeniser_fingerprint(state.config);
+  optim::save_checkpoint(fresh, state.model, &state.adam, metadata);
   write_history((fs::path(fresh) / "history.tsv").string(), state.history);
   sync_directory(fresh, fresh);
   const std::string old = swap_in(fresh, checkpoint);

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,12 +81,18 @@ class RunDirectory {
   std::string latest() const { return (dir_ / "latest").string(); }
   std::string best() const { return (dir_ / "best").string(); }
 
-  /// The settings stored with the latest checkpoint (a resumed run uses them, not the command line's).
+  /// The metadata stored with the latest checkpoint, and its settings (a resumed run uses them, not
+  /// the command line's).
+  std::map<std::string, std::string> stored_metadata() const;
   RunConfig stored_config() const;
   /// Creates the directory and writes the tokeniser's files; loads them back (the kind the config
-  /// names), verifying them (IOError naming the file for anything missing or damaged).
+  /// names), verifying them (IOError naming the file for anything missing or damaged) against the
+  /// fingerprint a checkpoint stored (its metadata `checkpoint`): an edited file is an IOError.
   void save_tokeniser(const Tokeniser& tokeniser) const;
-  Tokeniser load_tokeniser(const RunConfig& config) const;
+  Tokeniser load_tokeniser(const RunConfig& config, const std::map<std::string, std::string>& checkpoint) const;
+  /// The CRC-32 of the tokeniser's files (8 hexadecimal digits), stored in every checkpoint as
+  /// "tokeniser.crc32".
+  std::string tokeniser_fingerprint(const RunConfig& config) const;
 
   /// Whether the directory holds a run (a checkpoint, a tokeniser or a history).
   bool holds_run() const;

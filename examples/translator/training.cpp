@@ -63,12 +63,14 @@ struct TrainingData {
 };
 
 TrainingData prepare_data(const RunConfig& config, const RunDirectory& run, bool resume, std::ostream& out) {
+  const std::map<std::string, std::string> stored =
+      resume ? run.stored_metadata() : std::map<std::string, std::string>{};
   RunData data = load_run_data(config);
   out << "data: " << data.description << '\n';
   if (data.validation.empty())
     fail<ValueError>("train: the validation set is empty (", data.description,
                      "); give more pairs, a larger validation share, or --valid-src and --valid-tgt");
-  Tokeniser tokeniser = resume ? run.load_tokeniser(config) : build_tokeniser(config, data.train);
+  Tokeniser tokeniser = resume ? run.load_tokeniser(config, stored) : build_tokeniser(config, data.train);
   TrainingData d{std::move(data), std::move(tokeniser), {}};
   std::int64_t dropped = 0;
   d.pairs = encode_pairs(d.data.train, d.tokeniser, config.max_len, &dropped);

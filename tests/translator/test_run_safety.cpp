@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/fault_injection.hpp"
+#include "core/io/safetensors.hpp"
 #include "core/random.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/run_options.hpp"
@@ -330,5 +331,55 @@ TEST_SUITE("ch13-translator") {
               .second.find("--resume                  continue the run in --out with its stored settings; "
                            "honours only --steps "
                            "and --minutes") != std::string::npos);
+  }
+}
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("an edited vocabulary file is refused by resume and translate, naming the files and both CRCs") {
+    TempDir dir;
+    const std::string out = dir / "run";
+    std::ostringstream log;
+    train(crash_run(), {.out_dir = out, .out = &log});
+    {
+      std::ofstream vocab(out + "/vocab.target.txt", std::ios::app);
+      vocab << "nouveau\n";  // a valid vocabulary, one word longer: the model would read it differently
+    }
+    const std::string message =
+        message_of<IOError>([&] { train(RunConfig{}, {.out_dir = out, .resume = true, .out = &log}); });
+    CHECK(
+        message.find("the tokeniser's files in " + out +
+                     " (vocab.source.txt, vocab.target.txt) changed after the checkpoint was written: their "
+                     "CRC-32 is ") == 0);
+    CHECK(run_translator("translate --run " + out + " hello").second.find("changed after the checkpoint") !=
+          std::string::npos);
+  }
+
+  TEST_CASE(
+      "progress read back from a checkpoint is validated: a batch_in_epoch of -1 is an error, not a crash") {
+    TempDir dir;
+    const std::string out = dir / "run";
+    std::ostringstream log;
+    train(crash_run(), {.out_dir = out, .out = &log});
+    // Rewrite the latest checkpoint's metadata as a damaged or edited file would have it (the tensors'
+    // checksums stay right: only the stored numbers are wrong).
+    // The model file carries the training file's FNV-1a (optim/checkpoint.cpp), so it is rewritten too.
+    auto fnv1a = [](const std::vector<std::byte>& bytes) {
+      std::uint64_t h = 14695981039346656037ull;
+      for (std::byte b : bytes) h = (h ^ static_cast<std::uint64_t>(b)) * 1099511628211ull;
+      std::ostringstream hex;
+      hex << std::hex << h;  // as optim/checkpoint.cpp writes it
+      return hex.str();
+    };
+    SafetensorsFile training = parse_safetensors(io::read_file(out + "/latest/training.safetensors"));
+    training.metadata["progress.batch_in_epoch"] = "-1";
+    const std::vector<std::byte> training_bytes = serialize_safetensors(training.tensors, training.metadata);
+    io::write_file_atomically(out + "/latest/training.safetensors", training_bytes);
+    SafetensorsFile model = parse_safetensors(io::read_file(out + "/latest/model.safetensors"));
+    model.metadata["progress.batch_in_epoch"] = "-1";
+    model.metadata["training_file_fnv1a"] = fnv1a(training_bytes);
+    io::write_file_atomically(out + "/latest/model.safetensors",
+                              serialize_safetensors(model.tensors, model.metadata));
+    CHECK(message_of<IOError>([&] { train(RunConfig{}, {.out_dir = out, .resume = true, .out = &log}); }) ==
+          "resume: 'progress.batch_in_epoch' is -1, outside 0 to 9007199254740992 (a damaged checkpoint)");
   }
 }
