@@ -90,7 +90,8 @@ int train_command(const std::vector<std::string>& args) {
       .add_flag("resume",
                 "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
                 "extend it), --threads, --beam, --length-penalty, --attention-sentence")
-      .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)");
+      .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)")
+      .add("init-from", "FILE", "start from the weights of a safetensors file (one PyTorch wrote, say)");
   if (!parse_command_line(o, args)) return 0;
   const bool resume = o.flag("resume");
   if (resume)
@@ -105,6 +106,7 @@ int train_command(const std::vector<std::string>& args) {
   const TrainResult trained = train(c, {.out_dir = out,
                                         .resume = resume,
                                         .overwrite = o.flag("overwrite"),
+                                        .init_from = o.text("init-from"),
                                         .extend_steps = resume && o.given("steps") ? c.steps : 0,
                                         .extend_minutes = resume && o.given("minutes") ? c.minutes : -1,
                                         .beam = read_beam(o)});

@@ -14,6 +14,7 @@
 #include "examples/translator/progress.hpp"
 #include "examples/translator/stop_rules.hpp"
 #include "examples/translator/training_step.hpp"
+#include "optim/checkpoint.hpp"
 #include "optim/optim.hpp"
 
 namespace sf::translator {
@@ -183,6 +184,11 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   TrainResult result;
   Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
   const TrainingState state{config, model, adam, model_generator, p, result.history};
+  if (!options.init_from.empty()) {
+    if (options.resume) fail<ValueError>("train: --init-from starts a new run; it cannot be given with --resume");
+    optim::import_weights(options.init_from, model);  // the one loader that accepts files without checksums
+    out << "weights imported from " << options.init_from << '\n';
+  }
   if (options.resume) {
     run.resume(state);
     out << "resuming at step " << adam.steps() << '\n';

@@ -28,10 +28,11 @@ namespace sf::translator {
 
 struct TrainOptions {
   std::string out_dir = "runs/toy";
-  bool resume = false;               // continue from out_dir/latest with its stored settings
-  bool overwrite = false;            // replace a run already in out_dir (refused otherwise)
-  std::int64_t extend_steps = 0;     // resume: train to this many steps instead of the stored (0 = stored)
-  double extend_minutes = -1;        // resume: this time budget instead of the stored (-1 = stored)
+  bool resume = false;            // continue from out_dir/latest with its stored settings
+  bool overwrite = false;         // replace a run already in out_dir (refused otherwise)
+  std::string init_from{};        // a new run starts from these weights (a safetensors file, e.g. PyTorch's)
+  std::int64_t extend_steps = 0;  // resume: train to this many steps instead of the stored (0 = stored)
+  double extend_minutes = -1;     // resume: this time budget instead of the stored (-1 = stored)
   std::int64_t beam = kDefaultBeam;  // the decoding validation uses (1 = greedy)
   std::ostream* out = nullptr;       // progress and results (standard output if null)
 };

@@ -383,3 +383,28 @@ TEST_SUITE("ch13-translator") {
           "resume: 'progress.batch_in_epoch' is -1, outside 0 to 9007199254740992 (a damaged checkpoint)");
   }
 }
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("--init-from imports weights through optim::import_weights; a wrong file is refused by name") {
+    TempDir dir;
+    std::ostringstream log;
+    const TrainResult first = train(crash_run(), {.out_dir = dir / "first", .out = &log});
+    // Same vocabulary (same data and settings): the first run's weights fit.
+    const TrainResult second =
+        train(crash_run(),
+              {.out_dir = dir / "second", .init_from = dir / "first/latest/model.safetensors", .out = &log});
+    CHECK(log.str().find("weights imported from " + dir / "first/latest/model.safetensors") !=
+          std::string::npos);
+    CHECK(second.history.front().train_loss < first.history.front().train_loss);  // it starts trained
+    RunConfig bigger = crash_run();
+    bigger.d_model = 32;
+    CHECK_THROWS_AS(
+        train(bigger,
+              {.out_dir = dir / "third", .init_from = dir / "first/latest/model.safetensors", .out = &log}),
+        Error);
+    CHECK(message_of<ValueError>([&] {
+            train(crash_run(),
+                  {.out_dir = dir / "first", .resume = true, .init_from = "x.safetensors", .out = &log});
+          }) == "train: --init-from starts a new run; it cannot be given with --resume");
+  }
+}
