@@ -141,6 +141,20 @@ std::string swap_in(const std::string& fresh, const std::string& target) {
   return aside;
 }
 
+/// The pictures the report draws (loss.svg, validation.svg, attention_L<l>_H<h>.svg).
+bool is_report_picture(const std::string& name) {
+  return name == "loss.svg" || name == "validation.svg" ||
+         (name.starts_with("attention_") && name.ends_with(".svg"));
+}
+
+/// The files and directories a run writes here (a leftover's name is one of these + ".tmp-...").
+bool is_run_file(const std::string& name) {
+  for (const char* file : {"latest", "best", "history.tsv", "tokeniser.bpe", "vocab.source.txt",
+                           "vocab.target.txt", "report.md"})
+    if (name == file) return true;
+  return is_report_picture(name);
+}
+
 }  // namespace
 
 RunLock::RunLock(const std::filesystem::path& dir) {
@@ -180,6 +194,10 @@ void RunDirectory::remove_run() const {
   for (const char* name : {"latest", "best", "latest.old", "best.old", "history.tsv", "tokeniser.bpe",
                            "vocab.source.txt", "vocab.target.txt", "report.md"})
     fs::remove_all(dir_ / name);
+  std::vector<fs::path> pictures;  // the old run's report pictures (the new run may draw fewer)
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_))
+    if (is_report_picture(e.path().filename().string())) pictures.push_back(e.path());
+  for (const fs::path& p : pictures) fs::remove(p);
 }
 
 void RunDirectory::remove_leftovers() const {
@@ -191,8 +209,10 @@ void RunDirectory::remove_leftovers() const {
   std::vector<fs::path> leftovers;
   for (const fs::directory_entry& e : fs::directory_iterator(dir_)) {
     const std::string name = e.path().filename().string();
-    if (name.find(".tmp-") != std::string::npos || name == "latest.old" || name == "best.old")
-      leftovers.push_back(e.path());
+    const std::size_t tmp = name.find(".tmp-");
+    if ((tmp != std::string::npos && is_run_file(name.substr(0, tmp))) || name == "latest.old" ||
+        name == "best.old")
+      leftovers.push_back(e.path());  // only the run's own: --out may be a folder with other files
   }
   for (const fs::path& p : leftovers) fs::remove_all(p);
 }

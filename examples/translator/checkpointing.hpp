@@ -96,7 +96,8 @@ class RunDirectory {
 
   /// Whether the directory holds a run (a checkpoint, a tokeniser or a history).
   bool holds_run() const;
-  /// Removes everything a run writes here (before a new run with --overwrite).
+  /// Removes everything a run writes here: checkpoints, tokeniser, history, report and its pictures
+  /// (before a new run with --overwrite).
   void remove_run() const;
   /// Removes what a killed save left behind (*.tmp-* directories and files), and puts back a
   /// checkpoint a save without an atomic exchange had moved aside. Call with the lock held.

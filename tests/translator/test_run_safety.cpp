@@ -408,3 +408,23 @@ TEST_SUITE("ch13-translator") {
           }) == "train: --init-from starts a new run; it cannot be given with --resume");
   }
 }
+
+TEST_SUITE("ch13-translator") {
+  TEST_CASE("leftovers of a killed save are removed on the next start; other files in --out are not") {
+    TempDir dir;
+    const std::string out = dir / "run";
+    std::ostringstream log;
+    train(crash_run(), {.out_dir = out, .out = &log});
+    std::filesystem::create_directories(out + "/latest.tmp-99999-0");  // as a kill mid-save leaves them
+    { std::ofstream(out + "/history.tsv.tmp-99999-1") << "half"; }
+    { std::ofstream(out + "/notes.tmp-1.txt") << "the user's"; }
+    { std::ofstream(out + "/drawing.svg") << "the user's"; }
+    RunConfig more = crash_run();
+    train(more, {.out_dir = out, .overwrite = true, .out = &log});
+    CHECK_FALSE(std::filesystem::exists(out + "/latest.tmp-99999-0"));
+    CHECK_FALSE(std::filesystem::exists(out + "/history.tsv.tmp-99999-1"));
+    CHECK(std::filesystem::exists(out + "/notes.tmp-1.txt"));
+    CHECK(std::filesystem::exists(out + "/drawing.svg"));
+    CHECK(std::filesystem::exists(out + "/latest/model.safetensors"));
+  }
+}
