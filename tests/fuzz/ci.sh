@@ -63,7 +63,7 @@ fuzz() {
 fuzz fuzz_safetensors 200000 tests/fuzz/corpus
 fuzz fuzz_load_state_dict 100000 tests/fuzz/corpus_state_dict tests/fuzz/corpus
 fuzz fuzz_json 200000 tests/fuzz/corpus_json
-fuzz fuzz_run_config 50000 tests/fuzz/corpus_run_config
-fuzz fuzz_tokeniser_files 20000 tests/fuzz/corpus_tokeniser
-fuzz fuzz_text_readers 20000 tests/fuzz/corpus_text
-fuzz fuzz_command_line 50000 tests/fuzz/corpus_command_line
+fuzz fuzz_run_config 100000 tests/fuzz/corpus_run_config
+fuzz fuzz_tokeniser_files 50000 tests/fuzz/corpus_tokeniser
+fuzz fuzz_text_readers 50000 tests/fuzz/corpus_text
+fuzz fuzz_command_line 100000 tests/fuzz/corpus_command_line

@@ -25,8 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
   for (std::string line; std::getline(in, line);) {
     const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos) metadata.erase("run." + line);
-    else metadata["run." + line.substr(0, tab)] = line.substr(tab + 1);
+    if (tab == std::string::npos)
+      metadata.erase("run." + line);
+    else
+      metadata["run." + line.substr(0, tab)] = line.substr(tab + 1);
   }
   try {
     const sf::translator::RunConfig c = sf::translator::RunConfig::from_metadata(metadata);

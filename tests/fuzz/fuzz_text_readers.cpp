@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "core/error.hpp"
-#include "core/io/atomic_file.hpp"
 #include "examples/translator/checkpointing.hpp"
 #include "examples/translator/parallel_files.hpp"
 #include "examples/translator/tsv.hpp"
@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   static const std::string path =
       (std::filesystem::temp_directory_path() / ("sf-fuzz-text-" + std::to_string(::getpid()))).string();
-  sf::io::write_file_atomically(path, text);
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   try {
     (void)sf::translator::read_parallel_files(path, path);
   } catch (const sf::Error&) {

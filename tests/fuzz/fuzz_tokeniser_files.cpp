@@ -11,17 +11,18 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "core/error.hpp"
-#include "core/io/atomic_file.hpp"
 #include "examples/translator/vocab.hpp"
 #include "text/bpe.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path =
       (std::filesystem::temp_directory_path() / ("sf-fuzz-tokeniser-" + std::to_string(::getpid()))).string();
-  sf::io::write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(data), size));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   try {
     const sf::translator::Vocab vocab = sf::translator::Vocab::load(path);
     vocab.save(path + ".again");
