@@ -156,6 +156,8 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   std::ostream& out = options.out ? *options.out : std::cout;
   const RunDirectory run(options.out_dir);
   if (options.resume && options.overwrite) fail<ValueError>("train: give --resume or --overwrite, not both");
+  if (options.resume && !options.init_from.empty())
+    fail<ValueError>("train: --init-from starts a new run; it cannot be given with --resume");
   const RunLock lock(options.out_dir);  // until training returns
   run.remove_leftovers();
   if (options.resume && !std::filesystem::exists(std::filesystem::path(run.latest()) / "model.safetensors"))
@@ -173,10 +175,6 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   if (!options.resume) config.resolve_sizes();  // stored resolved: a checkpoint's sizes are never 0
 
   const TrainingData d = prepare_data(config, run, options.resume, out);
-  if (!options.resume) {  // the new settings and data are good: only now is the old run replaced
-    run.remove_run();
-    run.save_tokeniser(d.tokeniser);
-  }
   Generator model_generator(config.seed);
   nn::Transformer model(config.model_config(d.tokeniser.source_size(), d.tokeniser.target_size()),
                         model_generator);
@@ -185,9 +183,12 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
   const TrainingState state{config, model, adam, model_generator, p, result.history};
   if (!options.init_from.empty()) {
-    if (options.resume) fail<ValueError>("train: --init-from starts a new run; it cannot be given with --resume");
     optim::import_weights(options.init_from, model);  // the one loader that accepts files without checksums
     out << "weights imported from " << options.init_from << '\n';
+  }
+  if (!options.resume) {  // the settings, data, model and weights are good: only now is an old run replaced
+    run.remove_run();
+    run.save_tokeniser(d.tokeniser);
   }
   if (options.resume) {
     run.resume(state);

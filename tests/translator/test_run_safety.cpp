@@ -197,6 +197,10 @@ TEST_SUITE("ch13-translator") {
     CHECK(file_text(out + "/vocab.source.txt") == vocab);
     CHECK(file_text(out + "/history.tsv") == history);
     other.data_path = "";
+    other.heads = 3;  // d_model 16 does not split into 3 heads: refused before the old run is touched
+    CHECK_THROWS(train(other, {.out_dir = out, .overwrite = true, .out = &log}));
+    CHECK(file_text(out + "/vocab.source.txt") == vocab);
+    other.heads = 2;
     const TrainResult replaced = train(other, {.out_dir = out, .overwrite = true, .out = &log});
     CHECK(replaced.steps == other.steps);
     CHECK(file_text(out + "/vocab.source.txt") != vocab);
