@@ -1,15 +1,25 @@
 // checkpointing.hpp: what a training run keeps on disk, so that it can stop at any step and resume
 // exactly. The run directory holds:
 //   vocab.source.txt, vocab.target.txt   the word vocabularies (tokeniser "words"), or
-//   tokeniser.bpe                        the BPE tokeniser (tokeniser "bpe"), written once, when the run starts
-//   latest/, best/                       checkpoints: the model, Adam's state, the run's settings and
-//                                        its Progress (optim/checkpoint.hpp says what each file holds)
+//   tokeniser.bpe                        the BPE tokeniser (tokeniser "bpe"), written once, when the run
+//   starts latest/, best/                       checkpoints: the model, Adam's state, the run's settings and
+//                                        its Progress (optim/checkpoint.hpp says what each file holds),
+//                                        and history.tsv up to that step
 //   history.tsv                          the training loss of every step and each validation's results
+//                                        (a copy of the latest checkpoint's, for reading and plotting)
+//   run.lock                             locked (flock) while a process writes the directory
+//
+// A checkpoint is one unit: it is written whole into a new directory ("latest.tmp-<pid>-<n>"), each
+// file fsynced, then swapped with the old one in one atomic step (renameat2 RENAME_EXCHANGE), and the
+// old one removed. A crash at any moment leaves either the old checkpoint or the new one, whole; the
+// next process that opens the directory for writing removes the leftovers. Weights that are not
+// finite are never saved.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +60,19 @@ struct TrainingState {
   std::vector<HistoryRow>& history;
 };
 
+/// The lock a writer holds on a run directory (flock on <dir>/run.lock, released when destroyed or
+/// when the process dies). A second writer gets an IOError naming the directory and the holder's pid.
+class RunLock {
+ public:
+  explicit RunLock(const std::filesystem::path& dir);
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// A training run's directory (see the top of this file).
 class RunDirectory {
  public:
@@ -58,18 +81,33 @@ class RunDirectory {
   std::string latest() const { return (dir_ / "latest").string(); }
   std::string best() const { return (dir_ / "best").string(); }
 
-  /// The settings stored with the latest checkpoint (a resumed run uses them, not the command line's).
+  /// The metadata stored with the latest checkpoint, and its settings (a resumed run uses them, not
+  /// the command line's).
+  std::map<std::string, std::string> stored_metadata() const;
   RunConfig stored_config() const;
   /// Creates the directory and writes the tokeniser's files; loads them back (the kind the config
-  /// names), verifying them (IOError naming the file for anything missing or damaged).
+  /// names), verifying them (IOError naming the file for anything missing or damaged) against the
+  /// fingerprint a checkpoint stored (its metadata `checkpoint`): an edited file is an IOError.
   void save_tokeniser(const Tokeniser& tokeniser) const;
-  Tokeniser load_tokeniser(const RunConfig& config) const;
+  Tokeniser load_tokeniser(const RunConfig& config, const std::map<std::string, std::string>& checkpoint) const;
+  /// The CRC-32 of the tokeniser's files (8 hexadecimal digits), stored in every checkpoint as
+  /// "tokeniser.crc32".
+  std::string tokeniser_fingerprint(const RunConfig& config) const;
 
-  /// Saves the model, Adam, the settings and the progress into `checkpoint` (latest() or best()),
-  /// then history.tsv.
+  /// Whether the directory holds a run (a checkpoint, a tokeniser or a history).
+  bool holds_run() const;
+  /// Removes everything a run writes here: checkpoints, tokeniser, history, report and its pictures
+  /// (before a new run with --overwrite).
+  void remove_run() const;
+  /// Removes what a killed save left behind (*.tmp-* directories and files), and puts back a
+  /// checkpoint a save without an atomic exchange had moved aside. Call with the lock held.
+  void remove_leftovers() const;
+
+  /// Saves the model, Adam, the settings, the progress and the history into `checkpoint` (latest()
+  /// or best()) as one unit (see the top of this file), then the copy of history.tsv. ValueError
+  /// naming the parameter if a weight is not finite (nothing is written then).
   void save(const std::string& checkpoint, const TrainingState& state) const;
-  /// Loads latest() into `state` (model, Adam, dropout's generator, progress) and the history up to
-  /// its step.
+  /// Loads latest() into `state` (model, Adam, dropout's generator, progress) and its history.
   void resume(const TrainingState& state) const;
 
  private:

@@ -49,7 +49,7 @@ bool parse_command_line(Options& o, const std::vector<std::string>& args) {
     std::cout << o.help();
     return false;
   }
-  if (o.given("threads")) set_num_threads(static_cast<int>(o.integer("threads", 1)));
+  if (o.given("threads")) set_num_threads(o.integer("threads"));  // the whole value: its own bound check
   return true;
 }
 
@@ -61,12 +61,21 @@ void add_trained_run_options(Options& o) {
 
 /// --beam and --length-penalty: the decoding every command uses and reports.
 void add_decoding_options(Options& o) {
-  o.add("beam", "N", "beam width (1 = greedy decoding)", std::to_string(kDefaultBeam))
+  o.add("beam", "N", "beam width (1 = greedy decoding, at most 64)", std::to_string(kDefaultBeam))
       .add("length-penalty", "A", "beam search length penalty α", "0.6");
 }
 
+/// The widest beam a command accepts.
+constexpr std::int64_t kMaxBeam = 64;
+
+std::int64_t read_beam(const Options& o) {
+  const std::int64_t beam = o.integer("beam", 1);
+  if (beam > kMaxBeam) fail<ValueError>("option --beam is ", beam, ", above the limit of ", kMaxBeam);
+  return beam;
+}
+
 EvalOptions read_decoding_options(const Options& o, std::int64_t max_len) {
-  return {.beam = o.integer("beam", 1), .length_penalty = o.number("length-penalty"), .max_len = max_len};
+  return {.beam = read_beam(o), .length_penalty = o.number("length-penalty"), .max_len = max_len};
 }
 
 int train_command(const std::vector<std::string>& args) {
@@ -81,13 +90,29 @@ int train_command(const std::vector<std::string>& args) {
   add_run_options(o);
   add_decoding_options(o);
   o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
-      .add_flag("resume", "continue the run in --out from its latest checkpoint");
+      .add_flag("resume",
+                "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
+                "extend it), --threads, --beam, --length-penalty, --attention-sentence")
+      .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)")
+      .add("init-from", "FILE", "start from the weights of a safetensors file (one PyTorch wrote, say)");
   if (!parse_command_line(o, args)) return 0;
+  const bool resume = o.flag("resume");
+  if (resume)
+    for (const std::string& name : o.given_names())
+      if (name != "resume" && name != "out" && name != "steps" && name != "minutes" && name != "threads" &&
+          name != "beam" && name != "length-penalty" && name != "attention-sentence")
+        fail<ValueError>("--", name, " cannot be given with --resume: a resumed run keeps its stored settings "
+                         "(only --steps and --minutes extend it)");
   const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
 
-  const TrainResult trained =
-      train(c, {.out_dir = out, .resume = o.flag("resume"), .beam = o.integer("beam", 1)});
+  const TrainResult trained = train(c, {.out_dir = out,
+                                        .resume = resume,
+                                        .overwrite = o.flag("overwrite"),
+                                        .init_from = o.text("init-from"),
+                                        .extend_steps = resume && o.given("steps") ? c.steps : 0,
+                                        .extend_minutes = resume && o.given("minutes") ? c.minutes : -1,
+                                        .beam = read_beam(o)});
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 
@@ -138,11 +163,16 @@ int translate_command(const std::vector<std::string>& args) {
   add_trained_run_options(o);
   add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
+  read_beam(o);  // the options' errors before the run is loaded
+  std::istringstream given;  // sentences on the command line, one per line
+  for (const std::string& sentence : o.positional()) {
+    if (sentence.find_first_not_of(" \t\r\n") == std::string::npos)
+      fail<ValueError>("an empty sentence was given (\"", sentence, "\"): nothing to translate");
+    given.str(given.str() + sentence + '\n');
+  }
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));
   const EvalOptions options = read_decoding_options(o, run.config.max_len);
   std::cerr << "translator translate: " << describe_decoding(options) << '\n';
-  std::istringstream given;  // sentences on the command line, one per line
-  for (const std::string& sentence : o.positional()) given.str(given.str() + sentence + '\n');
   std::istream& in = o.positional().empty() ? std::cin : given;
   const std::int64_t failed = translate_lines(*run.model, run.tokeniser, in, std::cout, std::cerr, options);
   return failed ? 1 : 0;
@@ -162,6 +192,7 @@ int eval_command(const std::vector<std::string>& args) {
       .add("output", "FILE", "also write the translations there, one per distinct English sentence");
   add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
+  read_beam(o);
   if (o.given("src") != o.given("ref")) fail<ValueError>("--src and --ref go together");
   if (o.given("src") && o.given("data")) fail<ValueError>("give either --src and --ref, or --data");
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));

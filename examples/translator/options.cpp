@@ -53,6 +53,12 @@ void Options::parse(const std::vector<std::string>& args) {
 
 bool Options::given(const std::string& name) const { return values_.count(name) > 0; }
 
+std::vector<std::string> Options::given_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : values_) names.push_back(name);
+  return names;
+}
+
 bool Options::flag(const std::string& name) const { return values_.count(name) > 0; }
 
 std::string Options::text(const std::string& name) const {

@@ -25,6 +25,7 @@ class Options {
   void parse(const std::vector<std::string>& args);
 
   bool given(const std::string& name) const;  // set on the command line (not just defaulted)
+  std::vector<std::string> given_names() const;  // every option set on the command line
   bool flag(const std::string& name) const;
   std::string text(const std::string& name) const;
   /// Typed values; sf::ValueError if the text is not a number (or below `at_least`).

@@ -1,16 +1,26 @@
 // parallel_files.cpp: reading two line-aligned files (see parallel_files.hpp).
 #include "examples/translator/parallel_files.hpp"
 
-#include <fstream>
+#include <sstream>
 
 #include "core/error.hpp"
+#include "core/io/atomic_file.hpp"
 #include "text/utf8.hpp"
 
 namespace sf::translator {
 
+std::string file_text(const std::string& path, const std::string& who) {
+  try {
+    const std::vector<std::byte> bytes = io::read_file(path);
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } catch (const IOError& e) {
+    if (who.empty()) throw;
+    fail<IOError>(who, ": ", e.what());
+  }
+}
+
 std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail<IOError>("cannot read ", path);
+  std::istringstream in(file_text(path));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();

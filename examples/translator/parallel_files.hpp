@@ -14,6 +14,10 @@ namespace sf::translator {
 /// line for invalid UTF-8 or for files with different numbers of lines.
 std::vector<SentencePair> read_parallel_files(const std::string& source_path, const std::string& target_path);
 
+/// The whole text of a file (core/io's read_file): IOError naming the path and the reason, a
+/// directory included. `who` ("Vocab::load"), if given, begins the message.
+std::string file_text(const std::string& path, const std::string& who = "");
+
 /// The lines of one file the same way (a translation's input, a list of references).
 std::vector<std::string> read_lines(const std::string& path);
 

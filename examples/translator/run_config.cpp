@@ -1,6 +1,7 @@
 // run_config.cpp: the run's settings as metadata, its data, and its vocabularies.
 #include "examples/translator/run_config.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -14,10 +15,14 @@ namespace sf::translator {
 
 nn::TransformerConfig RunConfig::model_config(std::int64_t source_vocab, std::int64_t target_vocab) const {
   nn::TransformerConfig c;
-  if (preset == "small") c = nn::TransformerConfig::small(source_vocab, target_vocab);
-  else if (preset == "medium") c = nn::TransformerConfig::medium(source_vocab, target_vocab);
-  else if (preset == "base") c = nn::TransformerConfig::base(source_vocab, target_vocab);
-  else fail<ValueError>("unknown model preset '", preset, "' (small, medium or base)");
+  if (preset == "small")
+    c = nn::TransformerConfig::small(source_vocab, target_vocab);
+  else if (preset == "medium")
+    c = nn::TransformerConfig::medium(source_vocab, target_vocab);
+  else if (preset == "base")
+    c = nn::TransformerConfig::base(source_vocab, target_vocab);
+  else
+    fail<ValueError>("unknown model preset '", preset, "' (small, medium or base)");
   if (d_model > 0) c.layer.d_model = d_model;
   if (heads > 0) c.layer.heads = heads;
   if (d_ff > 0) c.layer.d_ff = d_ff;
@@ -80,16 +85,89 @@ void read_value(const std::string& key, const std::string& text, T& v) {
   } else {
     std::istringstream in(text);
     in >> v;
-    if (in.fail() || !in.eof()) fail<IOError>("run config: '", key, "' has the value '", text, "', not a number");
+    if (in.fail() || !in.eof())
+      fail<IOError>("run config: '", key, "' has the value '", text, "', not a number");
   }
 }
 
 }  // namespace
 
+namespace {
+
+/// The bounds of each number: the checks where numbers enter (the command line and a checkpoint).
+struct Bound {
+  const char* name;
+  double low, high;
+};
+constexpr Bound kBounds[] = {
+    {"train_size", 1, 10'000'000},
+    {"validation_size", 0, 1'000'000},
+    {"test_size", 0, 1'000'000},
+    {"validation_fraction", 0, 1},
+    {"vocab_size", 1, 1'000'000},
+    {"min_count", 1, 1'000'000'000},
+    {"max_len", 3, 4096},
+    {"d_model", 0, 8192},
+    {"heads", 0, 256},
+    {"d_ff", 0, 65536},
+    {"layers", 0, 64},
+    {"dropout", 0, 0.99},
+    {"steps", 1, 1'000'000'000},
+    {"minutes", 0, 10'000'000},
+    {"batch_size", 1, 65536},
+    {"lr", 0, 1e9},
+    {"warmup", 0, 1'000'000'000},
+    {"label_smoothing", 0, 0.99},
+    {"clip", 0, 1e9},
+    {"eval_every", 1, 1'000'000'000},
+};
+
+std::string option_of(const char* name) {
+  std::string o = std::string("--") + name;
+  std::replace(o.begin(), o.end(), '_', '-');
+  return o;
+}
+
+}  // namespace
+
+void RunConfig::validate(bool resolved) const {
+  RunConfig copy = *this;
+  for_each_field(copy, [&](const char* name, const auto& v) {
+    if constexpr (!std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+      for (const Bound& b : kBounds) {
+        if (std::string(name) != b.name) continue;
+        const double value = static_cast<double>(v);
+        const bool size = std::string(name) == "d_model" || std::string(name) == "heads" ||
+                          std::string(name) == "d_ff" || std::string(name) == "layers";
+        const double low = resolved && size ? 1 : b.low;
+        if (!(value >= low && value <= b.high))
+          fail<ValueError>("run setting '", name, "' (", option_of(name), ") is ", write_value(v),
+                           ", outside ", write_value(low), " to ", write_value(b.high));
+      }
+    }
+  });
+  if (lr <= 0) fail<ValueError>("run setting 'lr' (--lr) is ", write_value(lr), ", it must be above 0");
+  if (tokeniser != "words" && tokeniser != "bpe")
+    fail<ValueError>("run setting 'tokeniser' (--tokeniser) is '", tokeniser, "', not words or bpe");
+  if (schedule != "cosine" && schedule != "noam")
+    fail<ValueError>("run setting 'schedule' (--schedule) is '", schedule, "', not cosine or noam");
+  if (preset != "small" && preset != "medium" && preset != "base")
+    fail<ValueError>("run setting 'preset' (--preset) is '", preset, "', not small, medium or base");
+}
+
+void RunConfig::resolve_sizes() {
+  const nn::TransformerConfig c = model_config(1, 1);
+  d_model = c.layer.d_model;
+  heads = c.layer.heads;
+  d_ff = c.layer.d_ff;
+  layers = c.encoder_layers;
+}
+
 std::map<std::string, std::string> RunConfig::to_metadata() const {
   std::map<std::string, std::string> out;
   RunConfig copy = *this;
-  for_each_field(copy, [&](const char* name, const auto& v) { out["run." + std::string(name)] = write_value(v); });
+  for_each_field(copy,
+                 [&](const char* name, const auto& v) { out["run." + std::string(name)] = write_value(v); });
   return out;
 }
 
@@ -100,6 +178,11 @@ RunConfig RunConfig::from_metadata(const std::map<std::string, std::string>& met
     if (it == metadata.end()) fail<IOError>("run config: the checkpoint has no '", name, "' setting");
     read_value(name, it->second, v);
   });
+  try {
+    c.validate(true);
+  } catch (const ValueError& e) {
+    fail<IOError>("checkpoint: ", e.what(), " (a damaged or edited checkpoint)");
+  }
   return c;
 }
 
@@ -118,7 +201,8 @@ RunData load_run_data(const RunConfig& c) {
           << data.validation.size() << " validation pairs, " << data.test.size()
           << " held-out test pairs whose word combinations never occur in training";
   } else if (!c.source_path.empty()) {
-    if (!c.data_path.empty()) fail<ValueError>("give either a TSV file (--data) or parallel files (--src, --tgt)");
+    if (!c.data_path.empty())
+      fail<ValueError>("give either a TSV file (--data) or parallel files (--src, --tgt)");
     if (c.target_path.empty()) fail<ValueError>("--src ", c.source_path, " needs its translations (--tgt)");
     if (c.valid_source_path.empty() != c.valid_target_path.empty())
       fail<ValueError>("a validation set needs both --valid-src and --valid-tgt");
@@ -144,8 +228,8 @@ RunData load_run_data(const RunConfig& c) {
     data.train = split.train;
     data.validation = split.validation;
     data.test = split.validation;  // a file has no separate held-out set: evaluate on validation
-    about << c.data_path << ": " << describe(tsv.stats) << "; " << data.train.size() << " pairs for training, "
-          << data.validation.size() << " for validation";
+    about << c.data_path << ": " << describe(tsv.stats) << "; " << data.train.size()
+          << " pairs for training, " << data.validation.size() << " for validation";
   }
   data.description = about.str();
   if (data.train.empty()) fail<ValueError>("the training data is empty (", data.description, ")");

@@ -49,9 +49,19 @@ struct RunConfig {
   bool uses_files() const { return !data_path.empty() || !source_path.empty(); }
   /// The model these settings describe, for vocabularies of the given sizes.
   nn::TransformerConfig model_config(std::int64_t source_vocab, std::int64_t target_vocab) const;
-  /// As checkpoint metadata (strings), and back. from_metadata throws IOError for missing keys.
+  /// As checkpoint metadata (strings), and back. from_metadata throws IOError for a missing key, a
+  /// value that is not a number, or one outside its bounds (validate; a stored run has its sizes
+  /// resolved, so a size of 0 is an error there).
   std::map<std::string, std::string> to_metadata() const;
   static RunConfig from_metadata(const std::map<std::string, std::string>& metadata);
+
+  /// Checks every number against its bounds (run_config.cpp's table, listed by `translator train
+  /// --help` too) and every name against its choices. ValueError naming the setting, its option, the
+  /// value and the limit: "run setting 'layers' (--layers) is 100000, outside 0 to 64".
+  /// `resolved`: the model sizes must be set (1 and up), as in a checkpoint.
+  void validate(bool resolved = false) const;
+  /// The model sizes the preset gives, written into d_model, heads, d_ff and layers where they are 0.
+  void resolve_sizes();
 };
 
 /// The sentence pairs of a run, split three ways, and what reading them reported.

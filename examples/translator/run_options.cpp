@@ -84,6 +84,7 @@ RunConfig read_run_options(const Options& options, RunConfig c) {
       std::visit([&](auto field) { set_from(options, o, c.*field); }, o.field);
   if (!options.given("tokeniser") && c.uses_files()) c.tokeniser = "bpe";
   if (c.tokeniser == "bpe" && !options.given("max-len")) c.max_len = kBpeMaxLen;
+  c.validate();  // every number within its bound, named with its option
   return c;
 }
 

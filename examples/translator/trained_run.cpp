@@ -14,8 +14,9 @@ TrainedRun load_trained_run(const std::string& dir, const std::string& checkpoin
   const std::string where = (fs::path(dir) / checkpoint).string();
   if (!fs::exists(fs::path(where) / "model.safetensors"))
     fail<IOError>("no trained model in ", where, " (train one first: translator train --out ", dir, ")");
-  RunConfig config = RunConfig::from_metadata(optim::read_checkpoint_metadata(where));
-  Tokeniser tokeniser = RunDirectory(dir).load_tokeniser(config);
+  const optim::Metadata metadata = optim::read_checkpoint_metadata(where);
+  RunConfig config = RunConfig::from_metadata(metadata);
+  Tokeniser tokeniser = RunDirectory(dir).load_tokeniser(config, metadata);
   TrainedRun run{std::move(config), std::move(tokeniser), nullptr};
   run.model = std::make_unique<nn::Transformer>(
       run.config.model_config(run.tokeniser.source_size(), run.tokeniser.target_size()));

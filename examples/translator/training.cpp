@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -12,6 +14,7 @@
 #include "examples/translator/progress.hpp"
 #include "examples/translator/stop_rules.hpp"
 #include "examples/translator/training_step.hpp"
+#include "optim/checkpoint.hpp"
 #include "optim/optim.hpp"
 
 namespace sf::translator {
@@ -61,11 +64,15 @@ struct TrainingData {
 };
 
 TrainingData prepare_data(const RunConfig& config, const RunDirectory& run, bool resume, std::ostream& out) {
+  const std::map<std::string, std::string> stored =
+      resume ? run.stored_metadata() : std::map<std::string, std::string>{};
   RunData data = load_run_data(config);
   out << "data: " << data.description << '\n';
-  Tokeniser tokeniser = resume ? run.load_tokeniser(config) : build_tokeniser(config, data.train);
+  if (data.validation.empty())
+    fail<ValueError>("train: the validation set is empty (", data.description,
+                     "); give more pairs, a larger validation share, or --valid-src and --valid-tgt");
+  Tokeniser tokeniser = resume ? run.load_tokeniser(config, stored) : build_tokeniser(config, data.train);
   TrainingData d{std::move(data), std::move(tokeniser), {}};
-  if (!resume) run.save_tokeniser(d.tokeniser);
   std::int64_t dropped = 0;
   d.pairs = encode_pairs(d.data.train, d.tokeniser, config.max_len, &dropped);
   out << d.tokeniser.describe();
@@ -84,8 +91,9 @@ void print_model(std::ostream& out, const RunConfig& config, const nn::Transform
 
 /// Loss, exact match and BLEU on (up to 200 of) the validation pairs, printed with three samples,
 /// and recorded in `row`.
-EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs, const Tokeniser& tokeniser,
-                    const RunConfig& config, std::int64_t beam, HistoryRow& row, std::ostream& out) {
+EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs,
+                    const Tokeniser& tokeniser, const RunConfig& config, std::int64_t beam, HistoryRow& row,
+                    std::ostream& out) {
   model.eval();
   const EvalResult r =
       evaluate(model, pairs, tokeniser, {.max_sentences = 200, .beam = beam, .max_len = config.max_len});
@@ -106,7 +114,8 @@ EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pai
   return r;
 }
 
-/// Better: a higher exact match (BLEU for a bpe run), or the same with a lower loss. Records it as the best if so.
+/// Better: a higher exact match (BLEU for a bpe run), or the same with a lower loss. Records it as the best
+/// if so.
 bool record_if_best(Progress& p, const EvalResult& r) {
   const double score = r.selection_score();
   const bool better = score > p.best_exact || (score == p.best_exact && r.loss < p.best_loss);
@@ -116,21 +125,54 @@ bool record_if_best(Progress& p, const EvalResult& r) {
   return true;
 }
 
-void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s, const std::string& latest) {
-  const bool loss = !std::isfinite(s.loss);
-  out << "\ntraining stopped at step " << step << ": the " << (loss ? "loss" : "gradient")
-      << " is not finite (" << (loss ? s.loss : s.gradient_norm) << "). The last good checkpoint is in "
-      << latest << "; try a lower learning rate (--lr) or a longer warm-up (--warmup).\n";
+void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s, double limit,
+                       const std::string& latest) {
+  out << "\ntraining stopped at step " << step << ", before its update: ";
+  if (!std::isfinite(s.loss))
+    out << "the loss is not finite (" << s.loss << ")";
+  else if (s.loss > limit)
+    out << "the loss " << s.loss << " is more than ten times its recent range (limit " << limit
+        << "): the run is diverging";
+  else
+    out << "the gradient is not finite (" << s.gradient_norm << ")";
+  if (std::filesystem::exists(std::filesystem::path(latest) / "model.safetensors"))
+    out << ". The last good checkpoint (its weights verified finite when saved) is in " << latest;
+  else
+    out << ". No checkpoint was saved before that";
+  out << "; try a lower learning rate (--lr) or a longer warm-up (--warmup).\n";
 }
 
 }  // namespace
 
+double divergence_limit(const std::vector<HistoryRow>& history) {
+  if (history.empty()) return INFINITY;
+  double highest = history.front().train_loss;
+  const std::size_t from = history.size() > 100 ? history.size() - 100 : 0;
+  for (std::size_t i = from; i < history.size(); ++i) highest = std::max(highest, history[i].train_loss);
+  return 10 * highest;
+}
+
 TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   std::ostream& out = options.out ? *options.out : std::cout;
   const RunDirectory run(options.out_dir);
-  const RunConfig config = options.resume ? run.stored_config() : requested;
-  if (config.schedule != "cosine" && config.schedule != "noam")
-    fail<ValueError>("unknown schedule '", config.schedule, "' (cosine or noam)");
+  if (options.resume && options.overwrite) fail<ValueError>("train: give --resume or --overwrite, not both");
+  if (options.resume && !options.init_from.empty())
+    fail<ValueError>("train: --init-from starts a new run; it cannot be given with --resume");
+  const RunLock lock(options.out_dir);  // until training returns
+  run.remove_leftovers();
+  if (options.resume && !std::filesystem::exists(std::filesystem::path(run.latest()) / "model.safetensors"))
+    fail<IOError>("--resume: ", options.out_dir, " holds no checkpoint to resume (", run.latest(),
+                  " is missing)");
+  if (!options.resume && !options.overwrite && run.holds_run())
+    fail<ValueError>(
+        "train: ", options.out_dir,
+        " already holds a run; continue it with --resume, replace it with --overwrite, or choose "
+        "another --out");
+  RunConfig config = options.resume ? run.stored_config() : requested;
+  if (options.resume && options.extend_steps > 0) config.steps = options.extend_steps;
+  if (options.resume && options.extend_minutes >= 0) config.minutes = options.extend_minutes;
+  config.validate(options.resume);
+  if (!options.resume) config.resolve_sizes();  // stored resolved: a checkpoint's sizes are never 0
 
   const TrainingData d = prepare_data(config, run, options.resume, out);
   Generator model_generator(config.seed);
@@ -140,6 +182,14 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   TrainResult result;
   Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
   const TrainingState state{config, model, adam, model_generator, p, result.history};
+  if (!options.init_from.empty()) {
+    optim::import_weights(options.init_from, model);  // the one loader that accepts files without checksums
+    out << "weights imported from " << options.init_from << '\n';
+  }
+  if (!options.resume) {  // the settings, data, model and weights are good: only now is an old run replaced
+    run.remove_run();
+    run.save_tokeniser(d.tokeniser);
+  }
   if (options.resume) {
     run.resume(state);
     out << "resuming at step " << adam.steps() << '\n';
@@ -152,10 +202,11 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   while (!stop.should_stop(adam.steps(), p.train_seconds)) {
     const Batch& batch = batches.next();
     const auto start = Clock::now();
-    const StepResult step = training_step(model, adam, batch, config);
+    const double limit = divergence_limit(result.history);
+    const StepResult step = training_step(model, adam, batch, config, limit);
     if (!step.updated) {
       bar.finish();
-      report_divergence(out, adam.steps() + 1, step, run.latest());
+      report_divergence(out, adam.steps() + 1, step, limit, run.latest());
       result.diverged = true;
       break;
     }

@@ -6,7 +6,13 @@
 // exact match and BLEU, three sample translations, and a checkpoint (the latest, and the best so
 // far) in the output directory (checkpointing.hpp lists its files). Training stops at the run's
 // steps, its minutes or Ctrl-C (stop_rules.hpp); Ctrl-C saves the latest checkpoint first. A loss
-// that turns NaN or infinite stops training without saving, so the last good checkpoint stays.
+// or gradient that turns NaN or infinite, or a loss above ten times the highest of the first step's
+// and the last 100 steps' (divergence_limit), stops training before the update and without saving,
+// so the last checkpoint, verified finite when written, stays.
+//
+// The run directory is locked while training writes it (RunLock). Training into a directory that
+// already holds a run is refused unless resuming, or told to overwrite it: then the old run is
+// removed only after the new settings and data have been read and checked.
 #pragma once
 
 #include <cstdint>
@@ -22,9 +28,13 @@ namespace sf::translator {
 
 struct TrainOptions {
   std::string out_dir = "runs/toy";
-  bool resume = false;          // continue from out_dir/latest with its stored settings
+  bool resume = false;            // continue from out_dir/latest with its stored settings
+  bool overwrite = false;         // replace a run already in out_dir (refused otherwise)
+  std::string init_from{};        // a new run starts from these weights (a safetensors file, e.g. PyTorch's)
+  std::int64_t extend_steps = 0;  // resume: train to this many steps instead of the stored (0 = stored)
+  double extend_minutes = -1;     // resume: this time budget instead of the stored (-1 = stored)
   std::int64_t beam = kDefaultBeam;  // the decoding validation uses (1 = greedy)
-  std::ostream* out = nullptr;  // progress and results (standard output if null)
+  std::ostream* out = nullptr;       // progress and results (standard output if null)
 };
 
 struct TrainResult {
@@ -32,11 +42,16 @@ struct TrainResult {
   double train_seconds = 0;      // time spent in training steps (validation excluded)
   double tokens_per_second = 0;  // target tokens per second of training
   bool interrupted = false;      // stopped by Ctrl-C (after saving)
-  bool diverged = false;         // stopped by a NaN or infinite loss (without saving)
+  bool diverged = false;         // stopped by a NaN or infinite loss or gradient, or a loss far above
+                                 // its recent range (without saving)
   std::vector<HistoryRow> history;
 };
 
 /// Trains a model as `config` says (ignored when resuming: the stored settings are used).
 TrainResult train(const RunConfig& config, const TrainOptions& options);
+
+/// The highest loss a step may have before training stops as diverging: ten times the highest of
+/// the first step's loss and the last 100 steps' (infinite before the first step).
+double divergence_limit(const std::vector<HistoryRow>& history);
 
 }  // namespace sf::translator

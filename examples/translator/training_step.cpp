@@ -21,12 +21,12 @@ double schedule_lr(const RunConfig& c, std::int64_t d_model, std::int64_t step) 
 
 // [doc:training-step]
 StepResult training_step(nn::Transformer& model, optim::Adam& adam, const Batch& batch,
-                         const RunConfig& config) {
+                         const RunConfig& config, double loss_limit) {
   adam.set_lr(schedule_lr(config, model.config().layer.d_model, adam.steps() + 1));
   Tensor loss = nn::cross_entropy(model(batch.source, batch.target_in), batch.target_out, Vocab::pad_id,
                                   config.label_smoothing);
   StepResult result{.loss = loss.item()};
-  if (!std::isfinite(result.loss)) return result;  // stop before the update: keep good weights
+  if (!std::isfinite(result.loss) || result.loss > loss_limit) return result;  // keep good weights
   model.zero_grad();
   loss.backward();
   if (config.clip > 0) result.gradient_norm = optim::clip_grad_norm(model.parameters(), config.clip);

@@ -3,6 +3,7 @@
 // label-smoothed cross-entropy, backpropagation, gradient clipping and Adam's update.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "examples/translator/batching.hpp"
@@ -20,12 +21,14 @@ double schedule_lr(const RunConfig& config, std::int64_t d_model, std::int64_t s
 struct StepResult {
   double loss = 0;           // the batch's loss, before the update
   double gradient_norm = 0;  // the global norm before clipping (0 when clipping is off)
-  bool updated = false;      // false: the loss or the gradient was not finite, the weights are unchanged
+  bool updated = false;  // false: the loss or the gradient was not finite, or the loss was above
+                         // the limit; the weights are unchanged
 };
 
-/// One training step on `batch`. A loss or gradient that is not finite stops before the update, so
-/// the weights (and the last checkpoint) stay good; the caller decides what to do then.
+/// One training step on `batch`. A loss or gradient that is not finite, or a loss above
+/// `loss_limit`, stops before the update, so the weights (and the last checkpoint) stay good; the
+/// caller decides what to do then.
 StepResult training_step(nn::Transformer& model, optim::Adam& adam, const Batch& batch,
-                         const RunConfig& config);
+                         const RunConfig& config, double loss_limit = INFINITY);
 
 }  // namespace sf::translator

@@ -3,10 +3,12 @@
 
 #include <fstream>
 #include <istream>
+#include <sstream>
 #include <string_view>
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "text/utf8.hpp"
 
 namespace sf::translator {
@@ -85,8 +87,7 @@ TsvData read_tsv(std::istream& in, const TsvConfig& config) {
 }
 
 TsvData read_tsv(const std::string& path, const TsvConfig& config) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail<IOError>("read_tsv: cannot open '", path, "'");
+  std::istringstream in(file_text(path, "read_tsv"));
   return read_tsv(in, config);
 }
 

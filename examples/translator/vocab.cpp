@@ -5,10 +5,12 @@
 #include <array>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "text/utf8.hpp"
 
 namespace sf::translator {
@@ -78,8 +80,7 @@ void Vocab::save(const std::string& path) const {
 }
 
 Vocab Vocab::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail<IOError>("Vocab::load: cannot open '", path, "'");
+  std::istringstream in(file_text(path, "Vocab::load"));
   const auto bad = [&](std::int64_t line, const auto&... what) {
     fail<IOError>("Vocab::load: ", path, ":", line, ": ", what...);
   };

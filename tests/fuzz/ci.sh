@@ -7,7 +7,11 @@
 #   fuzz_safetensors      the safetensors reader (seeds tests/fuzz/corpus)
 #   fuzz_load_state_dict  a file's tensors loaded into a model and an optimizer (corpus_state_dict)
 #   fuzz_json             the JSON parser and writer under the header (corpus_json)
-# About a minute in all on the 2-core development machine. FUZZ_RUNS scales every budget (a factor,
+#   fuzz_run_config       a translator run's settings read back from a checkpoint (corpus_run_config)
+#   fuzz_tokeniser_files  a run's vocabulary and BPE files read back (corpus_tokeniser)
+#   fuzz_text_readers     the TSV, parallel-text and history.tsv readers (corpus_text)
+#   fuzz_command_line     the translator's command-line parser and its bounds (corpus_command_line)
+# Under two minutes in all on the 2-core development machine. FUZZ_RUNS scales every budget (a factor,
 # default 1). Longer sessions: see the comment at the top of each target.
 # Installs clang and libFuzzer when missing and run as root, as ./run does for its packages.
 set -eu
@@ -27,8 +31,9 @@ fi
 
 [ -f build/fuzz/CMakeCache.txt ] ||
   cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_FUZZ=ON \
-    -DSF_BUILD_TESTS=OFF -DSF_BUILD_EXAMPLES=OFF -DSF_BUILD_BENCHMARKS=OFF >/dev/null
-for target in fuzz_safetensors fuzz_load_state_dict fuzz_json; do
+    -DSF_BUILD_TESTS=OFF -DSF_BUILD_EXAMPLES=ON -DSF_BUILD_BENCHMARKS=OFF >/dev/null
+for target in fuzz_safetensors fuzz_load_state_dict fuzz_json fuzz_run_config fuzz_tokeniser_files \
+  fuzz_text_readers fuzz_command_line; do
   cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target "$target" >/dev/null
 done
 
@@ -58,3 +63,7 @@ fuzz() {
 fuzz fuzz_safetensors 200000 tests/fuzz/corpus
 fuzz fuzz_load_state_dict 100000 tests/fuzz/corpus_state_dict tests/fuzz/corpus
 fuzz fuzz_json 200000 tests/fuzz/corpus_json
+fuzz fuzz_run_config 100000 tests/fuzz/corpus_run_config
+fuzz fuzz_tokeniser_files 50000 tests/fuzz/corpus_tokeniser
+fuzz fuzz_text_readers 50000 tests/fuzz/corpus_text
+fuzz fuzz_command_line 100000 tests/fuzz/corpus_command_line

@@ -70,7 +70,10 @@ TEST_SUITE("ch13-translator") {
     CHECK(c.max_len == kBpeMaxLen);
     CHECK(c.vocab_size == 500);
     CHECK(c.valid_target_path == "v.fr");
-    const RunConfig back = RunConfig::from_metadata(c.to_metadata());
+    RunConfig stored = c;
+    stored.resolve_sizes();  // as training stores it: a checkpoint's sizes are never 0
+    const RunConfig back = RunConfig::from_metadata(stored.to_metadata());
+    CHECK(back.heads == 4);
     CHECK(back.tokeniser == "bpe");
     CHECK(back.source_path == "a.en");
     Options toy("translator train [options]", "Trains a model.");

@@ -91,7 +91,7 @@ TEST_SUITE("ch13-translator") {
     {
       // Ctrl-C arrives while that checkpoint is being written (at its first file operation, through
       // core/io's fault point): training finishes the save, stops, and saves the latest again.
-      const io::ArmedFault ctrl_c({.path_contains = "/latest/", .action = [] { std::raise(SIGINT); }});
+      const io::ArmedFault ctrl_c({.path_contains = "/latest.tmp-", .action = [] { std::raise(SIGINT); }});
       first = train(c, {.out_dir = split, .out = &log});
     }
     CHECK(first.interrupted);
@@ -120,7 +120,8 @@ TEST_SUITE("ch13-translator") {
     CHECK(r.diverged);
     CHECK(r.steps < c.steps);
     CHECK(log.str().find("is not finite") != std::string::npos);
-    CHECK(log.str().find("The last good checkpoint is in") != std::string::npos);
+    CHECK(log.str().find("The last good checkpoint (its weights verified finite when saved) is in " + dir +
+                         "/latest") != std::string::npos);
     const auto history = read_history(dir + "/history.tsv");  // what the last save recorded
     REQUIRE_FALSE(history.empty());
     CHECK(std::isfinite(history.back().train_loss));

@@ -1,6 +1,7 @@
 // Tests for examples/translator/tsv: good lines, bad lines counted by kind, the seeded split.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
@@ -67,7 +68,10 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("tsv: a missing file is an IOError naming it") {
-    CHECK_THROWS_WITH_AS(read_tsv("/nonexistent/pairs.tsv"), doctest::Contains("cannot open '/nonexistent/pairs.tsv'"),
+    CHECK_THROWS_WITH_AS(read_tsv("/nonexistent/pairs.tsv"),
+                         "read_tsv: cannot read '/nonexistent/pairs.tsv': No such file or directory", sf::IOError);
+    const std::string dir = std::filesystem::temp_directory_path().string();  // not a file: a clear error
+    CHECK_THROWS_WITH_AS(read_tsv(dir), ("read_tsv: cannot read '" + dir + "': it is a directory").c_str(),
                          sf::IOError);
   }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "examples/translator/parallel_files.hpp"
 #include "examples/translator/vocab.hpp"
 
 using namespace sf::translator;
@@ -83,7 +84,12 @@ TEST_SUITE("ch13-translator") {
     CHECK_THROWS_WITH_AS(Vocab::load(bad_bytes.path), doctest::Contains(":5: invalid UTF-8"), sf::IOError);
     TempFile short_file("short.txt", "<pad>\n<s>\n");
     CHECK_THROWS_WITH_AS(Vocab::load(short_file.path), doctest::Contains(":3: missing special tokens"), sf::IOError);
-    CHECK_THROWS_WITH_AS(Vocab::load("/nonexistent/vocab.txt"), doctest::Contains("cannot open '/nonexistent/vocab.txt'"),
+    CHECK_THROWS_WITH_AS(Vocab::load("/nonexistent/vocab.txt"),
+                         "Vocab::load: cannot read '/nonexistent/vocab.txt': No such file or directory", sf::IOError);
+    const std::string dir = std::filesystem::temp_directory_path().string();  // not a file: a clear error
+    CHECK_THROWS_WITH_AS(Vocab::load(dir), ("Vocab::load: cannot read '" + dir + "': it is a directory").c_str(),
+                         sf::IOError);
+    CHECK_THROWS_WITH_AS(read_parallel_files(dir, dir), ("cannot read '" + dir + "': it is a directory").c_str(),
                          sf::IOError);
   }
 
