@@ -201,14 +201,16 @@ void check_gradient(const Node& n, std::size_t i, const Tensor& gi) {
 void run_backward(const Tensor& root, const Tensor& dout, bool retain_graph) {
   if (!root.defined()) fail<AutogradError>("backward: called on an undefined tensor");
   if (!root.requires_grad())
-    fail<AutogradError>("backward: the tensor does not require grad and has no grad_fn, so there is nothing to "
-                        "differentiate (did no input call requires_grad_(), or was it computed under NoGradGuard?)");
+    fail<AutogradError>(
+        "backward: the tensor does not require grad and has no grad_fn, so there is nothing to "
+        "differentiate (did no input call requires_grad_(), or was it computed under NoGradGuard?)");
   Tensor seed = dout;
   if (!seed.defined()) {
     if (root.numel() != 1)
-      fail<AutogradError>("backward: the output has shape ", root.shape(),
-                          "; backward() without an output gradient needs a single-element output such as a loss. "
-                          "Pass the gradient explicitly: y.backward(dy)");
+      fail<AutogradError>(
+          "backward: the output has shape ", root.shape(),
+          "; backward() without an output gradient needs a single-element output such as a loss. "
+          "Pass the gradient explicitly: y.backward(dy)");
     seed = ones_like(root);
   } else if (!(seed.shape() == root.shape()) || seed.dtype() != root.dtype()) {
     fail<AutogradError>("backward: the output gradient has shape ", seed.shape(), " and dtype ",
@@ -275,8 +277,9 @@ bool Tensor::requires_grad() const { return impl_->requires_grad; }
 
 Tensor& Tensor::requires_grad_(bool on) {
   if (!is_leaf())
-    fail<AutogradError>("requires_grad_: only leaf tensors can change requires_grad; this one was produced by '",
-                        impl_->grad_fn->name(), "' (call detach() first to make a leaf)");
+    fail<AutogradError>(
+        "requires_grad_: only leaf tensors can change requires_grad; this one was produced by '",
+        impl_->grad_fn->name(), "' (call detach() first to make a leaf)");
   if (on && !is_floating(dtype()))
     fail<TypeError>("requires_grad_: only float32 and float64 tensors can require gradients, got ",
                     dtype_name(dtype()));
@@ -296,7 +299,9 @@ void Tensor::set_grad(const Tensor& grad) const {
 
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
 
-void Tensor::backward(const Tensor& dout, bool retain_graph) const { run_backward(*this, dout, retain_graph); }
+void Tensor::backward(const Tensor& dout, bool retain_graph) const {
+  run_backward(*this, dout, retain_graph);
+}
 
 void Tensor::retain_grad() const {
   if (!requires_grad())

@@ -1,13 +1,13 @@
 // block_cache.cpp: the size classes and the free lists (see block_cache.hpp).
 #include "core/block_cache.hpp"
 
-#include "core/aligned.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <vector>
+
+#include "core/aligned.hpp"
 
 namespace sf {
 namespace {
@@ -105,6 +105,8 @@ CacheStats cache_stats() {
   return s;
 }
 
-void reset_peak_in_use() { g_peak_in_use.store(g_in_use.load(std::memory_order_relaxed), std::memory_order_relaxed); }
+void reset_peak_in_use() {
+  g_peak_in_use.store(g_in_use.load(std::memory_order_relaxed), std::memory_order_relaxed);
+}
 
 }  // namespace sf

@@ -12,9 +12,9 @@
 // beyond that freed blocks go back to the system. Thread-safe.
 #pragma once
 
-#include "core/aligned.hpp"
-
 #include <cstddef>
+
+#include "core/aligned.hpp"
 
 namespace sf {
 
@@ -44,10 +44,10 @@ void release_block(Block block);
 void empty_cache();
 
 struct CacheStats {
-  std::size_t cached_bytes = 0;     // held for reuse now
-  std::size_t reused = 0;           // allocations served from the cache so far
-  std::size_t fresh = 0;            // allocations that went to the system so far
-  std::size_t in_use_bytes = 0;     // capacity of the blocks handed out and not yet released
+  std::size_t cached_bytes = 0;       // held for reuse now
+  std::size_t reused = 0;             // allocations served from the cache so far
+  std::size_t fresh = 0;              // allocations that went to the system so far
+  std::size_t in_use_bytes = 0;       // capacity of the blocks handed out and not yet released
   std::size_t peak_in_use_bytes = 0;  // the most in_use_bytes has been since the last reset_peak_in_use()
 };
 CacheStats cache_stats();

@@ -40,7 +40,8 @@ std::string describe_input(const Tensor& t, std::size_t i) {
 
 }  // namespace
 
-GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs, const GradcheckOptions& opt) {
+GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& opt) {
   const std::string who = "gradcheck of '" + opt.name + "'";
   bool any = false;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -56,14 +57,16 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
 
   // The loss L = Σ f(x) ⊙ R, and its analytic gradient from backward().
   Tensor y = f(inputs);
-  if (y.dtype() != kFloat64) fail<TypeError>(who, ": the function returned ", dtype_name(y.dtype()), ", expected float64");
+  if (y.dtype() != kFloat64)
+    fail<TypeError>(who, ": the function returned ", dtype_name(y.dtype()), ", expected float64");
   Generator gen(opt.seed);
   const Tensor R = randn(y.shape(), gen, {.dtype = kFloat64});
   auto loss_of = [&](const Tensor& out) { return sum(mul(out, R)); };
   for (const Tensor& x : inputs)
     if (x.defined() && x.requires_grad()) x.set_grad(Tensor());
   if (!y.requires_grad())
-    fail<ValueError>(who, ": the output does not depend on any input that requires grad (no graph was recorded)");
+    fail<ValueError>(who,
+                     ": the output does not depend on any input that requires grad (no graph was recorded)");
   loss_of(y).backward();
 
   GradcheckResult result;
@@ -71,8 +74,9 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& x = inputs[i];
     if (!x.defined() || !x.requires_grad()) continue;
-    const std::vector<double> analytic =
-        x.grad().defined() ? x.grad().to_vector<double>() : std::vector<double>(static_cast<std::size_t>(x.numel()), 0.0);
+    const std::vector<double> analytic = x.grad().defined()
+                                             ? x.grad().to_vector<double>()
+                                             : std::vector<double>(static_cast<std::size_t>(x.numel()), 0.0);
 
     // [doc:numeric]
     // Numeric gradient, one element at a time: perturb in place, evaluate twice, restore.
@@ -97,7 +101,8 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
     double worst_ratio = 0;
     for (std::size_t j = 0; j < numeric.size(); ++j) {
       all_zero = all_zero && numeric[j] == 0 && analytic[j] == 0;
-      const double ratio = std::fabs(analytic[j] - numeric[j]) / (opt.atol + opt.rtol * std::fabs(numeric[j]));
+      const double ratio =
+          std::fabs(analytic[j] - numeric[j]) / (opt.atol + opt.rtol * std::fabs(numeric[j]));
       if (!(ratio <= 1)) ++disagree;
       if (!(ratio <= worst_ratio)) {
         worst_ratio = ratio;
@@ -107,17 +112,19 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
     checked += x.numel();
     result.worst_ratio = std::max(result.worst_ratio, worst_ratio);
     if (all_zero && x.numel() > 0) {
-      result.report = who + ": vacuous check: " + describe_input(x, i) +
-                      " has a zero gradient everywhere (analytic and numeric), so the check would pass whatever "
-                      "backward does. Change the inputs, or stop marking this input requires_grad";
+      result.report =
+          who + ": vacuous check: " + describe_input(x, i) +
+          " has a zero gradient everywhere (analytic and numeric), so the check would pass whatever "
+          "backward does. Change the inputs, or stop marking this input requires_grad";
       return result;
     }
     if (disagree > 0) {
       const auto w = static_cast<std::size_t>(worst);
       std::ostringstream os;
-      os << std::setprecision(8) << "gradcheck failed for '" << opt.name << "' with respect to " << describe_input(x, i)
-         << " at element " << unravel(worst, x.shape()) << ": analytic " << analytic[w] << ", numeric " << numeric[w]
-         << std::setprecision(3) << ", |difference| " << std::fabs(analytic[w] - numeric[w]) << " > tolerance "
+      os << std::setprecision(8) << "gradcheck failed for '" << opt.name << "' with respect to "
+         << describe_input(x, i) << " at element " << unravel(worst, x.shape()) << ": analytic "
+         << analytic[w] << ", numeric " << numeric[w] << std::setprecision(3) << ", |difference| "
+         << std::fabs(analytic[w] - numeric[w]) << " > tolerance "
          << opt.atol + opt.rtol * std::fabs(numeric[w]) << " (atol " << opt.atol << " + rtol " << opt.rtol
          << " × |numeric|); " << disagree << " of " << x.numel() << " elements of this input disagree";
       result.report = os.str();
@@ -126,8 +133,8 @@ GradcheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   }
   result.passed = true;
   std::ostringstream os;
-  os << "gradcheck of '" << opt.name << "' passed: " << checked << " elements, worst error " << std::setprecision(3)
-     << result.worst_ratio << " of the tolerance";
+  os << "gradcheck of '" << opt.name << "' passed: " << checked << " elements, worst error "
+     << std::setprecision(3) << result.worst_ratio << " of the tolerance";
   result.report = os.str();
   return result;
 }

@@ -91,7 +91,8 @@ std::string to_dot(const Tensor& root, const DotOptions& opt) {
   for (std::size_t i = 0; i < d.items.size(); ++i) {
     const auto& item = d.items[i];
     dot << "  n" << i
-        << (item.leaf ? " [shape=box, style=filled, fillcolor=\"#dbeafe\", label=\"" : " [shape=ellipse, label=\"")
+        << (item.leaf ? " [shape=box, style=filled, fillcolor=\"#dbeafe\", label=\""
+                      : " [shape=ellipse, label=\"")
         << joined(item.label, "\\n") << "\"];\n";
   }
   for (const auto& [from, to] : d.edges) dot << "  n" << from << " -> n" << to << ";\n";
@@ -105,8 +106,8 @@ std::string to_mermaid(const Tensor& root, const DotOptions& opt) {
   m << "flowchart LR\n";
   for (std::size_t i = 0; i < d.items.size(); ++i) {
     const auto& item = d.items[i];
-    m << "  n" << i << (item.leaf ? "[\"" : "([\"") << joined(item.label, "<br/>") << (item.leaf ? "\"]" : "\"])")
-      << '\n';
+    m << "  n" << i << (item.leaf ? "[\"" : "([\"") << joined(item.label, "<br/>")
+      << (item.leaf ? "\"]" : "\"])") << '\n';
   }
   for (const auto& [from, to] : d.edges) m << "  n" << from << " --> n" << to << '\n';
   return m.str();

@@ -86,7 +86,8 @@ struct Printer {
     const std::int64_t n = t.size(dim);
     for (std::int64_t i = 0; i < n; ++i) {
       if (summarize && n > 2 * kEdgeItems && i == kEdgeItems) {
-        os << (dim + 1 == t.dim() ? "..., " : "...,\n" + std::string(static_cast<std::size_t>(indent + 1), ' '));
+        os << (dim + 1 == t.dim() ? "..., "
+                                  : "...,\n" + std::string(static_cast<std::size_t>(indent + 1), ' '));
         i = n - kEdgeItems;
       }
       print(os, dim + 1, offset + i * t.strides()[dim], indent + 1);

@@ -38,7 +38,8 @@ std::int64_t Generator::randint(std::int64_t low, std::int64_t high) {
 }
 
 double portable_log(double x) {
-  if (!(x > 0.0) || std::isinf(x)) fail<ValueError>("portable_log: argument must be positive and finite, got ", x);
+  if (!(x > 0.0) || std::isinf(x))
+    fail<ValueError>("portable_log: argument must be positive and finite, got ", x);
   // x = m · 2^e with m in [√½, √2), then ln x = e·ln 2 + ln m, and with z = (m−1)/(m+1),
   // ln m = 2·atanh z = 2(z + z³/3 + z⁵/5 + ...). |z| ≤ 0.172, so 13 terms reach double precision.
   int e = 0;

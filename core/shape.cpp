@@ -10,7 +10,8 @@
 namespace sf {
 
 Dims::Dims(std::initializer_list<std::int64_t> values) {
-  if (values.size() > kMaxDims) fail<ShapeError>("shape: at most ", kMaxDims, " dimensions, got ", values.size());
+  if (values.size() > kMaxDims)
+    fail<ShapeError>("shape: at most ", kMaxDims, " dimensions, got ", values.size());
   for (std::int64_t v : values) data_[static_cast<std::size_t>(size_++)] = v;
 }
 
@@ -84,12 +85,14 @@ std::int64_t numel(const Shape& shape) {
 
 Strides contiguous_strides(const Shape& shape) {
   Strides s = Dims::filled(shape.size(), 1);
-  for (std::int64_t i = shape.size() - 2; i >= 0; --i) s[i] = s[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
+  for (std::int64_t i = shape.size() - 2; i >= 0; --i)
+    s[i] = s[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
   return s;
 }
 
 bool is_contiguous(const Shape& shape, const Strides& strides) {
-  if (numel(shape) == 0) return true;  // nothing to lay out (contiguous_strides gives such shapes any strides)
+  if (numel(shape) == 0)
+    return true;  // nothing to lay out (contiguous_strides gives such shapes any strides)
   std::int64_t expected = 1;
   for (std::int64_t i = shape.size() - 1; i >= 0; --i) {
     if (shape[i] == 1) continue;
@@ -106,8 +109,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     const std::int64_t da = i <= a.size() ? a[a.size() - i] : 1;
     const std::int64_t db = i <= b.size() ? b[b.size() - i] : 1;
     if (da != db && da != 1 && db != 1)
-      fail<ShapeError>(op, ": shapes ", a, " and ", b, " cannot be broadcast: at dimension ", -i, " sizes ", da,
-                       " and ", db, " differ and neither is 1");
+      fail<ShapeError>(op, ": shapes ", a, " and ", b, " cannot be broadcast: at dimension ", -i, " sizes ",
+                       da, " and ", db, " differ and neither is 1");
     out[n - i] = da == 1 ? db : da;
   }
   check_shape(out, op);  // two shapes within the limit can broadcast to one beyond it

@@ -14,7 +14,8 @@ namespace {
 
 const TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl) {
   if (!impl)
-    fail<ValueError>("tensor: this tensor is undefined (default-constructed, or a gradient that was never computed)");
+    fail<ValueError>(
+        "tensor: this tensor is undefined (default-constructed, or a gradient that was never computed)");
   return *impl;
 }
 
@@ -46,8 +47,9 @@ Tensor generate(const char* op, const Shape& shape, TensorOptions options, F f) 
 /// require grad (unless grad mode is off) and on expanded tensors (several elements, one address).
 void check_inplace(const Tensor& t, const char* op) {
   if (grad_enabled() && t.requires_grad())
-    fail<AutogradError>(op, ": in-place operation on a tensor that requires grad; wrap it in NoGradGuard "
-                            "(as an optimizer step does), or use the out-of-place form");
+    fail<AutogradError>(op,
+                        ": in-place operation on a tensor that requires grad; wrap it in NoGradGuard "
+                        "(as an optimizer step does), or use the out-of-place form");
   for (std::int64_t i = 0; i < t.dim(); ++i)
     if (t.strides()[i] == 0 && t.size(i) > 1)
       fail<ValueError>(op, ": cannot write in place into an expanded tensor of shape ", t.shape(),
@@ -89,7 +91,8 @@ template bool* Tensor::data<bool>() const;
 
 double Tensor::item() const {
   if (numel() != 1)
-    fail<ValueError>("item: the tensor has shape ", shape(), " (", numel(), " elements); item() needs exactly one");
+    fail<ValueError>("item: the tensor has shape ", shape(), " (", numel(),
+                     " elements); item() needs exactly one");
   return dispatch_all(dtype(), [&]<class T>() { return static_cast<double>(*data<T>()); });
 }
 
@@ -124,11 +127,14 @@ Tensor ones(const Shape& shape, TensorOptions options) { return full_named("ones
 Tensor empty_like(const Tensor& like) { return empty(like.shape(), {.dtype = like.dtype()}); }
 Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), {.dtype = like.dtype()}); }
 Tensor ones_like(const Tensor& like) { return ones(like.shape(), {.dtype = like.dtype()}); }
-Tensor full_like(const Tensor& like, double value) { return full(like.shape(), value, {.dtype = like.dtype()}); }
+Tensor full_like(const Tensor& like, double value) {
+  return full(like.shape(), value, {.dtype = like.dtype()});
+}
 
 Tensor arange(double start, double end, double step, TensorOptions options) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
-    fail<ValueError>("arange: start ", start, ", end ", end, " and step ", step, " must be finite, with step != 0");
+    fail<ValueError>("arange: start ", start, ", end ", end, " and step ", step,
+                     " must be finite, with step != 0");
   const double count = std::ceil((end - start) / step);
   if (!(count <= static_cast<double>(kMaxNumel)))  // also catches an infinite (end - start) / step
     fail<ShapeError>("arange: start ", start, ", end ", end, " and step ", step, " give ", count,
@@ -175,7 +181,9 @@ Tensor normal(const Shape& shape, double mean, double std, Generator& gen, Tenso
   if (!(std >= 0)) fail<ValueError>("normal: standard deviation must be >= 0, got ", std);
   return generate("normal", shape, options, [&](std::int64_t) { return mean + std * gen.normal(); });
 }
-Tensor randn(const Shape& shape, Generator& gen, TensorOptions options) { return normal(shape, 0.0, 1.0, gen, options); }
+Tensor randn(const Shape& shape, Generator& gen, TensorOptions options) {
+  return normal(shape, 0.0, 1.0, gen, options);
+}
 Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generator& gen) {
   return generate("randint", shape, {.dtype = kInt64},
                   [&](std::int64_t) { return static_cast<double>(gen.randint(low, high)); });
@@ -188,10 +196,11 @@ Tensor& Tensor::fill_(double value) {
   dispatch_all(dtype(), [&]<class T>() {
     T* p = data<T>();
     const T v = static_cast<T>(value);
-    kernels::for_each_row<1>(shape(), {strides()},
-                             [&](std::int64_t n, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
-                               for (std::int64_t i = 0; i < n; ++i) p[at[0] + i * step[0]] = v;
-                             });
+    kernels::for_each_row<1>(
+        shape(), {strides()},
+        [&](std::int64_t n, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
+          for (std::int64_t i = 0; i < n; ++i) p[at[0] + i * step[0]] = v;
+        });
   });
   storage()->bump_version();
   return *this;
@@ -211,16 +220,17 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   if (other.dtype() != dtype())
     fail<TypeError>("add_: dtypes differ: ", dtype_name(dtype()), " and ", dtype_name(other.dtype()));
   if (!broadcasts_to(other.shape(), shape()))
-    fail<ShapeError>("add_: shape ", other.shape(), " does not broadcast to the destination's shape ", shape());
+    fail<ShapeError>("add_: shape ", other.shape(), " does not broadcast to the destination's shape ",
+                     shape());
   dispatch_float(dtype(), "add_", [&]<class T>() {
     T* p = data<T>();
     const T* q = other.data<T>();
     const T a = static_cast<T>(alpha);
-    kernels::for_each_row<2>(shape(), {strides(), detail::broadcast_strides(other, shape())},
-                             [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
-                               for (std::int64_t i = 0; i < n; ++i)
-                                 p[at[0] + i * step[0]] += a * q[at[1] + i * step[1]];
-                             });
+    kernels::for_each_row<2>(
+        shape(), {strides(), detail::broadcast_strides(other, shape())},
+        [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
+          for (std::int64_t i = 0; i < n; ++i) p[at[0] + i * step[0]] += a * q[at[1] + i * step[1]];
+        });
   });
   storage()->bump_version();
   return *this;
@@ -231,10 +241,11 @@ Tensor& Tensor::mul_(double factor) {
   dispatch_float(dtype(), "mul_", [&]<class T>() {
     T* p = data<T>();
     const T f = static_cast<T>(factor);
-    kernels::for_each_row<1>(shape(), {strides()},
-                             [&](std::int64_t n, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
-                               for (std::int64_t i = 0; i < n; ++i) p[at[0] + i * step[0]] *= f;
-                             });
+    kernels::for_each_row<1>(
+        shape(), {strides()},
+        [&](std::int64_t n, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
+          for (std::int64_t i = 0; i < n; ++i) p[at[0] + i * step[0]] *= f;
+        });
   });
   storage()->bump_version();
   return *this;

@@ -27,7 +27,7 @@ void section_split() {
   // [doc:split]
   // One sentence (B = 1) of L = 3 tokens, d_model = 4, split into h = 2 heads of d_k = 2.
   Tensor x = tensor({0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23}, {1, 3, 4}, {.dtype = kInt64});
-  Tensor v = x.view({1, 3, 2, 2});  // [B, L, h, d_k]: each token's features cut in two
+  Tensor v = x.view({1, 3, 2, 2});   // [B, L, h, d_k]: each token's features cut in two
   Tensor heads = v.transpose(1, 2);  // [B, h, L, d_k]: no copy, only strides change
   std::cout << "view " << v.shape() << " strides " << v.strides() << '\n';
   std::cout << "transpose " << heads.shape() << " strides " << heads.strides() << '\n';
@@ -43,8 +43,9 @@ void section_concat() {
   std::cout << "=== concat ===\n";
   // [doc:concat]
   Tensor out = arange(12, {.dtype = kInt64}).view({1, 2, 3, 2});  // attention output per head: [B, h, L, d_k]
-  Tensor back = out.transpose(1, 2);          // [B, L, h, d_k], strides [12, 2, 6, 1]
-  std::cout << "transposed back: strides " << back.strides() << ", contiguous: " << back.is_contiguous() << '\n';
+  Tensor back = out.transpose(1, 2);                              // [B, L, h, d_k], strides [12, 2, 6, 1]
+  std::cout << "transposed back: strides " << back.strides() << ", contiguous: " << back.is_contiguous()
+            << '\n';
   try {
     back.view({1, 3, 4});
   } catch (const ShapeError& e) {

@@ -44,11 +44,11 @@ void section_graph() {
   Tensor w = scalar_tensor(2.0, {.requires_grad = true}).set_name("w");
   Tensor b = scalar_tensor(1.0, {.requires_grad = true}).set_name("b");
   Tensor x = scalar_tensor(3.0).set_name("x");  // an input: no gradient wanted
-  Tensor h = (w * x + b).set_name("h");        // h = 7
-  Tensor loss = (h * h).set_name("loss");      // h is used twice: its gradients add up
+  Tensor h = (w * x + b).set_name("h");         // h = 7
+  Tensor loss = (h * h).set_name("loss");       // h is used twice: its gradients add up
   loss.backward();
-  std::cout << "loss = " << loss.item() << ", dloss/dw = " << w.grad().item() << ", dloss/db = " << b.grad().item()
-            << '\n';
+  std::cout << "loss = " << loss.item() << ", dloss/dw = " << w.grad().item()
+            << ", dloss/db = " << b.grad().item() << '\n';
   // [doc:end]
   std::cout << "=== mermaid ===\n" << to_mermaid(loss);
 }
@@ -61,14 +61,14 @@ void section_jacobian() {
   for (const std::vector<double>& raw : {std::vector<double>{14, 12}, std::vector<double>{112, 96}}) {
     Tensor s = tensor(raw, {.dtype = kFloat64, .requires_grad = true});
     Tensor p = softmax(s, 0);
-    std::cout << std::defaultfloat << std::setprecision(7) << "scores (" << raw[0] << ", " << raw[1] << ") → p = ("
-              << p[0].item() << ", " << p[1].item() << ")\n";
+    std::cout << std::defaultfloat << std::setprecision(7) << "scores (" << raw[0] << ", " << raw[1]
+              << ") → p = (" << p[0].item() << ", " << p[1].item() << ")\n";
     for (int i = 0; i < 2; ++i) {
       s.set_grad(Tensor());  // start each row from zero
       p[i].backward({}, /*retain_graph=*/true);
       const auto row = s.grad().to_vector<double>();
-      std::cout << std::scientific << std::setprecision(4) << "  J[" << i << "] = (" << row[0] << ", " << row[1]
-                << ")\n"
+      std::cout << std::scientific << std::setprecision(4) << "  J[" << i << "] = (" << row[0] << ", "
+                << row[1] << ")\n"
                 << std::fixed;
     }
   }

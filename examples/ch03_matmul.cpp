@@ -52,10 +52,10 @@ std::string grouped(i64 n) {
 }
 
 // C = A·B, row-major A [M, K] and B [K, N] (or B stored [N, K] and read transposed), with one rung.
-Floats product(Variant v, i64 M, i64 N, i64 K, const Floats& A, const Floats& B,
-                           bool b_transposed = false) {
+Floats product(Variant v, i64 M, i64 N, i64 K, const Floats& A, const Floats& B, bool b_transposed = false) {
   Floats C(static_cast<std::size_t>(M * N));
-  const Matrix<const float> b = b_transposed ? Matrix<const float>{B.data(), 1, K} : Matrix<const float>{B.data(), N, 1};
+  const Matrix<const float> b =
+      b_transposed ? Matrix<const float>{B.data(), 1, K} : Matrix<const float>{B.data(), N, 1};
   gemm::sgemm(v, M, N, K, 1.0f, {A.data(), K, 1}, b, 0.0f, {C.data(), N, 1});
   return C;
 }
@@ -73,9 +73,10 @@ void print_flops() {
       const i64 output = flops(L, d, d);           // W^O: [L, d]·[d, d]
       const i64 total = projections + scores + mixing + output;
       std::cout << "L = " << std::setw(3) << L << ", h = " << h << ": projections " << grouped(projections)
-                << ", scores " << grouped(scores) << ", A·V " << grouped(mixing) << ", W^O " << grouped(output)
-                << ", total " << grouped(total) << " (L² terms " << std::fixed << std::setprecision(1)
-                << 100.0 * double(scores + mixing) / double(total) << "%)\n" << std::defaultfloat;
+                << ", scores " << grouped(scores) << ", A·V " << grouped(mixing) << ", W^O "
+                << grouped(output) << ", total " << grouped(total) << " (L² terms " << std::fixed
+                << std::setprecision(1) << 100.0 * double(scores + mixing) / double(total) << "%)\n"
+                << std::defaultfloat;
     }
   // [doc:end]
 }
@@ -89,10 +90,13 @@ void print_words() {
   Floats at_once(L * d), word_by_word(L * d);
   gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {at_once.data(), d, 1});
   for (i64 i = 0; i < L; ++i)  // row i of X·W needs row i of X and nothing else
-    gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f, {word_by_word.data() + i * d, d, 1});
+    gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f,
+                {word_by_word.data() + i * d, d, 1});
   std::cout << "one [24, 512]·[512, 512] product and 24 products [1, 512]·[512, 512]: same bits: "
-            << yes_no(same_bits(at_once, word_by_word)) << "\nW (" << d * d * 4 / (1 << 20) << " MiB) is read "
-            << "once instead of " << L << " times; the flops are the same: " << grouped(flops(L, d, d)) << '\n';
+            << yes_no(same_bits(at_once, word_by_word)) << "\nW (" << d * d * 4 / (1 << 20)
+            << " MiB) is read "
+            << "once instead of " << L << " times; the flops are the same: " << grouped(flops(L, d, d))
+            << '\n';
   // [doc:end]
 }
 
@@ -106,9 +110,11 @@ void print_heads() {
     Floats one(L * d), eight(L * d);
     gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {Wq.data(), d, 1}, 0.0f, {one.data(), d, 1});
     for (i64 i = 0; i < h; ++i)
-      gemm::sgemm(L, d_k, d, 1.0f, {X.data(), d, 1}, {Wq.data() + i * d_k, d, 1}, 0.0f, {eight.data() + i * d_k, d, 1});
-    std::cout << "L = " << std::setw(3) << L << ": 8 × [" << L << ", 512]·[512, 64] = " << grouped(h * flops(L, d_k, d))
-              << " flops, 1 × [" << L << ", 512]·[512, 512] = " << grouped(flops(L, d, d))
+      gemm::sgemm(L, d_k, d, 1.0f, {X.data(), d, 1}, {Wq.data() + i * d_k, d, 1}, 0.0f,
+                  {eight.data() + i * d_k, d, 1});
+    std::cout << "L = " << std::setw(3) << L << ": 8 × [" << L
+              << ", 512]·[512, 64] = " << grouped(h * flops(L, d_k, d)) << " flops, 1 × [" << L
+              << ", 512]·[512, 512] = " << grouped(flops(L, d, d))
               << " flops, same bits: " << yes_no(same_bits(one, eight)) << '\n';
   }
   // [doc:end]
@@ -135,7 +141,8 @@ void print_panels(const Floats& packed, i64 W, i64 kc) {
     std::cout << "  panel " << p << ':';
     for (i64 k = 0; k < kc; ++k) {
       std::cout << "  k=" << k << ':';
-      for (i64 i = 0; i < W; ++i) std::cout << ' ' << std::setw(2) << int(packed[static_cast<std::size_t>((p * kc + k) * W + i)]);
+      for (i64 i = 0; i < W; ++i)
+        std::cout << ' ' << std::setw(2) << int(packed[static_cast<std::size_t>((p * kc + k) * W + i)]);
     }
     std::cout << '\n';
   }
@@ -164,8 +171,8 @@ void print_pack() {
     for (i64 j = 0; j < rows; ++j) B[k * rows + j] = A[j * kc + k];  // the same Kᵀ, stored row-major
   gemm::pack_panels<W>(rows, kc, B.data(), /*col_stride=*/1, /*row_stride=*/rows, packed_b.data());
   std::cout << "B = Kᵀ read through strides (1, 3), and a row-major copy of it, packed: same bytes: "
-            << yes_no(same_bits(packed_kt, packed_b)) << "; same as A's panels: "
-            << yes_no(same_bits(packed_kt, packed_a)) << '\n';
+            << yes_no(same_bits(packed_kt, packed_b))
+            << "; same as A's panels: " << yes_no(same_bits(packed_kt, packed_a)) << '\n';
   // [doc:end]
 }
 
@@ -201,7 +208,7 @@ void print_ladder_check() {
     std::cout << std::left << std::setw(13) << gemm::variant_name(kLadder[r]) << std::right << std::scientific
               << std::setprecision(2) << std::setw(16) << max_error(C[r], naive_d)  //
               << std::setw(20) << max_error(C[r], exact) << std::setw(21) << mean_error(C[r], exact)
-              << std::setw(21) << yes_no_plain(same_bits(C[r], C[0]))  // C[0]: naive
+              << std::setw(21) << yes_no_plain(same_bits(C[r], C[0]))           // C[0]: naive
               << std::setw(12) << yes_no_plain(same_bits(C[r], C[3])) << '\n';  // C[3]: packed
   std::cout << std::defaultfloat;
   // [doc:end]

@@ -106,12 +106,12 @@ struct Chains {
 std::vector<Chains> fma_loops() {
 #if defined(__x86_64__)
   if (gemm::cpu_supports("avx512"))
-    return {{1, fma_chains_zmm<1>, 16},   {2, fma_chains_zmm<2>, 16},   {4, fma_chains_zmm<4>, 16},
-            {6, fma_chains_zmm<6>, 16},   {8, fma_chains_zmm<8>, 16},   {12, fma_chains_zmm<12>, 16},
+    return {{1, fma_chains_zmm<1>, 16},   {2, fma_chains_zmm<2>, 16},  {4, fma_chains_zmm<4>, 16},
+            {6, fma_chains_zmm<6>, 16},   {8, fma_chains_zmm<8>, 16},  {12, fma_chains_zmm<12>, 16},
             {16, fma_chains_zmm<16>, 16}, {24, fma_chains_zmm<24>, 16}};
   if (gemm::cpu_supports("avx2"))
-    return {{1, fma_chains_ymm<1>, 8}, {2, fma_chains_ymm<2>, 8},   {4, fma_chains_ymm<4>, 8},
-            {6, fma_chains_ymm<6>, 8}, {8, fma_chains_ymm<8>, 8},   {12, fma_chains_ymm<12>, 8}};
+    return {{1, fma_chains_ymm<1>, 8}, {2, fma_chains_ymm<2>, 8}, {4, fma_chains_ymm<4>, 8},
+            {6, fma_chains_ymm<6>, 8}, {8, fma_chains_ymm<8>, 8}, {12, fma_chains_ymm<12>, 8}};
 #endif
   return {};
 }
@@ -162,7 +162,8 @@ void bench(const Options& o) {
     peak2 = fma_rate(loops.back(), 2, o.repeats);
     std::cout << "FMA, " << loops.back().count << " chains, 2 threads: " << peak2 << " GFLOP/s\n";
   }
-  std::cout << "peak used below: " << peak1 << " GFLOP/s on 1 thread (" << (o.peak ? "--peak" : "measured") << ")\n";
+  std::cout << "peak used below: " << peak1 << " GFLOP/s on 1 thread (" << (o.peak ? "--peak" : "measured")
+            << ")\n";
 
   // What a parallel call costs before any work is done: wake a sleeping worker, wait for it.
   std::vector<double> wake;
@@ -173,11 +174,12 @@ void bench(const Options& o) {
     wake.push_back(seconds_since(start) * 1e6);
   }
   std::sort(wake.begin(), wake.end());
-  std::cout << "an empty task on a team of 2 (wakes one sleeping worker): median " << wake[100] << " µs, best "
-            << wake[0] << " µs\n";
+  std::cout << "an empty task on a team of 2 (wakes one sleeping worker): median " << wake[100]
+            << " µs, best " << wake[0] << " µs\n";
 
   // The ladder, single-threaded, then the threaded rung on 2 threads.
-  std::cout << "\n=== bench: ladder (GFLOP/s) ===\nrung                  512³ median / best     1024³ median / best   "
+  std::cout << "\n=== bench: ladder (GFLOP/s) ===\nrung                  512³ median / best     1024³ median "
+               "/ best   "
                "1024³ % of peak\n";
   std::vector<std::string> groups;
   std::vector<double> at512, at1024;
@@ -189,10 +191,13 @@ void bench(const Options& o) {
       const Floats A = random_floats(n * n, 13), B = random_floats(n * n, 14);
       Floats C(n * n);
       const Timing t = time_per_call(
-          [&] { gemm::sgemm(v, n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1}); },
+          [&] {
+            gemm::sgemm(v, n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1});
+          },
           o.repeats);
       (n == 512 ? at512 : at1024).push_back(gflops(n, n, n, t.median));
-      std::cout << std::setw(12) << gflops(n, n, n, t.median) << " / " << std::setw(6) << gflops(n, n, n, t.best);
+      std::cout << std::setw(12) << gflops(n, n, n, t.median) << " / " << std::setw(6)
+                << gflops(n, n, n, t.best);
     }
     std::cout << std::setw(16) << 100.0 * at1024.back() / peak1 << "%\n";
   };
@@ -208,45 +213,55 @@ void bench(const Options& o) {
       const Floats X = random_floats(L * d, 15), W = random_floats(d * d, 16);
       Floats C(L * d);
       const Timing one = time_per_call(
-          [&] { gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {C.data(), d, 1}); }, o.repeats);
+          [&] {
+            gemm::sgemm(L, d, d, 1.0f, {X.data(), d, 1}, {W.data(), d, 1}, 0.0f, {C.data(), d, 1});
+          },
+          o.repeats);
       const Timing eight = time_per_call(
           [&] {
             for (i64 i = 0; i < 8; ++i)
-              gemm::sgemm(L, 64, d, 1.0f, {X.data(), d, 1}, {W.data() + 64 * i, d, 1}, 0.0f, {C.data() + 64 * i, d, 1});
+              gemm::sgemm(L, 64, d, 1.0f, {X.data(), d, 1}, {W.data() + 64 * i, d, 1}, 0.0f,
+                          {C.data() + 64 * i, d, 1});
           },
           o.repeats);
       std::cout << threads << " thread(s), L = " << std::setw(3) << L << ": 8 × [L, 512]·[512, 64] "
                 << std::setw(8) << eight.median * 1e6 << " µs (" << gflops(L, d, d, eight.median)
                 << " GFLOP/s), 1 × [L, 512]·[512, 512] " << std::setw(8) << one.median * 1e6 << " µs ("
-                << gflops(L, d, d, one.median) << " GFLOP/s); time of eight / time of one: " << std::setprecision(2)
+                << gflops(L, d, d, one.median)
+                << " GFLOP/s); time of eight / time of one: " << std::setprecision(2)
                 << eight.median / one.median << '\n'
                 << std::setprecision(1);
       if (L == 24) {
         const Timing words = time_per_call(
             [&] {
               for (i64 i = 0; i < L; ++i)
-                gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f, {C.data() + i * d, d, 1});
+                gemm::sgemm(1, d, d, 1.0f, {X.data() + i * d, d, 1}, {W.data(), d, 1}, 0.0f,
+                            {C.data() + i * d, d, 1});
             },
             o.repeats);
         std::cout << threads << " thread(s), L =  24: 24 × [1, 512]·[512, 512] " << std::setw(8)
-                  << words.median * 1e6 << " µs (" << gflops(L, d, d, words.median) << " GFLOP/s); time of 24 / time of one: "
-                  << std::setprecision(2) << words.median / one.median << '\n'
+                  << words.median * 1e6 << " µs (" << gflops(L, d, d, words.median)
+                  << " GFLOP/s); time of 24 / time of one: " << std::setprecision(2)
+                  << words.median / one.median << '\n'
                   << std::setprecision(1);
       }
     }
   }
 
   // Threads pay off for large products only.
-  std::cout << "\n=== bench: threads (threaded rung, GFLOP/s median) ===\n   n    1 thread   2 threads   ratio\n";
+  std::cout
+      << "\n=== bench: threads (threaded rung, GFLOP/s median) ===\n   n    1 thread   2 threads   ratio\n";
   for (i64 n : {64, 128, 256, 512, 1024, 2048}) {
     const Floats A = random_floats(n * n, 17), B = random_floats(n * n, 18);
     Floats C(n * n);
     double rate[2];
     for (int threads : {1, 2}) {
       set_num_threads(threads);
-      const Timing t =
-          time_per_call([&] { gemm::sgemm(n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1}); },
-                        o.repeats);
+      const Timing t = time_per_call(
+          [&] {
+            gemm::sgemm(n, n, n, 1.0f, {A.data(), n, 1}, {B.data(), n, 1}, 0.0f, {C.data(), n, 1});
+          },
+          o.repeats);
       rate[threads - 1] = gflops(n, n, n, t.median);
     }
     std::cout << std::setw(4) << n << std::setw(12) << rate[0] << std::setw(12) << rate[1] << std::setw(8)

@@ -40,9 +40,9 @@ Tensor section_shapes() {
   std::cout << "=== shapes ===\n";
   // [doc:shapes]
   // Lecture 002: "I am good", L = 3 tokens of E = 2 features, through one E → E projection.
-  Tensor X = tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2});  // [L, in]
-  Tensor W = tensor({1, 2, 3, 4}, {2, 2});                    // [out, in], as PyTorch stores it
-  Tensor b = tensor({10, 20});                                // [out]: one number per output feature
+  Tensor X = tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2});       // [L, in]
+  Tensor W = tensor({1, 2, 3, 4}, {2, 2});                         // [out, in], as PyTorch stores it
+  Tensor b = tensor({10, 20});                                     // [out]: one number per output feature
   std::cout << "X·Wᵀ:\n" << matmul(X, W.transpose(0, 1)) << '\n';  // [3, 2]·[2, 2] → [3, 2]
   std::cout << "X·Wᵀ + b:\n" << linear(X, W, b) << '\n';           // b is added to every row
   // [doc:end]
@@ -76,14 +76,16 @@ void section_bridge() {
   // [doc:bridge]
   // Lecture 003's slides give each weight as in × out and compute x·W. Our Linear (like
   // torch.nn.Linear) stores out × in and computes x·Wᵀ, so the slide's matrix goes in transposed.
-  Tensor tokens = tensor({1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}, {3, 4});      // 3 tokens × 4
-  Tensor W_query = tensor({1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1}, {4, 3});     // in × out
+  Tensor tokens = tensor({1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}, {3, 4});   // 3 tokens × 4
+  Tensor W_query = tensor({1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1}, {4, 3});  // in × out
   Linear to_query({.in_features = 4, .out_features = 3, .bias = false});
   {
-    NoGradGuard no_grad;  // loading weights is not part of the graph
+    NoGradGuard no_grad;                             // loading weights is not part of the graph
     to_query.weight.copy_(W_query.transpose(0, 1));  // [3, 4] = (W_query)ᵀ
   }
-  std::cout << "slide's x·W:\n" << matmul(tokens, W_query) << "\nLinear with Wᵀ loaded:\n" << to_query(tokens) << '\n';
+  std::cout << "slide's x·W:\n"
+            << matmul(tokens, W_query) << "\nLinear with Wᵀ loaded:\n"
+            << to_query(tokens) << '\n';
   // [doc:end]
 }
 
@@ -100,8 +102,8 @@ Generator section_packed(const Tensor& X) {
     Tensor W_i = in_proj.weight.narrow(0, 2 * i, 2);  // rows 2i, 2i+1: [2, 2]
     Tensor b_i = in_proj.bias.narrow(0, 2 * i, 2);    // [2]
     std::cout << names[i] << " = rows " << 2 * i << ".." << 2 * i + 1 << " of the packed weight; "
-              << "max |packed - separate| = " << max_difference(qkv[static_cast<std::size_t>(i)], linear(X, W_i, b_i))
-              << '\n';
+              << "max |packed - separate| = "
+              << max_difference(qkv[static_cast<std::size_t>(i)], linear(X, W_i, b_i)) << '\n';
   }
   std::cout << "in_proj weight " << in_proj.weight.shape() << ", bias " << in_proj.bias.shape() << '\n';
   // [doc:end]
@@ -118,10 +120,12 @@ void section_bias(const Tensor& X, Generator& gen2) {
   Tensor Q = linear(X, W_q, b_q);
   Tensor A_without = attention_weights(Q, linear(X, W_k));
   Tensor A_with = attention_weights(Q, linear(X, W_k, b_k));
-  std::cout << "weights without a key bias:\n" << A_without.detach() << "\nwith b_k = [0.5, -1]:\n" << A_with.detach() << '\n';
+  std::cout << "weights without a key bias:\n"
+            << A_without.detach() << "\nwith b_k = [0.5, -1]:\n"
+            << A_with.detach() << '\n';
   sum(A_with * randn({3, 3}, gen2)).backward();  // any loss
-  std::cout << "largest |∂loss/∂b_k| = " << std::max(std::fabs(b_k.grad()[0].item()), std::fabs(b_k.grad()[1].item()))
-            << '\n';
+  std::cout << "largest |∂loss/∂b_k| = "
+            << std::max(std::fabs(b_k.grad()[0].item()), std::fabs(b_k.grad()[1].item())) << '\n';
   // [doc:end]
 }
 
@@ -132,7 +136,8 @@ void section_init(Generator& gen) {
   Linear wide({.in_features = 512, .out_features = 64}, gen);
   const auto w = wide.weight.to_vector<double>();
   std::cout << "bound 1/√512 = " << 1 / std::sqrt(512.0) << "; weights span ["
-            << *std::min_element(w.begin(), w.end()) << ", " << *std::max_element(w.begin(), w.end()) << "]\n";
+            << *std::min_element(w.begin(), w.end()) << ", " << *std::max_element(w.begin(), w.end())
+            << "]\n";
   // [doc:end]
 }
 
@@ -141,7 +146,8 @@ void section_symmetry(Generator& gen) {
   // [doc:symmetry]
   // Two hidden neurons that start equal get equal gradients and stay equal: a 3 → 2 → 1 network
   // with every weight 0.5, trained for three steps of plain gradient descent.
-  Linear hidden({.in_features = 3, .out_features = 2}, gen), output({.in_features = 2, .out_features = 1}, gen);
+  Linear hidden({.in_features = 3, .out_features = 2}, gen),
+      output({.in_features = 2, .out_features = 1}, gen);
   for (Tensor* p : {&hidden.weight, &hidden.bias, &output.weight, &output.bias}) p->detach().fill_(0.5);
   Tensor inputs = randn({8, 3}, gen), targets = randn({8, 1}, gen);
   for (int step = 0; step < 3; ++step) {

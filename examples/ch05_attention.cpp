@@ -33,7 +33,8 @@ void section_thinking() {
   Tensor scaled = scores / std::sqrt(64.0);  // ÷ 8 → 14, 12
   Tensor weights = softmax(scaled, -1);      // → 0.8808, 0.1192
   std::cout << "scaled " << scaled << "\nweights " << weights << "\nunscaled " << softmax(scores, -1) << '\n';
-  // The softmax Jacobian's off-diagonal entry, -p1·p2 (chapter 2): how much gradient flows between the two scores.
+  // The softmax Jacobian's off-diagonal entry, -p1·p2 (chapter 2): how much gradient flows between the two
+  // scores.
   auto off_diagonal = [](const Tensor& p) { return -p[0][0].item() * p[0][1].item(); };
   std::cout << std::scientific << "-p1·p2: scaled " << off_diagonal(weights) << ", unscaled "
             << off_diagonal(softmax(scores, -1)) << std::fixed << '\n';
@@ -55,7 +56,7 @@ IAmGood section_i_am_good() {
   // Lecture 002: "I am good" (3 × 2), W_q = W_k = W_v = I, no bias, one head: Q = K = V = X.
   Tensor X = tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2});
   std::cout << "Q·Kᵀ:\n" << matmul(X, X.transpose(0, 1)) << '\n';  // [3, 2]·[2, 3] → [3, 3]
-  Tensor A = attention_weights(X, X);                                // ÷√2, softmax per row
+  Tensor A = attention_weights(X, X);                              // ÷√2, softmax per row
   std::cout << "A (row = query, column = key):\n" << A << "\nrow sums " << sum(A, -1) << '\n';
   std::cout << "A·V:\n" << scaled_dot_product_attention(X, X, X) << '\n';  // [3, 3]·[3, 2] → [3, 2]
   // [doc:end]
@@ -66,7 +67,7 @@ void section_five_steps() {
   std::cout << "=== five-steps ===\n";
   // [doc:five-steps]
   // Lecture 003's five steps on the 4 → 3 toy. Weights are in × out, as on the slides: Q = x·W.
-  Tensor x = tensor({1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}, {3, 4});   // 3 tokens × 4
+  Tensor x = tensor({1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}, {3, 4});  // 3 tokens × 4
   Tensor W_q = tensor({1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1}, {4, 3});
   Tensor W_k = tensor({0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0}, {4, 3});
   Tensor W_v = tensor({0, 2, 0, 0, 3, 0, 1, 0, 3, 1, 1, 0}, {4, 3});
@@ -85,7 +86,9 @@ void section_five_steps() {
   std::cout << "unscaled weights:\n" << P << "\nunscaled output (the five steps):\n" << Z << '\n';
   std::cout << "P·V:\n" << matmul(P, V) << '\n';
   // [doc:toy-scaled]
-  std::cout << "scaled by √3:\n" << attention_weights(Q, K) << '\n' << scaled_dot_product_attention(Q, K, V) << '\n';
+  std::cout << "scaled by √3:\n"
+            << attention_weights(Q, K) << '\n'
+            << scaled_dot_product_attention(Q, K, V) << '\n';
   // [doc:end]
 }
 
@@ -97,14 +100,16 @@ void section_variance() {
   Generator gen(5);
   std::cout << " d_k  var(q·k)  var(q·k/√d_k)  max p (raw)  max p (scaled)  1-Σp² (raw)  1-Σp² (scaled)\n";
   for (std::int64_t d_k : {4, 16, 64, 256}) {
-    Tensor q = randn({20000, d_k}, gen, {.dtype = kFloat64}), k = randn({20000, d_k}, gen, {.dtype = kFloat64});
-    Tensor dots = sum(q * k, -1);  // 20000 independent q·k
+    Tensor q = randn({20000, d_k}, gen, {.dtype = kFloat64}),
+           k = randn({20000, d_k}, gen, {.dtype = kFloat64});
+    Tensor dots = sum(q * k, -1);                                                  // 20000 independent q·k
     Tensor raw = matmul(q.narrow(0, 0, 500), k.narrow(0, 0, 10).transpose(0, 1));  // 500 queries × 10 keys
     Tensor p_raw = softmax(raw, -1), p_scaled = softmax(raw / std::sqrt(double(d_k)), -1);
     std::cout << std::setw(4) << d_k << std::setw(10) << var(dots, 0).item() << std::setw(15)
               << var(dots / std::sqrt(double(d_k)), 0).item() << std::setw(13) << mean_of(max(p_raw, -1))
-              << std::setw(16) << mean_of(max(p_scaled, -1)) << std::setw(13) << mean_of(1.0 - sum(p_raw * p_raw, -1))
-              << std::setw(16) << mean_of(1.0 - sum(p_scaled * p_scaled, -1)) << '\n';
+              << std::setw(16) << mean_of(max(p_scaled, -1)) << std::setw(13)
+              << mean_of(1.0 - sum(p_raw * p_raw, -1)) << std::setw(16)
+              << mean_of(1.0 - sum(p_scaled * p_scaled, -1)) << '\n';
   }
   // [doc:end]
 }
@@ -114,10 +119,11 @@ void section_masks() {
   // [doc:masks]
   // Two sentences padded to 5 tokens (id 0 = padding); true means "hidden".
   Tensor ids = tensor({5, 6, 7, 0, 0, 5, 6, 7, 8, 0}, {2, 5}, {.dtype = kInt64});
-  Tensor padding = padding_mask(ids, 0);              // [2, 1, 1, 5]: per key
-  Tensor causal = causal_mask(5);                     // [5, 5]: key after query
-  Tensor both = logical_or(padding, causal);          // [2, 1, 5, 5]
-  std::cout << "padding " << padding.shape() << ", causal " << causal.shape() << ", both " << both.shape() << '\n';
+  Tensor padding = padding_mask(ids, 0);      // [2, 1, 1, 5]: per key
+  Tensor causal = causal_mask(5);             // [5, 5]: key after query
+  Tensor both = logical_or(padding, causal);  // [2, 1, 5, 5]
+  std::cout << "padding " << padding.shape() << ", causal " << causal.shape() << ", both " << both.shape()
+            << '\n';
   std::cout << "sentence 0, both masks:\n" << both[0][0] << '\n';
   // [doc:end]
 }
@@ -158,22 +164,36 @@ void section_gradient() {
   Tensor out = scaled_dot_product_attention(q, k, vv, key_mask);
   sum(out * tensor({1.0, -2.0, 0.5, 3.0}, {2, 2}, {.dtype = kFloat64})).backward();  // a fixed projection
   std::cout << "dK:\n" << k.grad() << "\ndV:\n" << vv.grad() << '\n';
-  auto attend = [&](const std::vector<Tensor>& in) { return scaled_dot_product_attention(in[0], in[1], in[2], key_mask); };
-  std::cout << "gradcheck with the mask: " << (gradcheck(attend, {q, k, vv}, {.name = "attention"}).passed ? "passed" : "FAILED")
-            << '\n';
+  auto attend = [&](const std::vector<Tensor>& in) {
+    return scaled_dot_product_attention(in[0], in[1], in[2], key_mask);
+  };
+  std::cout << "gradcheck with the mask: "
+            << (gradcheck(attend, {q, k, vv}, {.name = "attention"}).passed ? "passed" : "FAILED") << '\n';
   // [doc:end]
 }
 
 // The chapter's two heat maps: "I am good"'s weights, and the causal mask's scores.
 void draw_pictures(const std::string& svg_dir, const Tensor& A, const Tensor& hidden) {
   const std::vector<std::string> words = {"I", "am", "good"};
-  svg::HeatMap({.title = "\"I am good\": attention weights", .x_label = "key", .y_label = "query",
-                .row_labels = words, .column_labels = words, .annotate = true, .decimals = 4, .cell_size = 72},
+  svg::HeatMap({.title = "\"I am good\": attention weights",
+                .x_label = "key",
+                .y_label = "query",
+                .row_labels = words,
+                .column_labels = words,
+                .annotate = true,
+                .decimals = 4,
+                .cell_size = 72},
                3, 3, A.to_vector<double>())
       .save(svg_dir + "/ch05_i_am_good.svg");
   const std::vector<std::string> pos = {"0", "1", "2", "3"};
-  svg::HeatMap({.title = "Causal mask: scores (grey = -inf)", .x_label = "key", .y_label = "query",
-                .row_labels = pos, .column_labels = pos, .annotate = true, .decimals = 0, .cell_size = 56},
+  svg::HeatMap({.title = "Causal mask: scores (grey = -inf)",
+                .x_label = "key",
+                .y_label = "query",
+                .row_labels = pos,
+                .column_labels = pos,
+                .annotate = true,
+                .decimals = 0,
+                .cell_size = 56},
                4, 4, hidden.to_vector<double>())
       .save(svg_dir + "/ch05_causal.svg");
 }

@@ -52,15 +52,15 @@ Generator section_trace() {
   // The base model: d_model = 512, h = 8, so d_k = 64. Two sentences of 10 tokens.
   Generator gen(6);
   MultiHeadAttention mha({.d_model = 512, .heads = 8}, gen);
-  Tensor x = randn({2, 10, 512}, gen);                                            // [B, L, d_model]
+  Tensor x = randn({2, 10, 512}, gen);                                             // [B, L, d_model]
   const auto qkv = chunk(linear(x, mha.in_proj_weight, mha.in_proj_bias), 3, -1);  // 3 × [2, 10, 512]
   Tensor q = qkv[0].view({2, 10, 8, 64}).transpose(1, 2);                          // [2, 8, 10, 64]
   Tensor k = qkv[1].view({2, 10, 8, 64}).transpose(1, 2);
   Tensor v = qkv[2].view({2, 10, 8, 64}).transpose(1, 2);
-  Tensor w = attention_weights(q, k);                                              // [2, 8, 10, 10]
-  Tensor heads = matmul(w, v);                                                     // [2, 8, 10, 64]
-  Tensor merged = heads.transpose(1, 2).contiguous().view({2, 10, 512});           // [2, 10, 512]
-  Tensor out = mha.out_proj(merged);                                               // [2, 10, 512]
+  Tensor w = attention_weights(q, k);                                     // [2, 8, 10, 10]
+  Tensor heads = matmul(w, v);                                            // [2, 8, 10, 64]
+  Tensor merged = heads.transpose(1, 2).contiguous().view({2, 10, 512});  // [2, 10, 512]
+  Tensor out = mha.out_proj(merged);                                      // [2, 10, 512]
   std::cout << "x " << x.shape() << " → q " << qkv[0].shape() << " → split " << q.shape() << " → weights "
             << w.shape() << " → per head " << heads.shape() << " → merged " << merged.shape() << " → out "
             << out.shape() << '\n';
@@ -86,12 +86,12 @@ void section_cost() {
   for (std::int64_t L : {10, 100})
     for (std::int64_t h : {1, 8}) {
       const std::int64_t d_k = d / h;
-      const std::int64_t projections = 3 * 2 * L * d * d;   // Q, K, V: [L, d]·[d, d]
-      const std::int64_t scores = h * 2 * L * L * d_k;       // per head [L, d_k]·[d_k, L]
-      const std::int64_t mixing = h * 2 * L * L * d_k;       // per head [L, L]·[L, d_k]
-      const std::int64_t output = 2 * L * d * d;             // W^O: [L, d]·[d, d]
-      std::cout << "L = " << std::setw(3) << L << ", h = " << h << ": projections " << projections << ", scores "
-                << scores << ", A·V " << mixing << ", W^O " << output << ", total "
+      const std::int64_t projections = 3 * 2 * L * d * d;  // Q, K, V: [L, d]·[d, d]
+      const std::int64_t scores = h * 2 * L * L * d_k;     // per head [L, d_k]·[d_k, L]
+      const std::int64_t mixing = h * 2 * L * L * d_k;     // per head [L, L]·[L, d_k]
+      const std::int64_t output = 2 * L * d * d;           // W^O: [L, d]·[d, d]
+      std::cout << "L = " << std::setw(3) << L << ", h = " << h << ": projections " << projections
+                << ", scores " << scores << ", A·V " << mixing << ", W^O " << output << ", total "
                 << projections + scores + mixing + output << '\n';
     }
   // [doc:end]
@@ -137,7 +137,9 @@ Tensor section_i_am_good() {
                               {"out_proj.bias", zeros({2})}});
     Tensor weights;
     Tensor y = identity(I_am_good, I_am_good, I_am_good, {}, &weights);
-    std::cout << "heads = " << h << ", weights " << weights.shape() << ":\n" << weights[0] << "\noutput:\n" << y[0] << '\n';
+    std::cout << "heads = " << h << ", weights " << weights.shape() << ":\n"
+              << weights[0] << "\noutput:\n"
+              << y[0] << '\n';
     if (h == 2) std::cout << "averaged over heads (PyTorch's default):\n" << mean(weights[0], 0) << '\n';
   }
   // [doc:end]

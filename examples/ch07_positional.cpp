@@ -34,8 +34,9 @@ void section_table() {
   // 10000^(2i/d_model) is 1 for i = 0 and 10000^(2/4) = 100 for i = 1.
   std::cout << sinusoidal_encoding(4, 4, kFloat64) << '\n';
   // cos(1/100) = 0.99995000…, on the edge of rounding: float32 stores it just below.
-  std::cout << std::setprecision(8) << "PE(1, 3): float64 " << sinusoidal_encoding(2, 4, kFloat64)[1][3].item()
-            << ", float32 " << sinusoidal_encoding(2, 4)[1][3].item() << std::setprecision(4) << '\n';
+  std::cout << std::setprecision(8) << "PE(1, 3): float64 "
+            << sinusoidal_encoding(2, 4, kFloat64)[1][3].item() << ", float32 "
+            << sinusoidal_encoding(2, 4)[1][3].item() << std::setprecision(4) << '\n';
   // [doc:end]
 }
 
@@ -50,7 +51,8 @@ Encodings section_norms() {
   // Each (sin, cos) pair has length 1, so every row has length √(d_model/2).
   const Tensor pe4 = sinusoidal_encoding(8, 4, kFloat64), pe512 = sinusoidal_encoding(128, 512, kFloat64);
   std::cout << "d_model = 4: ‖PE(0)‖ = " << std::sqrt(sum(pe4[0] * pe4[0]).item())
-            << ", ‖PE(5)‖ = " << std::sqrt(sum(pe4[5] * pe4[5]).item()) << ", √2 = " << std::sqrt(2.0) << '\n';
+            << ", ‖PE(5)‖ = " << std::sqrt(sum(pe4[5] * pe4[5]).item()) << ", √2 = " << std::sqrt(2.0)
+            << '\n';
   std::cout << "d_model = 512: ‖PE(0)‖ = " << std::sqrt(sum(pe512[0] * pe512[0]).item())
             << ", ‖PE(100)‖ = " << std::sqrt(sum(pe512[100] * pe512[100]).item()) << ", √256 = 16\n";
   // [doc:end]
@@ -88,7 +90,9 @@ void section_shift(const Tensor& pe4) {
     r[(j + 1) * 4 + j] = std::sin(a), r[(j + 1) * 4 + j + 1] = std::cos(a);
   }
   Tensor R = tensor(r, {4, 4}, {.dtype = kFloat64});
-  std::cout << "PE(0..2)·R_3:\n" << matmul(pe4.narrow(0, 0, 3), R) << "\nPE(3..5):\n" << pe4.narrow(0, 3, 3) << '\n';
+  std::cout << "PE(0..2)·R_3:\n"
+            << matmul(pe4.narrow(0, 0, 3), R) << "\nPE(3..5):\n"
+            << pe4.narrow(0, 3, 3) << '\n';
   // [doc:end]
 }
 
@@ -101,8 +105,10 @@ void section_embed() {
   Embedding embed({.num_embeddings = 10, .embedding_dim = 4, .padding_idx = 0}, gen);
   PositionalEncoding positions({.d_model = 4, .max_len = 16, .dropout = 0.0}, gen);
   Tensor ids = tensor({3, 1, 4, 0}, {1, 4}, {.dtype = kInt64});  // [B, L]
-  Tensor e = embed(ids);                                          // [1, 4, 4]
-  std::cout << "embeddings:\n" << e.detach()[0] << "\n2·embeddings + PE:\n" << positions(e).detach()[0] << '\n';
+  Tensor e = embed(ids);                                         // [1, 4, 4]
+  std::cout << "embeddings:\n"
+            << e.detach()[0] << "\n2·embeddings + PE:\n"
+            << positions(e).detach()[0] << '\n';
   // Decoding one token at a time: token 4 fed alone with start = 2 gets PE(2), as in row 2 above.
   Tensor alone = embed(tensor({4}, {1, 1}, {.dtype = kInt64}));  // [1, 1, 4]
   std::cout << "token 4 alone, start = 2: " << positions(alone, 2).detach()[0][0] << '\n';
@@ -115,11 +121,17 @@ void draw_pictures(const std::string& svg_dir, const Tensor& pe4, const Tensor& 
   std::vector<std::string> rows, columns;
   for (int p = 0; p < 50; ++p) rows.push_back(p % 5 == 0 ? std::to_string(p) : "");
   for (int j = 0; j < 64; ++j) columns.push_back(j % 8 == 0 ? std::to_string(j) : "");
-  svg::HeatMap({.title = "Positional encoding, d_model = 64", .x_label = "feature j", .y_label = "position p",
-                .row_labels = rows, .column_labels = columns, .palette = svg::Palette::diverging, .cell_size = 10},
+  svg::HeatMap({.title = "Positional encoding, d_model = 64",
+                .x_label = "feature j",
+                .y_label = "position p",
+                .row_labels = rows,
+                .column_labels = columns,
+                .palette = svg::Palette::diverging,
+                .cell_size = 10},
                50, 64, table.to_vector<double>())
       .save(svg_dir + "/ch07_encoding.svg");
-  svg::LineChart chart({.title = "Distance between PE(0) and PE(offset)", .x_label = "offset",
+  svg::LineChart chart({.title = "Distance between PE(0) and PE(offset)",
+                        .x_label = "offset",
                         .y_label = "‖PE(0) − PE(offset)‖"});
   for (const Tensor* pe : {&pe4, &pe512}) {
     const Tensor full = pe == &pe4 ? sinusoidal_encoding(101, 4, kFloat64) : pe512;

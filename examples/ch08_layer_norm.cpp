@@ -34,8 +34,8 @@ Tensor section_one_row() {
   std::cout << "normalised " << norm(x).detach() << '\n';
   {
     NoGradGuard no_grad;
-    norm.weight.copy_(tensor({1, 1, 2, 2}));       // γ: a scale per feature
-    norm.bias.copy_(tensor({0, 0, 0.5, -0.5}));    // β: a shift per feature
+    norm.weight.copy_(tensor({1, 1, 2, 2}));     // γ: a scale per feature
+    norm.bias.copy_(tensor({0, 0, 0.5, -0.5}));  // β: a shift per feature
   }
   std::cout << "with γ = [1, 1, 2, 2], β = [0, 0, 0.5, -0.5]: " << norm(x).detach() << '\n';
   // [doc:end]
@@ -50,7 +50,8 @@ void section_variants(const Tensor& x) {
   // The code lecture 000 follows: ε inside the root with the population variance (1e-12 in the
   // PyTorch repository, 1e-8 in the TensorFlow one), which is our formula.
   Tensor inside = (x - mean(x)) / sqrt(var(x, 0, false, 0) + 1e-8);
-  std::cout << "(x − mean)/(std_unbiased + ε): " << annotated << "\n(x − mean)/√(var + ε):        " << inside << '\n';
+  std::cout << "(x − mean)/(std_unbiased + ε): " << annotated << "\n(x − mean)/√(var + ε):        " << inside
+            << '\n';
   // [doc:end]
 }
 
@@ -71,8 +72,10 @@ void section_add_norm() {
   NoGradGuard no_grad;  // only looking: record no graph
   Tensor X = tensor({0.2, 0.1, 0.9, 0.4, 0.7, 0.8}, {3, 2});
   MultiHeadAttention mha({.d_model = 2, .heads = 1});
-  mha.load_state_dict({{"in_proj_weight", concat({eye(2), eye(2), eye(2)}, 0)}, {"in_proj_bias", zeros({6})},
-                       {"out_proj.weight", eye(2)}, {"out_proj.bias", zeros({2})}});
+  mha.load_state_dict({{"in_proj_weight", concat({eye(2), eye(2), eye(2)}, 0)},
+                       {"in_proj_bias", zeros({6})},
+                       {"out_proj.weight", eye(2)},
+                       {"out_proj.bias", zeros({2})}});
   LayerNorm norm1({.normalized_shape = 2});
   Dropout dropout({.p = 0.1});
   dropout.eval();  // P = 0.1 in training; off here so that the numbers can be checked
@@ -90,8 +93,10 @@ void section_identity() {
   Generator gen(8);
   std::vector<std::unique_ptr<Linear>> layers;
   for (int l = 0; l < 30; ++l)
-    layers.push_back(std::make_unique<Linear>(LinearConfig{.in_features = 8, .out_features = 8, .dtype = kFloat64}, gen));
-  Tensor input = randn({1, 8}, gen, {.dtype = kFloat64}), projection = randn({1, 8}, gen, {.dtype = kFloat64});
+    layers.push_back(
+        std::make_unique<Linear>(LinearConfig{.in_features = 8, .out_features = 8, .dtype = kFloat64}, gen));
+  Tensor input = randn({1, 8}, gen, {.dtype = kFloat64}),
+         projection = randn({1, 8}, gen, {.dtype = kFloat64});
   std::cout << "depth    plain  residual\n";
   for (int depth : {1, 5, 10, 20, 30}) {
     double size[2];
@@ -119,7 +124,8 @@ void section_pre_post() {
   std::vector<std::unique_ptr<FeedForward>> ffn;
   std::vector<std::unique_ptr<LayerNorm>> norms;
   for (int l = 0; l < 6; ++l) {
-    ffn.push_back(std::make_unique<FeedForward>(FeedForwardConfig{.d_model = 16, .d_ff = 64, .dropout = 0.0, .dtype = kFloat64}, gen));
+    ffn.push_back(std::make_unique<FeedForward>(
+        FeedForwardConfig{.d_model = 16, .d_ff = 64, .dropout = 0.0, .dtype = kFloat64}, gen));
     norms.push_back(std::make_unique<LayerNorm>(LayerNormConfig{.normalized_shape = 16, .dtype = kFloat64}));
   }
   LayerNorm final_norm({.normalized_shape = 16, .dtype = kFloat64});
@@ -146,7 +152,9 @@ void section_layer_vs_batch() {
   Generator gen(10);
   NoGradGuard no_grad;
   Tensor x = randn({2, 3, 4}, gen);  // [B, L, d]
-  auto layer_stats = [](const Tensor& t) { return (t - mean(t, -1, true)) / sqrt(var(t, -1, true, 0) + 1e-5); };
+  auto layer_stats = [](const Tensor& t) {
+    return (t - mean(t, -1, true)) / sqrt(var(t, -1, true, 0) + 1e-5);
+  };
   auto batch_stats = [](const Tensor& t) {
     return (t - mean(t, {0, 1}, true)) / sqrt(var(t, {0, 1}, true, 0) + 1e-5);
   };
@@ -154,7 +162,9 @@ void section_layer_vs_batch() {
             << mean(x, {0, 1}, true).shape() << '\n';
   Tensor changed = x.clone();
   changed[1].mul_(10.0);  // sentence 1 only
-  auto unchanged = [](const Tensor& a, const Tensor& b) { return a.to_vector<double>() == b.to_vector<double>(); };
+  auto unchanged = [](const Tensor& a, const Tensor& b) {
+    return a.to_vector<double>() == b.to_vector<double>();
+  };
   std::cout << "sentence 0 unchanged: LayerNorm " << unchanged(layer_stats(x)[0], layer_stats(changed)[0])
             << ", BatchNorm " << unchanged(batch_stats(x)[0], batch_stats(changed)[0]) << '\n';
   // [doc:end]

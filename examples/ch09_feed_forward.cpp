@@ -49,8 +49,8 @@ void section_position_wise_and_hidden(Generator& gen) {
   // A small FFN (4 → 16 → 4) on a sentence of 5 tokens: all rows at once, then one row at a time.
   FeedForward small({.d_model = 4, .d_ff = 16, .dropout = 0.0}, gen);
   NoGradGuard no_grad;
-  Tensor x = randn({5, 4}, gen);           // [L, d_model]
-  Tensor all_rows = small(x);              // [5, 4]·[4, 16] → [5, 16] → [5, 4]
+  Tensor x = randn({5, 4}, gen);  // [L, d_model]
+  Tensor all_rows = small(x);     // [5, 4]·[4, 16] → [5, 16] → [5, 4]
   double worst = 0;
   for (std::int64_t t = 0; t < 5; ++t) {  // the same weights for every position
     const auto one = small(x[t]).to_vector<double>(), batched = all_rows[t].to_vector<double>();
@@ -84,7 +84,8 @@ void draw_pictures(const std::string& svg_dir) {
   std::vector<double> xs, r, g;
   for (int i = 0; i <= 120; ++i) xs.push_back(-3.0 + 0.05 * i);
   Tensor grid = tensor(xs, {.dtype = kFloat64});
-  svg::LineChart chart({.title = "ReLU (the paper) and GELU (BERT, GPT)", .x_label = "x", .y_label = "activation"});
+  svg::LineChart chart(
+      {.title = "ReLU (the paper) and GELU (BERT, GPT)", .x_label = "x", .y_label = "activation"});
   chart.add_series("ReLU", xs, relu(grid).to_vector<double>());
   chart.add_series("GELU", xs, gelu(grid).to_vector<double>());
   chart.save(svg_dir + "/ch09_activations.svg");

@@ -37,7 +37,7 @@ void section_layer() {
   EncoderLayer layer({.d_model = 4, .heads = 2, .d_ff = 8, .dropout = 0.0}, gen);
   NoGradGuard no_grad;
   Tensor ids = tensor({2, 3, 4}, {1, 3}, {.dtype = kInt64});  // [B, S] = [1, 3]
-  Tensor x = positional(embedding(ids));                         // [1, 3, 4]
+  Tensor x = positional(embedding(ids));                      // [1, 3, 4]
   // The layer's two sub-layers, written out with its own modules:
   Tensor a = layer.self_attn(x, x, x);                  // [1, 3, 4]: every token looks at every token
   Tensor y = layer.norm1(x + a);                        // [1, 3, 4]: Add & Norm
@@ -49,7 +49,8 @@ void section_layer() {
   std::cout << "norm1(x + attention) " << y.shape() << ":\n" << y << '\n';
   std::cout << "feed-forward: hidden " << hidden.shape() << ", out " << f.shape() << '\n';
   std::cout << "norm2(y + feed-forward) " << z.shape() << ":\n" << z << '\n';
-  std::cout << "the layer in one call gives the same: max |difference| = " << max_difference(z, layer(x)) << '\n';
+  std::cout << "the layer in one call gives the same: max |difference| = " << max_difference(z, layer(x))
+            << '\n';
   std::cout << "each row of the output: std " << sqrt(var(z, -1, false, 0)) << ", largest |mean| "
             << max_difference(mean(z, -1), zeros({1, 3})) << '\n';
   // [doc:end]
@@ -62,8 +63,9 @@ void section_parameters() {
   Generator gen(11);
   EncoderLayer layer({.d_model = 512, .heads = 8, .d_ff = 2048}, gen);
   for (const auto& [name, p] : layer.named_parameters()) std::cout << name << ' ' << p.shape() << '\n';
-  std::cout << "one layer: " << layer.self_attn.parameter_count() << " + " << layer.feed_forward.parameter_count()
-            << " + " << layer.norm1.parameter_count() + layer.norm2.parameter_count() << " = "
+  std::cout << "one layer: " << layer.self_attn.parameter_count() << " + "
+            << layer.feed_forward.parameter_count() << " + "
+            << layer.norm1.parameter_count() + layer.norm2.parameter_count() << " = "
             << layer.parameter_count() << '\n';
   Encoder encoder({.layer = {.d_model = 512, .heads = 8, .d_ff = 2048}, .layers = 6}, gen);
   std::int64_t matrices = 0;
@@ -101,7 +103,8 @@ void section_stack() {
     h = next;
   }
   std::cout << '\n';
-  std::cout << "the stack in one call gives the same: max |difference| = " << max_difference(h, encoder(x)) << '\n';
+  std::cout << "the stack in one call gives the same: max |difference| = " << max_difference(h, encoder(x))
+            << '\n';
   // The misreading "the input goes to every encoder": layer 6 applied to x itself.
   std::cout << "layer 6 on the embeddings instead: max |difference| = "
             << max_difference(encoder.layers[5](x), encoder(x)) << '\n';
@@ -121,7 +124,8 @@ void section_padding() {
   Tensor mask = padding_mask(batch, 0);  // [2, 1, 1, 5], true at the padding
   std::cout << "mask " << mask.shape() << ", sentence 0: " << mask[0][0][0] << '\n';
   Tensor padded = encoder(positional(embedding(batch)), mask);  // [2, 5, 8]
-  Tensor alone = encoder(positional(embedding(batch.narrow(1, 0, 3).narrow(0, 0, 1))));  // [1, 3, 8], no padding
+  Tensor alone =
+      encoder(positional(embedding(batch.narrow(1, 0, 3).narrow(0, 0, 1))));  // [1, 3, 8], no padding
   Tensor unmasked = encoder(positional(embedding(batch)));
   std::cout << "sentence 0's 3 real tokens, padded and masked vs alone: max |difference| = "
             << max_difference(padded[0].narrow(0, 0, 3), alone[0]) << '\n';
@@ -137,9 +141,11 @@ void section_pre_ln() {
   // features have a spread of about 4: the spread of each layer's output.
   for (bool norm_first : {false, true}) {
     Generator gen(14);
-    Encoder encoder({.layer = {.d_model = 8, .heads = 2, .d_ff = 16, .dropout = 0.0, .norm_first = norm_first},
-                     .layers = 6, .final_norm = true},
-                    gen);
+    Encoder encoder(
+        {.layer = {.d_model = 8, .heads = 2, .d_ff = 16, .dropout = 0.0, .norm_first = norm_first},
+         .layers = 6,
+         .final_norm = true},
+        gen);
     NoGradGuard no_grad;
     Tensor h = normal({1, 10, 8}, 0.0, 4.0, gen);
     std::cout << (norm_first ? "pre-LN: " : "post-LN:") << " input " << mean_row_std(h) << ", layers";
@@ -151,8 +157,8 @@ void section_pre_ln() {
   }
   Encoder with_norm({.layer = {.d_model = 8, .heads = 2, .d_ff = 16}, .layers = 6, .final_norm = true});
   const auto names = with_norm.named_parameters();
-  std::cout << "with final_norm the last names are " << names[names.size() - 2].first << ", " << names.back().first
-            << '\n';
+  std::cout << "with final_norm the last names are " << names[names.size() - 2].first << ", "
+            << names.back().first << '\n';
   // [doc:end]
 }
 
@@ -180,9 +186,14 @@ void section_backward() {
   // loss that projects the stack's output through a fixed random tensor.
   for (bool norm_first : {false, true}) {
     Generator gen(15);
-    Encoder encoder({.layer = {.d_model = 8, .heads = 2, .d_ff = 16, .dropout = 0.0, .norm_first = norm_first,
+    Encoder encoder({.layer = {.d_model = 8,
+                               .heads = 2,
+                               .d_ff = 16,
+                               .dropout = 0.0,
+                               .norm_first = norm_first,
                                .dtype = kFloat64},
-                     .layers = 6, .final_norm = norm_first},
+                     .layers = 6,
+                     .final_norm = norm_first},
                     gen);
     Tensor x = randn({2, 5, 8}, gen, {.dtype = kFloat64}).requires_grad_();
     Tensor projection = randn({2, 5, 8}, gen, {.dtype = kFloat64});
@@ -202,9 +213,9 @@ void section_backward() {
   // The gradient check of one layer with a padding mask, post-LN and pre-LN (as the tests do).
   for (bool norm_first : {false, true}) {
     Generator gen(16);
-    EncoderLayer layer({.d_model = 4, .heads = 2, .d_ff = 6, .dropout = 0.0, .norm_first = norm_first,
-                        .dtype = kFloat64},
-                       gen);
+    EncoderLayer layer(
+        {.d_model = 4, .heads = 2, .d_ff = 6, .dropout = 0.0, .norm_first = norm_first, .dtype = kFloat64},
+        gen);
     const Tensor mask = padding_mask(tensor({1, 1, 0, 1, 1, 1}, {2, 3}, {.dtype = kInt64}), 0);
     std::vector<Tensor> inputs = {randn({2, 3, 4}, gen, {.dtype = kFloat64}).requires_grad_()};
     for (const Tensor& p : layer.parameters()) inputs.push_back(p);

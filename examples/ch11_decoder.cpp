@@ -37,15 +37,20 @@ const std::vector<std::string> english = {"<pad>", "<s>", "</s>", "I", "am", "a"
 
 std::string words(const Tensor& ids, const std::vector<std::string>& vocab) {
   std::string out;
-  for (std::int64_t id : ids.to_vector<std::int64_t>()) out += (out.empty() ? "" : " ") + vocab[static_cast<std::size_t>(id)];
+  for (std::int64_t id : ids.to_vector<std::int64_t>())
+    out += (out.empty() ? "" : " ") + vocab[static_cast<std::size_t>(id)];
   return out;
 }
 
 // A tiny translator with the base model's structure: d_model 8, 2 heads, d_ff 16, 2 + 2 layers.
 TransformerConfig tiny(DType dtype) {
-  return {.source_vocab = 6, .target_vocab = 7,
+  return {.source_vocab = 6,
+          .target_vocab = 7,
           .layer = {.d_model = 8, .heads = 2, .d_ff = 16, .dropout = 0.0, .dtype = dtype},
-          .encoder_layers = 2, .decoder_layers = 2, .max_len = 16, .pad_id = 0};
+          .encoder_layers = 2,
+          .decoder_layers = 2,
+          .max_len = 16,
+          .pad_id = 0};
 }
 
 const double inf = std::numeric_limits<double>::infinity();
@@ -85,12 +90,12 @@ ShiftedTarget section_shifted(const Tensor& source, const Tensor& target) {
   // The decoder's input is the target shifted right by one, behind <s>; the labels are the target.
   const Tensor start = tensor({1}, {1, 1}, {.dtype = kInt64});
   const Tensor target_in = concat({start, target.narrow(1, 0, 4)}, 1);  // [1, 5]
-  const Tensor labels = target;                                            // [1, 5]
+  const Tensor labels = target;                                         // [1, 5]
   std::cout << "source      " << words(source, french) << "\ndecoder in  " << words(target_in, english)
             << "\nlabels      " << words(labels, english) << '\n';
   for (std::int64_t t = 0; t < 5; ++t)
-    std::cout << "position " << t << " sees " << words(target_in.narrow(1, 0, t + 1), english) << "  → must predict "
-              << english[static_cast<std::size_t>(labels[0][t].item())] << '\n';
+    std::cout << "position " << t << " sees " << words(target_in.narrow(1, 0, t + 1), english)
+              << "  → must predict " << english[static_cast<std::size_t>(labels[0][t].item())] << '\n';
   // [doc:end]
   return {target_in, labels};
 }
@@ -117,9 +122,9 @@ Tensor section_layer(const Transformer& model, const Tensor& source, const Tenso
     // The first decoder layer of the tiny model, sub-layer by sub-layer.
     NoGradGuard no_grad;
     const DecoderLayer& layer = model.decoder.layers[0];
-    Tensor memory = model.encode(source);                                   // [1, 4, 8]: the FINAL encoder output
-    Tensor x = model.positional(model.target_embedding(target_in));         // [1, 5, 8]
-    Tensor a = layer.self_attn(x, x, x, causal_mask(5), &self_weights);     // masked self-attention
+    Tensor memory = model.encode(source);                            // [1, 4, 8]: the FINAL encoder output
+    Tensor x = model.positional(model.target_embedding(target_in));  // [1, 5, 8]
+    Tensor a = layer.self_attn(x, x, x, causal_mask(5), &self_weights);  // masked self-attention
     Tensor y1 = layer.norm1(x + a);
     Tensor cross_weights;
     Tensor c = layer.multihead_attn(y1, memory, memory, {}, &cross_weights);  // Q from y1; K, V from memory
@@ -132,8 +137,9 @@ Tensor section_layer(const Transformer& model, const Tensor& source, const Tenso
     std::cout << "feed-forward, after norm3 " << y3.shape() << '\n';
     std::cout << "the layer in one call: max |difference| = "
               << max_difference(y3, layer.forward(x, memory, causal_mask(5))) << '\n';
-    std::cout << "cross-attention weights of head 0 (rows: <s> I am a student; columns: je suis étudiant </s>):\n"
-              << cross_weights[0][0] << "\nrow sums " << sum(cross_weights[0][0], -1) << '\n';
+    std::cout
+        << "cross-attention weights of head 0 (rows: <s> I am a student; columns: je suis étudiant </s>):\n"
+        << cross_weights[0][0] << "\nrow sums " << sum(cross_weights[0][0], -1) << '\n';
     // [doc:end]
   }
   return self_weights;
@@ -147,7 +153,8 @@ void section_memory(const Transformer& model, const Tensor& source, const Tensor
   Tensor memory = model.encode(source);
   Tensor x = model.positional(model.target_embedding(target_in));  // [1, 5, 8]
   Tensor h = x;
-  for (std::size_t l = 0; l < model.decoder.layers.size(); ++l) h = model.decoder.layers[l].forward(h, memory, causal_mask(5));
+  for (std::size_t l = 0; l < model.decoder.layers.size(); ++l)
+    h = model.decoder.layers[l].forward(h, memory, causal_mask(5));
   std::cout << "layer by layer with one memory vs the decoder: max |difference| = "
             << max_difference(model.output_projection(h), model(source, target_in)) << '\n';
   // The output has one row per query (target position), whatever the source's length: a source
@@ -168,11 +175,12 @@ void section_teacher_forcing(const Transformer& model, const Tensor& source, con
   Tensor p = softmax(logits, -1);
   for (std::int64_t t = 0; t < 5; ++t) {
     const auto label = static_cast<std::int64_t>(labels[0][t].item());
-    std::cout << "position " << t << " (" << english[static_cast<std::size_t>(target_in[0][t].item())] << "): p("
-              << english[static_cast<std::size_t>(label)] << ") = " << p[0][t][label].item()
+    std::cout << "position " << t << " (" << english[static_cast<std::size_t>(target_in[0][t].item())]
+              << "): p(" << english[static_cast<std::size_t>(label)] << ") = " << p[0][t][label].item()
               << ", -log p = " << -std::log(p[0][t][label].item()) << '\n';
   }
-  std::cout << "loss (their mean) " << cross_entropy(logits, labels).item() << ", ln 7 = " << std::log(7.0) << '\n';
+  std::cout << "loss (their mean) " << cross_entropy(logits, labels).item() << ", ln 7 = " << std::log(7.0)
+            << '\n';
   // [doc:end]
 }
 
@@ -191,7 +199,8 @@ void section_leak(const Transformer& model, const Tensor& source, const Tensor& 
   for (bool masked : {true, false}) {
     const Tensor mask = masked ? causal_mask(5) : Tensor();
     std::cout << (masked ? "causal mask:" : "no mask:    ") << " positions 0..2 change by "
-              << max_difference(logits(target_in, mask).narrow(1, 0, 3), logits(changed, mask).narrow(1, 0, 3))
+              << max_difference(logits(target_in, mask).narrow(1, 0, 3),
+                                logits(changed, mask).narrow(1, 0, 3))
               << '\n';
   }
   // Running each prefix on its own, as generation would, gives the rows of the one masked pass.
@@ -234,20 +243,21 @@ void section_work() {
     std::int64_t recompute = 0, cached = 0;
     for (std::int64_t t = 1; t <= T; ++t) {  // step t: the prefix has t tokens
       // Without a cache: every layer runs on all t rows, and projects the memory again.
-      recompute += N * (4 * t * d * d + 2 * t * t * d          // self-attention: Q, K, V, W^O; scores and A·V
-                        + 2 * t * d * d + 2 * S * d * d + 2 * t * S * d  // cross: Q, W^O; K, V of memory; attention
-                        + 2 * t * d * d_ff)                      // feed-forward
-                   + t * d * V;                                   // output projection
+      recompute +=
+          N * (4 * t * d * d + 2 * t * t * d  // self-attention: Q, K, V, W^O; scores and A·V
+               + 2 * t * d * d + 2 * S * d * d + 2 * t * S * d  // cross: Q, W^O; K, V of memory; attention
+               + 2 * t * d * d_ff)                              // feed-forward
+          + t * d * V;                                          // output projection
       // With the cache: one new row per layer; the memory's K and V were projected once (below).
       cached += N * (4 * d * d + 2 * t * d + 2 * d * d + 2 * S * d + 2 * d * d_ff) + d * V;
     }
     cached += N * 2 * S * d * d;
-    std::cout << "T = " << std::setw(3) << T << ": recompute " << recompute << ", cache " << cached << ", ratio "
-              << static_cast<double>(recompute) / static_cast<double>(cached) << '\n';
+    std::cout << "T = " << std::setw(3) << T << ": recompute " << recompute << ", cache " << cached
+              << ", ratio " << static_cast<double>(recompute) / static_cast<double>(cached) << '\n';
   }
   // What the cache holds for the base model: K and V, 6 layers × 512 numbers per position, twice.
-  std::cout << "self-attention cache per generated token: " << 2 * N * d << " numbers; memory cache per source token: "
-            << 2 * N * d << '\n';
+  std::cout << "self-attention cache per generated token: " << 2 * N * d
+            << " numbers; memory cache per source token: " << 2 * N * d << '\n';
   // [doc:end]
 }
 
@@ -256,16 +266,18 @@ void section_parameters(Generator& gen) {
   // [doc:parameters]
   DecoderLayer layer({.d_model = 512, .heads = 8, .d_ff = 2048}, gen);
   for (const auto& [name, p] : layer.named_parameters()) std::cout << name << ' ' << p.shape() << '\n';
-  std::cout << "one layer: " << layer.self_attn.parameter_count() << " + " << layer.multihead_attn.parameter_count()
-            << " + " << layer.feed_forward.parameter_count() << " + "
-            << layer.norm1.parameter_count() + layer.norm2.parameter_count() + layer.norm3.parameter_count() << " = "
-            << layer.parameter_count() << '\n';
+  std::cout << "one layer: " << layer.self_attn.parameter_count() << " + "
+            << layer.multihead_attn.parameter_count() << " + " << layer.feed_forward.parameter_count()
+            << " + "
+            << layer.norm1.parameter_count() + layer.norm2.parameter_count() + layer.norm3.parameter_count()
+            << " = " << layer.parameter_count() << '\n';
   // The whole base model with the paper's shared 37,000-token vocabulary (one table for source,
   // target and the output projection).
   TransformerConfig base = TransformerConfig::base(37000, 37000);
   base.share_embeddings = true;
   Transformer transformer(base, gen);
-  const std::int64_t encoder = transformer.encoder.parameter_count(), decoder = transformer.decoder.parameter_count();
+  const std::int64_t encoder = transformer.encoder.parameter_count(),
+                     decoder = transformer.decoder.parameter_count();
   const std::int64_t table = transformer.source_embedding.parameter_count();
   std::cout << "encoder " << encoder << " + decoder " << decoder << " = " << encoder + decoder << '\n';
   std::cout << "+ one table 37000 × 512 = " << table << " → " << encoder + decoder + table << '\n';
@@ -287,14 +299,16 @@ void section_tied(const Transformer& model, const Tensor& source, const Tensor& 
   // The logits are the decoder's output against every row of the target embedding (plus a bias):
   // a word scores high when its embedding points the way the output does.
   NoGradGuard no_grad;
-  Tensor h = model.decoder.forward(model.positional(model.target_embedding(target_in)), model.encode(source), causal_mask(5));
+  Tensor h = model.decoder.forward(model.positional(model.target_embedding(target_in)), model.encode(source),
+                                   causal_mask(5));
   Tensor by_hand = matmul(h, model.target_embedding.weight.transpose(0, 1)) + model.output_projection.bias;
   std::cout << "h " << h.shape() << " · Eᵀ " << model.target_embedding.weight.transpose(0, 1).shape()
-            << " + b: max |difference| from the logits = " << max_difference(by_hand, model(source, target_in)) << '\n';
+            << " + b: max |difference| from the logits = "
+            << max_difference(by_hand, model(source, target_in)) << '\n';
   TransformerConfig untied = tiny(kFloat32);
   untied.tie_output = false;
-  std::cout << "parameters tied " << model.parameter_count() << ", untied " << Transformer(untied).parameter_count()
-            << '\n';
+  std::cout << "parameters tied " << model.parameter_count() << ", untied "
+            << Transformer(untied).parameter_count() << '\n';
   // [doc:end]
 }
 
@@ -303,16 +317,19 @@ void section_padding(Generator& gen) {
   // [doc:padding]
   // The decoder's self-attention mask, as Transformer::decode builds it, for a target padded on
   // the right ("<s> I am" + 2 × <pad>) and one padded on the left.
-  for (const auto& ids : {tensor({1, 3, 4, 0, 0}, {1, 5}, {.dtype = kInt64}), tensor({0, 0, 1, 3, 4}, {1, 5}, {.dtype = kInt64})}) {
+  for (const auto& ids : {tensor({1, 3, 4, 0, 0}, {1, 5}, {.dtype = kInt64}),
+                          tensor({0, 0, 1, 3, 4}, {1, 5}, {.dtype = kInt64})}) {
     const Tensor mask = logical_or(causal_mask(5), padding_mask(ids, 0));  // [1, 1, 5, 5]
     std::vector<std::int64_t> visible;
-    for (std::int64_t t = 0; t < 5; ++t) visible.push_back(5 - static_cast<std::int64_t>(sum(mask[0][0][t].to(kFloat32)).item()));
+    for (std::int64_t t = 0; t < 5; ++t)
+      visible.push_back(5 - static_cast<std::int64_t>(sum(mask[0][0][t].to(kFloat32)).item()));
     std::cout << words(ids, english) << ": visible keys per row";
     for (auto v : visible) std::cout << ' ' << v;
     std::cout << '\n';
   }
   // A row with nothing visible: our −∞ gives zeros, a fill of −10000 a uniform row.
-  const Tensor mask = logical_or(causal_mask(5), padding_mask(tensor({0, 0, 1, 3, 4}, {1, 5}, {.dtype = kInt64}), 0));
+  const Tensor mask =
+      logical_or(causal_mask(5), padding_mask(tensor({0, 0, 1, 3, 4}, {1, 5}, {.dtype = kInt64}), 0));
   Tensor scores = randn({1, 1, 5, 5}, gen);
   std::cout << "row 0 with -inf:   " << softmax(masked_fill(scores, mask, -inf), -1)[0][0][0] << '\n';
   std::cout << "row 0 with -10000: " << softmax(masked_fill(scores, mask, -10000), -1)[0][0][0] << '\n';
@@ -351,13 +368,14 @@ void section_backward() {
     std::cout << "|dmemory| " << norm_of(dmemory) << "; max |sum of the layers' parts - dmemory| "
               << max_difference(total, dmemory) << '\n';
     std::cout << "gradient of the padded source position: " << norm_of(dmemory[1][3])
-              << "; of the <pad> row of the source embedding: " << norm_of(m.source_embedding.weight.grad()[0]) << '\n';
+              << "; of the <pad> row of the source embedding: "
+              << norm_of(m.source_embedding.weight.grad()[0]) << '\n';
     // The gradient check of the whole model's loss (the tests also check one DecoderLayer).
-    const auto whole = gradcheck(
-        [&](const std::vector<Tensor>&) { return cross_entropy(m(src, tgt_in), tgt_out, 0, 0.1); }, m.parameters(),
-        {.name = "Transformer loss"});
-    std::cout << "whole-model loss gradcheck over " << m.parameters().size() << " parameter tensors: "
-              << (whole.passed ? "passed" : "FAILED") << '\n';
+    const auto whole =
+        gradcheck([&](const std::vector<Tensor>&) { return cross_entropy(m(src, tgt_in), tgt_out, 0, 0.1); },
+                  m.parameters(), {.name = "Transformer loss"});
+    std::cout << "whole-model loss gradcheck over " << m.parameters().size()
+              << " parameter tensors: " << (whole.passed ? "passed" : "FAILED") << '\n';
     // [doc:end]
   }
 }
@@ -367,18 +385,29 @@ void draw_pictures(const std::string& svg_dir, const Tensor& weights, const Tens
   const std::vector<std::string> pos = {"0", "1", "2", "3"};
   std::vector<double> shown = weights.to_vector<double>();
   for (std::int64_t i = 0; i < 4; ++i)
-    for (std::int64_t j = i + 1; j < 4; ++j) shown[static_cast<std::size_t>(i * 4 + j)] = -inf;  // grey: hidden
-  svg::HeatMap({.title = "Causal attention weights (grey: score -inf, weight 0)", .x_label = "key position",
-                .y_label = "query position", .row_labels = pos, .column_labels = pos, .annotate = true,
-                .decimals = 4, .cell_size = 72},
+    for (std::int64_t j = i + 1; j < 4; ++j)
+      shown[static_cast<std::size_t>(i * 4 + j)] = -inf;  // grey: hidden
+  svg::HeatMap({.title = "Causal attention weights (grey: score -inf, weight 0)",
+                .x_label = "key position",
+                .y_label = "query position",
+                .row_labels = pos,
+                .column_labels = pos,
+                .annotate = true,
+                .decimals = 4,
+                .cell_size = 72},
                4, 4, shown)
       .save(svg_dir + "/ch11_causal_mask.svg");
   const std::vector<std::string> in = {"<s>", "I", "am", "a", "student"};
   std::vector<double> w = self_weights[0][0].to_vector<double>();
   for (std::int64_t i = 0; i < 5; ++i)
     for (std::int64_t j = i + 1; j < 5; ++j) w[static_cast<std::size_t>(i * 5 + j)] = -inf;
-  svg::HeatMap({.title = "Decoder layer 0, head 0: masked self-attention (untrained)", .x_label = "key",
-                .y_label = "query", .row_labels = in, .column_labels = in, .annotate = true, .decimals = 2,
+  svg::HeatMap({.title = "Decoder layer 0, head 0: masked self-attention (untrained)",
+                .x_label = "key",
+                .y_label = "query",
+                .row_labels = in,
+                .column_labels = in,
+                .annotate = true,
+                .decimals = 2,
                 .cell_size = 64},
                5, 5, w)
       .save(svg_dir + "/ch11_self_attention.svg");

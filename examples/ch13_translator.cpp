@@ -69,8 +69,8 @@ Example section_teacher_forcing() {
   const std::vector<EncodedPair> encoded = encode_pairs({pair}, tokeniser, config.max_len);
   const Batch batch = collate({&encoded[0]});
   std::cout << "English:    " << pair.source << "\nFrench:     " << pair.target
-            << "\nsource ids: " << words(vocabs.source, encoded[0].source)
-            << "\ndecoder in:  " << words(vocabs.target, {encoded[0].target.begin(), encoded[0].target.end() - 1})
+            << "\nsource ids: " << words(vocabs.source, encoded[0].source) << "\ndecoder in:  "
+            << words(vocabs.target, {encoded[0].target.begin(), encoded[0].target.end() - 1})
             << "   (the target shifted right: it starts with <s>)\n";
   const std::vector<int> out_ids(encoded[0].target.begin() + 1, encoded[0].target.end());
   std::cout << "must answer: " << words(vocabs.target, out_ids) << "   (the same, one position on)\n";
@@ -85,9 +85,9 @@ void section_label_smoothing() {
   // p_0 = 1; with ε = 0.1 the target is q = (0.9 + 0.1/3, 0.1/3, 0.1/3).
   const Tensor logits = tensor({2.0, 1.0, 0.1}, {1, 3});
   const Tensor right = tensor({0}, {1}, {.dtype = kInt64});
-  std::cout << "softmax = " << softmax(logits, -1)[0] << "\nplain loss    = -log p_0 = "
-            << nn::cross_entropy(logits, right).item() << "\nsmoothed loss (eps 0.1) = "
-            << nn::cross_entropy(logits, right, -100, 0.1).item() << '\n';
+  std::cout << "softmax = " << softmax(logits, -1)[0]
+            << "\nplain loss    = -log p_0 = " << nn::cross_entropy(logits, right).item()
+            << "\nsmoothed loss (eps 0.1) = " << nn::cross_entropy(logits, right, -100, 0.1).item() << '\n';
   // [doc:end]
 }
 
@@ -98,14 +98,15 @@ TrainedRun section_training(const RunConfig& config, const RunData& data, const 
   const TrainResult trained = train(config, {.out_dir = dir, .out = &log});
   for (const HistoryRow& row : trained.history)
     if (row.validated)
-      std::cout << "step " << std::setw(3) << row.step << ": training loss " << row.train_loss << ", validation loss "
-                << row.val_loss << ", exact match " << std::setprecision(1) << 100 * row.val_exact << "%\n"
+      std::cout << "step " << std::setw(3) << row.step << ": training loss " << row.train_loss
+                << ", validation loss " << row.val_loss << ", exact match " << std::setprecision(1)
+                << 100 * row.val_exact << "%\n"
                 << std::setprecision(4);
   TrainedRun run = load_trained_run(dir);
   const nn::Transformer& model = *run.model;
   const EvalResult held_out = evaluate(model, data.test, run.tokeniser, {.max_len = config.max_len});
-  std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match << "%, BLEU "
-            << held_out.bleu.score << std::setprecision(4) << '\n';
+  std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match
+            << "%, BLEU " << held_out.bleu.score << std::setprecision(4) << '\n';
   return run;
 }
 
@@ -135,7 +136,8 @@ std::vector<int> section_greedy(const TrainedRun& run, const Batch& batch, const
   std::vector<TraceStep> trace;
   const std::vector<int> greedy = greedy_decode(model, batch.source, config.max_len, &trace)[0];
   for (const TraceStep& s : trace) {
-    std::cout << words(run.tokeniser.words().target, s.prefix) << "  →  " << run.tokeniser.words().target.token(s.chosen) << "   (";
+    std::cout << words(run.tokeniser.words().target, s.prefix) << "  →  "
+              << run.tokeniser.words().target.token(s.chosen) << "   (";
     for (std::size_t k = 0; k < s.top_candidates.size(); ++k)
       std::cout << (k ? ", " : "") << run.tokeniser.words().target.token(s.top_candidates[k].first) << ' '
                 << s.top_candidates[k].second;
@@ -149,11 +151,13 @@ void section_beam(const TrainedRun& run, const Batch& batch, const std::vector<i
   std::cout << "=== beam ===\n";
   const nn::Transformer& model = *run.model;
   // [doc:beam-vs-greedy]
-  const std::vector<int> beam = beam_search(model, batch.source, {.width = 4, .length_penalty = 0.6, .max_len = 32});
+  const std::vector<int> beam =
+      beam_search(model, batch.source, {.width = 4, .length_penalty = 0.6, .max_len = 32});
   std::cout << "greedy:       " << detokenize(run.tokeniser.words().target.decode(greedy))
             << "\nbeam of 4:    " << detokenize(run.tokeniser.words().target.decode(beam))
             << "\nbeam of 1 = greedy: "
-            << (beam_search(model, batch.source, {.width = 1, .max_len = 32}) == greedy ? "yes" : "no") << '\n';
+            << (beam_search(model, batch.source, {.width = 1, .max_len = 32}) == greedy ? "yes" : "no")
+            << '\n';
   // [doc:end]
 }
 
@@ -174,9 +178,12 @@ void section_attention(const TrainedRun& run, const Batch& batch, const std::vec
   const Tensor weights = mean(cross.back()[0], 0);  // [T, S]
   for (std::size_t t = 0; t < greedy.size(); ++t) {
     const auto source_word = argmax(weights[static_cast<std::int64_t>(t)], 0).item();
-    std::cout << std::setw(10) << run.tokeniser.words().target.token(greedy[t]) << "  ←  "
-              << run.tokeniser.words().source.token(encoded[0].source[static_cast<std::size_t>(source_word)]) << "  ("
-              << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item() << ")\n";
+    std::cout
+        << std::setw(10) << run.tokeniser.words().target.token(greedy[t]) << "  ←  "
+        << run.tokeniser.words().source.token(encoded[0].source[static_cast<std::size_t>(source_word)])
+        << "  ("
+        << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item()
+        << ")\n";
   }
   // [doc:end]
 }
@@ -188,7 +195,8 @@ int main(int argc, char** argv) {
   std::cout << std::fixed << std::setprecision(4);
   // The run's directory, one per process (two builds may run this example at the same time).
   const std::string dir =
-      (std::filesystem::temp_directory_path() / ("sf_ch13_translator-" + std::to_string(::getpid()))).string();
+      (std::filesystem::temp_directory_path() / ("sf_ch13_translator-" + std::to_string(::getpid())))
+          .string();
   std::filesystem::remove_all(dir);
 
   const Example e = section_teacher_forcing();

@@ -9,7 +9,10 @@ namespace sf::nn {
 DecoderLayer::DecoderLayer(LayerConfig c, Generator& gen)
     : self_attn({.d_model = c.d_model, .heads = c.heads, .dropout = c.dropout, .dtype = c.dtype}, gen),
       multihead_attn({.d_model = c.d_model, .heads = c.heads, .dropout = c.dropout, .dtype = c.dtype}, gen),
-      feed_forward({.d_model = c.d_model, .d_ff = c.d_ff, .dropout = c.dropout, .activation = c.activation,
+      feed_forward({.d_model = c.d_model,
+                    .d_ff = c.d_ff,
+                    .dropout = c.dropout,
+                    .activation = c.activation,
                     .dtype = c.dtype},
                    gen),
       norm1({.normalized_shape = c.d_model, .eps = c.layer_norm_eps, .dtype = c.dtype}),
@@ -31,10 +34,12 @@ DecoderLayer::DecoderLayer(LayerConfig c, Generator& gen)
 }
 
 // [doc:decoder-layer]
-Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask, const Tensor& memory_mask,
-                             Tensor* cross_weights) const {
+Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask,
+                             const Tensor& memory_mask, Tensor* cross_weights) const {
   auto look_back = [&](const Tensor& h) { return self_attn(h, h, h, self_mask); };
-  auto look_at_source = [&](const Tensor& h) { return multihead_attn(h, memory, memory, memory_mask, cross_weights); };
+  auto look_at_source = [&](const Tensor& h) {
+    return multihead_attn(h, memory, memory, memory_mask, cross_weights);
+  };
   Tensor y = add_and_norm(x, look_back, norm1, dropout1, config_.norm_first);
   y = add_and_norm(y, look_at_source, norm2, dropout2, config_.norm_first);  // Q from y; K, V from memory
   return add_and_norm(y, feed_forward, norm3, dropout3, config_.norm_first);
@@ -56,7 +61,8 @@ Tensor DecoderLayer::step(const Tensor& x, const Tensor& memory, LayerCache& cac
 
 Decoder::Decoder(DecoderConfig config, Generator& gen) : config_(config) {
   if (config.layers <= 0) fail<ValueError>("Decoder: needs at least one layer, got ", config.layers);
-  for (std::int64_t i = 0; i < config.layers; ++i) layers.push_back(std::make_unique<DecoderLayer>(config.layer, gen));
+  for (std::int64_t i = 0; i < config.layers; ++i)
+    layers.push_back(std::make_unique<DecoderLayer>(config.layer, gen));
   register_module("layers", layers);
   if (config.final_norm) {
     norm = std::make_unique<LayerNorm>(LayerNormConfig{.normalized_shape = config.layer.d_model,
@@ -66,8 +72,8 @@ Decoder::Decoder(DecoderConfig config, Generator& gen) : config_(config) {
   }
 }
 
-Tensor Decoder::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask, const Tensor& memory_mask,
-                        std::vector<Tensor>* cross_weights) const {
+Tensor Decoder::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask,
+                        const Tensor& memory_mask, std::vector<Tensor>* cross_weights) const {
   Tensor h = x;
   if (cross_weights) cross_weights->assign(layers.size(), Tensor());
   for (std::size_t i = 0; i < layers.size(); ++i)  // every layer sees the same memory
@@ -75,11 +81,12 @@ Tensor Decoder::forward(const Tensor& x, const Tensor& memory, const Tensor& sel
   return norm ? (*norm)(h) : h;
 }
 
-Tensor Decoder::step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches, const Tensor& memory_mask,
-                     std::int64_t capacity) const {
+Tensor Decoder::step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches,
+                     const Tensor& memory_mask, std::int64_t capacity) const {
   caches.resize(layers.size());
   Tensor h = x;
-  for (std::size_t i = 0; i < layers.size(); ++i) h = layers[i].step(h, memory, caches[i], memory_mask, capacity);
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    h = layers[i].step(h, memory, caches[i], memory_mask, capacity);
   return norm ? (*norm)(h) : h;
 }
 

@@ -24,8 +24,8 @@ class DecoderLayer : public Module {
   /// x [B, T, d_model], memory [B, S, d_model]; self_mask broadcastable to [B, h, T, T] (causal, and
   /// target padding), memory_mask to [B, h, T, S] (source padding). If `cross_weights` is given it
   /// receives the cross-attention weights [B, h, T, S]: which source words each target word looked at.
-  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
-                 Tensor* cross_weights = nullptr) const;
+  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
+                 const Tensor& memory_mask = {}, Tensor* cross_weights = nullptr) const;
   Tensor operator()(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
                     const Tensor& memory_mask = {}) const {
     return forward(x, memory, self_mask, memory_mask);
@@ -54,16 +54,16 @@ class Decoder : public Module {
  public:
   explicit Decoder(DecoderConfig config, Generator& gen = default_generator());
   /// `cross_weights`, if given, receives every layer's cross-attention weights [B, h, T, S].
-  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {}, const Tensor& memory_mask = {},
-                 std::vector<Tensor>* cross_weights = nullptr) const;
+  Tensor forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
+                 const Tensor& memory_mask = {}, std::vector<Tensor>* cross_weights = nullptr) const;
   Tensor operator()(const Tensor& x, const Tensor& memory, const Tensor& self_mask = {},
                     const Tensor& memory_mask = {}) const {
     return forward(x, memory, self_mask, memory_mask);
   }
   /// One generation step for every layer; `caches` holds one LayerCache per layer (created on the
   /// first call).
-  Tensor step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches, const Tensor& memory_mask,
-              std::int64_t capacity) const;
+  Tensor step(const Tensor& x, const Tensor& memory, std::vector<LayerCache>& caches,
+              const Tensor& memory_mask, std::int64_t capacity) const;
 
   ModuleList<DecoderLayer> layers;
   std::unique_ptr<LayerNorm> norm;  // null without final_norm

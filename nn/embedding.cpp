@@ -9,8 +9,8 @@ namespace sf::nn {
 
 Embedding::Embedding(EmbeddingConfig config, Generator& gen) : config_(config) {
   if (config.num_embeddings <= 0 || config.embedding_dim <= 0)
-    fail<ValueError>("Embedding: num_embeddings and embedding_dim must be positive, got ", config.num_embeddings,
-                     " and ", config.embedding_dim);
+    fail<ValueError>("Embedding: num_embeddings and embedding_dim must be positive, got ",
+                     config.num_embeddings, " and ", config.embedding_dim);
   if (config.padding_idx < -1 || config.padding_idx >= config.num_embeddings)
     fail<ValueError>("Embedding: padding_idx ", config.padding_idx, " is not a row of a table of ",
                      config.num_embeddings, " rows (use -1 for none)");

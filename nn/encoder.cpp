@@ -8,7 +8,10 @@ namespace sf::nn {
 
 EncoderLayer::EncoderLayer(LayerConfig c, Generator& gen)
     : self_attn({.d_model = c.d_model, .heads = c.heads, .dropout = c.dropout, .dtype = c.dtype}, gen),
-      feed_forward({.d_model = c.d_model, .d_ff = c.d_ff, .dropout = c.dropout, .activation = c.activation,
+      feed_forward({.d_model = c.d_model,
+                    .d_ff = c.d_ff,
+                    .dropout = c.dropout,
+                    .activation = c.activation,
                     .dtype = c.dtype},
                    gen),
       norm1({.normalized_shape = c.d_model, .eps = c.layer_norm_eps, .dtype = c.dtype}),
@@ -26,7 +29,9 @@ EncoderLayer::EncoderLayer(LayerConfig c, Generator& gen)
 
 // [doc:encoder-layer]
 Tensor EncoderLayer::forward(const Tensor& x, const Tensor& mask) const {
-  auto attend = [&](const Tensor& h) { return self_attn(h, h, h, mask); };  // every token looks at every token
+  auto attend = [&](const Tensor& h) {
+    return self_attn(h, h, h, mask);
+  };  // every token looks at every token
   Tensor y = add_and_norm(x, attend, norm1, dropout1, config_.norm_first);
   return add_and_norm(y, feed_forward, norm2, dropout2, config_.norm_first);  // then each token on its own
 }
@@ -35,7 +40,8 @@ Tensor EncoderLayer::forward(const Tensor& x, const Tensor& mask) const {
 // [doc:encoder-stack]
 Encoder::Encoder(EncoderConfig config, Generator& gen) : config_(config) {
   if (config.layers <= 0) fail<ValueError>("Encoder: needs at least one layer, got ", config.layers);
-  for (std::int64_t i = 0; i < config.layers; ++i) layers.push_back(std::make_unique<EncoderLayer>(config.layer, gen));
+  for (std::int64_t i = 0; i < config.layers; ++i)
+    layers.push_back(std::make_unique<EncoderLayer>(config.layer, gen));
   register_module("layers", layers);
   if (config.final_norm) {
     norm = std::make_unique<LayerNorm>(LayerNormConfig{.normalized_shape = config.layer.d_model,

@@ -19,7 +19,7 @@ Tensor FeedForward::forward(const Tensor& x) const {
   // ReLU and dropout run as one fused op (relu_dropout, core/ops/dropout.cpp), tested equal to the two in a
   // row.
   const Tensor h = config_.activation == Activation::ReLU ? dropout.after_relu(hidden)
-                                                           : dropout(activate(hidden, config_.activation));
+                                                          : dropout(activate(hidden, config_.activation));
   return linear2(h);  // [.., d_ff] → [.., d_model]
 }
 // [doc:end]

@@ -23,7 +23,9 @@ MultiHeadAttentionConfig checked(MultiHeadAttentionConfig c) {
 }  // namespace
 
 MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionConfig config, Generator& gen)
-    : out_proj({.in_features = checked(config).d_model, .out_features = config.d_model, .bias = config.bias,
+    : out_proj({.in_features = checked(config).d_model,
+                .out_features = config.d_model,
+                .bias = config.bias,
                 .dtype = config.dtype},
                gen),
       dropout({.p = config.dropout}, gen),
@@ -54,12 +56,13 @@ Tensor MultiHeadAttention::project(const Tensor& x, Blocks blocks) const {
 // [doc:mha-split]
 Tensor MultiHeadAttention::split_heads(const Tensor& t) const {
   const std::int64_t h = config_.heads, d_k = config_.d_model / h;
-  return t.view({t.size(0), t.size(1), h, d_k}).transpose(1, 2);  // [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k]
+  return t.view({t.size(0), t.size(1), h, d_k})
+      .transpose(1, 2);  // [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k]
 }
 // [doc:end]
 
-Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
-                                   Tensor* weights) const {
+Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                                   const Tensor& mask, Tensor* weights) const {
   const std::int64_t E = config_.d_model;
   if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2) {  // unbatched [L, E]: a batch of one
     Tensor w;
@@ -68,11 +71,13 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
     if (weights) *weights = w.squeeze(0);
     return out.squeeze(0);
   }
-  if (query.dim() != 3 || query.size(-1) != E || key.dim() != 3 || key.size(-1) != E || query.size(0) != key.size(0))
-    fail<ShapeError>("MultiHeadAttention: expected query [B, Lq, ", E, "] and key/value [B, Lk, ", E, "], got query ",
-                     query.shape(), " and key ", key.shape());
+  if (query.dim() != 3 || query.size(-1) != E || key.dim() != 3 || key.size(-1) != E ||
+      query.size(0) != key.size(0))
+    fail<ShapeError>("MultiHeadAttention: expected query [B, Lq, ", E, "] and key/value [B, Lk, ", E,
+                     "], got query ", query.shape(), " and key ", key.shape());
   if (!(key.shape() == value.shape()))
-    fail<ShapeError>("MultiHeadAttention: key ", key.shape(), " and value ", value.shape(), " must have the same shape");
+    fail<ShapeError>("MultiHeadAttention: key ", key.shape(), " and value ", value.shape(),
+                     " must have the same shape");
 
   // [doc:mha-project]
   // 1. Project. Self-attention needs one product with the packed [3E, E] weight; cross-attention
@@ -98,8 +103,8 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
 
   // 2. Split into heads: [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k] (split_heads: a view, then a
   //    transpose; no data moves, and each head sees d_k features of every token).
-  return attend(recorded(split_heads(q), "Q"), recorded(split_heads(k), "K"), recorded(split_heads(v), "V"), mask,
-                weights);
+  return attend(recorded(split_heads(q), "Q"), recorded(split_heads(k), "K"), recorded(split_heads(v), "V"),
+                mask, weights);
 }
 
 // [doc:mha-heads]
@@ -108,7 +113,7 @@ Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor
   const std::int64_t B = q.size(0), Lq = q.size(2), E = config_.d_model;
   // 3. Attend, every head of every sentence in one batched product.
   Tensor w = attention_weights_fused(q, k, mask);  // [B, h, Lq, Lk]: scale, mask and softmax in one op
-  Tensor heads = matmul(dropout(w), v);      // [B, h, Lq, d_k]
+  Tensor heads = matmul(dropout(w), v);            // [B, h, Lq, d_k]
 
   // 4. Merge the heads back ([B, Lq, h, d_k] → [B, Lq, E]); the transpose made the data
   //    non-contiguous, so contiguous() copies it into place before view.
@@ -123,8 +128,9 @@ Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor
 // [doc:kv-cache]
 Tensor MultiHeadAttention::forward_step(const Tensor& x, KVCache& cache, std::int64_t capacity) const {
   if (grad_enabled())
-    fail<AutogradError>("MultiHeadAttention::forward_step: incremental decoding is for generation; run it under "
-                        "NoGradGuard (the cache is not part of the autograd graph)");
+    fail<AutogradError>(
+        "MultiHeadAttention::forward_step: incremental decoding is for generation; run it under "
+        "NoGradGuard (the cache is not part of the autograd graph)");
   const std::int64_t E = config_.d_model;
   if (x.dim() != 3 || x.size(-1) != E)
     fail<ShapeError>("MultiHeadAttention::forward_step: expected x [B, n, ", E, "], got ", x.shape());
@@ -135,7 +141,8 @@ Tensor MultiHeadAttention::forward_step(const Tensor& x, KVCache& cache, std::in
   const std::int64_t total = cache.length;
   Tensor mask;  // new position i (absolute start + i) may not see the positions after it
   if (n > 1) {
-    const Tensor rows = arange(static_cast<double>(start), static_cast<double>(total), 1.0, {.dtype = kInt64});
+    const Tensor rows =
+        arange(static_cast<double>(start), static_cast<double>(total), 1.0, {.dtype = kInt64});
     mask = lt(rows.unsqueeze(1), arange(static_cast<double>(total), {.dtype = kInt64}).unsqueeze(0));
   }
   return attend(split_heads(qkv[0]), cache.keys(), cache.values(), mask, nullptr);

@@ -64,8 +64,8 @@ class MultiHeadAttention : public Module {
   Tensor forward_step(const Tensor& x, KVCache& cache, std::int64_t capacity) const;
   /// Cross-attention whose keys and values come from `memory` (fixed while decoding): they are
   /// projected into `cache` on the first call and reused after.
-  Tensor forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache, const Tensor& mask = {},
-                               Tensor* weights = nullptr) const;
+  Tensor forward_cached_memory(const Tensor& query, const Tensor& memory, KVCache& cache,
+                               const Tensor& mask = {}, Tensor* weights = nullptr) const;
 
   const MultiHeadAttentionConfig& config() const { return config_; }
 

@@ -36,12 +36,12 @@ PositionalEncoding::PositionalEncoding(PositionalEncodingConfig config, Generato
 // [doc:positional-forward]
 Tensor PositionalEncoding::forward(const Tensor& x, std::int64_t start) const {
   if (x.dim() < 2 || x.size(-1) != config_.d_model)
-    fail<ShapeError>("PositionalEncoding: expected input [B, L, ", config_.d_model, "] or [L, ", config_.d_model,
-                     "], got ", x.shape());
+    fail<ShapeError>("PositionalEncoding: expected input [B, L, ", config_.d_model, "] or [L, ",
+                     config_.d_model, "], got ", x.shape());
   const std::int64_t length = x.size(-2);
   if (start < 0 || start + length > config_.max_len)
-    fail<ValueError>("PositionalEncoding: positions ", start, "..", start + length - 1, " are needed but max_len is ",
-                     config_.max_len, " (raise max_len in the config)");
+    fail<ValueError>("PositionalEncoding: positions ", start, "..", start + length - 1,
+                     " are needed but max_len is ", config_.max_len, " (raise max_len in the config)");
   const Tensor scaled = config_.scale_input ? x * std::sqrt(static_cast<double>(config_.d_model)) : x;
   return dropout(scaled + table.narrow(0, start, length));  // PE[start : start+L] broadcasts over the batch
 }

@@ -26,7 +26,7 @@ struct PositionalEncodingConfig {
   std::int64_t d_model = 512;
   std::int64_t max_len = 5000;  // longest sequence it accepts
   double dropout = 0.1;
-  bool scale_input = true;      // multiply the embeddings by √d_model first (paper §3.4)
+  bool scale_input = true;  // multiply the embeddings by √d_model first (paper §3.4)
   DType dtype = kFloat32;
 };
 

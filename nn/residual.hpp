@@ -21,7 +21,7 @@ Tensor add_and_norm(const Tensor& x, Sublayer&& sublayer, const LayerNorm& norm,
                     bool norm_first) {
   // [doc:add-and-norm]
   if (norm_first) return x + dropout(sublayer(norm(x)));  // pre-LN
-  return norm(x + dropout(sublayer(x)));                   // post-LN, as in the paper
+  return norm(x + dropout(sublayer(x)));                  // post-LN, as in the paper
   // [doc:end]
 }
 

@@ -13,28 +13,35 @@
 namespace sf::nn {
 
 TransformerConfig TransformerConfig::base(std::int64_t source_vocab, std::int64_t target_vocab) {
-  return {.source_vocab = source_vocab, .target_vocab = target_vocab,
-          .layer = {.d_model = 512, .heads = 8, .d_ff = 2048, .dropout = 0.1}, .encoder_layers = 6,
+  return {.source_vocab = source_vocab,
+          .target_vocab = target_vocab,
+          .layer = {.d_model = 512, .heads = 8, .d_ff = 2048, .dropout = 0.1},
+          .encoder_layers = 6,
           .decoder_layers = 6};
 }
 TransformerConfig TransformerConfig::medium(std::int64_t source_vocab, std::int64_t target_vocab) {
-  return {.source_vocab = source_vocab, .target_vocab = target_vocab,
-          .layer = {.d_model = 256, .heads = 8, .d_ff = 1024, .dropout = 0.1}, .encoder_layers = 4,
+  return {.source_vocab = source_vocab,
+          .target_vocab = target_vocab,
+          .layer = {.d_model = 256, .heads = 8, .d_ff = 1024, .dropout = 0.1},
+          .encoder_layers = 4,
           .decoder_layers = 4};
 }
 TransformerConfig TransformerConfig::small(std::int64_t source_vocab, std::int64_t target_vocab) {
-  return {.source_vocab = source_vocab, .target_vocab = target_vocab,
-          .layer = {.d_model = 128, .heads = 4, .d_ff = 512, .dropout = 0.1}, .encoder_layers = 2,
+  return {.source_vocab = source_vocab,
+          .target_vocab = target_vocab,
+          .layer = {.d_model = 128, .heads = 4, .d_ff = 512, .dropout = 0.1},
+          .encoder_layers = 2,
           .decoder_layers = 2};
 }
 
 namespace {
 TransformerConfig checked(TransformerConfig c) {
   if (c.source_vocab <= 0 || c.target_vocab <= 0)
-    fail<ValueError>("Transformer: vocabulary sizes must be positive, got ", c.source_vocab, " and ", c.target_vocab);
-  if (c.share_embeddings && c.source_vocab != c.target_vocab)
-    fail<ValueError>("Transformer: share_embeddings needs one vocabulary, got sizes ", c.source_vocab, " and ",
+    fail<ValueError>("Transformer: vocabulary sizes must be positive, got ", c.source_vocab, " and ",
                      c.target_vocab);
+  if (c.share_embeddings && c.source_vocab != c.target_vocab)
+    fail<ValueError>("Transformer: share_embeddings needs one vocabulary, got sizes ", c.source_vocab,
+                     " and ", c.target_vocab);
   if (c.layer.norm_first) c.final_norm = true;  // pre-LN leaves the last layer's output unnormalised
   return c;
 }
@@ -90,7 +97,8 @@ Transformer::Transformer(TransformerConfig c, Generator& gen)
       e->weight.copy_(normal(e->weight.shape(), 0.0, std, gen, {.dtype = e->weight.dtype()}));
   }
   if (config_.share_embeddings) target_embedding.weight = source_embedding.weight;
-  if (config_.tie_output) output_projection.weight = target_embedding.weight;  // [V, d]: same shape, same tensor
+  if (config_.tie_output)
+    output_projection.weight = target_embedding.weight;  // [V, d]: same shape, same tensor
   register_module("source_embedding", source_embedding);
   register_module("target_embedding", target_embedding);
   register_module("positional", positional);
@@ -105,13 +113,13 @@ Tensor Transformer::encode(const Tensor& source) const {
 }
 
 Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const Tensor& source,
-                          std::vector<Tensor>* cross_weights) const {
+                           std::vector<Tensor>* cross_weights) const {
   const double pad = static_cast<double>(config_.pad_id);
   const Tensor hidden = core.decode(positional(target_embedding(target_in)), memory,
                                     causal_mask(target_in.size(1)),   // no peeking ahead
                                     {}, eq(target_in, pad),           // nor at target padding
                                     eq(source, pad), cross_weights);  // nor at source padding
-  return output_projection(hidden);  // [B, T, target_vocab]
+  return output_projection(hidden);                                   // [B, T, target_vocab]
 }
 
 Tensor Transformer::forward(const Tensor& source, const Tensor& target_in) const {
@@ -121,11 +129,12 @@ Tensor Transformer::forward(const Tensor& source, const Tensor& target_in) const
 
 GenerationState Transformer::start_generation(const Tensor& source, std::int64_t max_target_len) const {
   if (grad_enabled())
-    fail<AutogradError>("Transformer::start_generation: generation runs under NoGradGuard (its caches are not part "
-                        "of the autograd graph)");
+    fail<AutogradError>(
+        "Transformer::start_generation: generation runs under NoGradGuard (its caches are not part "
+        "of the autograd graph)");
   if (max_target_len <= 0 || max_target_len > config_.max_len)
-    fail<ValueError>("Transformer::start_generation: max_target_len must be in 1..", config_.max_len, ", got ",
-                     max_target_len);
+    fail<ValueError>("Transformer::start_generation: max_target_len must be in 1..", config_.max_len,
+                     ", got ", max_target_len);
   GenerationState state;
   state.memory = encode(source);
   state.memory_mask = padding_mask(source, config_.pad_id);

@@ -30,11 +30,11 @@ struct TransformerConfig {
   LayerConfig layer = {};  // d_model, heads, d_ff, dropout, activation, norm_first
   std::int64_t encoder_layers = 6;
   std::int64_t decoder_layers = 6;
-  bool final_norm = false;       // a LayerNorm after each stack (always on with norm_first)
+  bool final_norm = false;        // a LayerNorm after each stack (always on with norm_first)
   bool share_embeddings = false;  // one table for source and target (needs equal vocabularies)
-  bool tie_output = true;        // the output projection reuses the target embedding (paper §3.4)
-  std::int64_t max_len = 512;    // longest sequence the positional encoding accepts
-  std::int64_t pad_id = 0;       // the padding token, masked out of attention
+  bool tie_output = true;         // the output projection reuses the target embedding (paper §3.4)
+  std::int64_t max_len = 512;     // longest sequence the positional encoding accepts
+  std::int64_t pad_id = 0;        // the padding token, masked out of attention
 
   /// The paper's base model: d_model 512, 8 heads, d_ff 2048, 6 + 6 layers, dropout 0.1.
   static TransformerConfig base(std::int64_t source_vocab, std::int64_t target_vocab);
@@ -64,7 +64,9 @@ class Transformer : public Module {
 
   /// Teacher forcing: logits [B, T, target_vocab] for every position of target_in at once.
   Tensor forward(const Tensor& source, const Tensor& target_in) const;
-  Tensor operator()(const Tensor& source, const Tensor& target_in) const { return forward(source, target_in); }
+  Tensor operator()(const Tensor& source, const Tensor& target_in) const {
+    return forward(source, target_in);
+  }
 
   /// The encoder half: memory [B, S, d_model].
   Tensor encode(const Tensor& source) const;
@@ -87,7 +89,7 @@ class Transformer : public Module {
   TransformerCore core;           // encoder and decoder, batch first
   Encoder& encoder;               // core.encoder
   Decoder& decoder;               // core.decoder
-  Linear output_projection;  // weight tied to target_embedding.weight when tie_output
+  Linear output_projection;       // weight tied to target_embedding.weight when tie_output
 };
 
 }  // namespace sf::nn

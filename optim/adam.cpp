@@ -64,7 +64,8 @@ void Adam::step_fused() {
     ++state_[i].t;
     const bool is_float = params_[i].dtype() == kFloat32;
     std::int64_t& total = is_float ? float_total : double_total;
-    (is_float ? float_segments : double_segments).push_back({total, params_[i].numel(), i, grad.contiguous()});
+    (is_float ? float_segments : double_segments)
+        .push_back({total, params_[i].numel(), i, grad.contiguous()});
     total += params_[i].numel();
   }
   auto run = [&]<class T>(const std::vector<Segment>& segments, std::int64_t total) {
@@ -73,10 +74,12 @@ void Adam::step_fused() {
       auto it = std::upper_bound(segments.begin(), segments.end(), b,
                                  [](std::int64_t x, const Segment& s) { return x < s.begin + s.size; });
       for (; it != segments.end() && it->begin < e; ++it) {
-        const std::int64_t from = std::max(b, it->begin) - it->begin, to = std::min(e, it->begin + it->size) - it->begin;
+        const std::int64_t from = std::max(b, it->begin) - it->begin,
+                           to = std::min(e, it->begin + it->size) - it->begin;
         State& s = state_[it->index];
         adam_update(params_[it->index].template data<T>() + from, it->grad.template data<T>() + from,
-                    s.m.template data<T>() + from, s.v.template data<T>() + from, to - from, config_, lr_, s.t);
+                    s.m.template data<T>() + from, s.v.template data<T>() + from, to - from, config_, lr_,
+                    s.t);
       }
     });
   };
@@ -96,8 +99,10 @@ Adam::Adam(std::vector<Tensor> params, AdamConfig config, const char* name)
 void Adam::step() {
   NoGradGuard no_grad;  // the update itself is not part of any graph
   ++steps_;
-  if (config_.fused) step_fused();
-  else step_one_by_one();
+  if (config_.fused)
+    step_fused();
+  else
+    step_one_by_one();
 }
 
 void Adam::step_one_by_one() {

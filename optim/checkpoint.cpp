@@ -23,7 +23,9 @@ std::string fingerprint(const std::vector<std::byte>& bytes) {
 }
 
 std::string model_path(const std::string& dir) { return (fs::path(dir) / "model.safetensors").string(); }
-std::string training_path(const std::string& dir) { return (fs::path(dir) / "training.safetensors").string(); }
+std::string training_path(const std::string& dir) {
+  return (fs::path(dir) / "training.safetensors").string();
+}
 
 }  // namespace
 
@@ -41,7 +43,9 @@ void save_checkpoint(const std::string& dir, const nn::Module& model, const Opti
   io::write_file_atomically(model_path(dir), serialize_safetensors(model.state_dict(), model_meta));
 }
 
-Metadata read_checkpoint_metadata(const std::string& dir) { return load_safetensors(model_path(dir)).metadata; }
+Metadata read_checkpoint_metadata(const std::string& dir) {
+  return load_safetensors(model_path(dir)).metadata;
+}
 
 Metadata import_weights(const std::string& path, nn::Module& model) {
   SafetensorsFile file = load_safetensors(path, Checksums::if_present);

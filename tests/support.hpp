@@ -2,7 +2,6 @@
 #pragma once
 
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,9 +26,11 @@ inline Tensor rand64(const Shape& shape, std::uint64_t seed, double low = -1.0, 
 /// Checks every element of t against `expected` (row-major) within an absolute tolerance.
 inline void check_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-4) {
   const std::vector<double> v = t.to_vector<double>();
-  REQUIRE_MESSAGE(v.size() == expected.size(), "tensor has ", v.size(), " elements, expected ", expected.size());
+  REQUIRE_MESSAGE(v.size() == expected.size(), "tensor has ", v.size(), " elements, expected ",
+                  expected.size());
   for (std::size_t i = 0; i < v.size(); ++i)
-    CHECK_MESSAGE(std::fabs(v[i] - expected[i]) <= tol, "element ", i, " is ", v[i], ", expected ", expected[i]);
+    CHECK_MESSAGE(std::fabs(v[i] - expected[i]) <= tol, "element ", i, " is ", v[i], ", expected ",
+                  expected[i]);
 }
 
 /// True when both tensors hold exactly the same values (bit for bit, as doubles).
@@ -60,7 +61,8 @@ struct TempDir {
   /// Names of the files in the directory, sorted (to see that no temporary file was left behind).
   std::vector<std::string> files() const {
     std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(path)) out.push_back(e.path().filename().string());
+    for (const auto& e : std::filesystem::directory_iterator(path))
+      out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -80,8 +82,8 @@ std::string message_of(F f) {
 }  // namespace sf::test
 
 /// Runs sf::gradcheck and fails the test with its report (op, input, element, values) if it fails.
-#define CHECK_GRADCHECK(...)                          \
-  do {                                                \
+#define CHECK_GRADCHECK(...)                              \
+  do {                                                    \
     const auto sf_result_ = ::sf::gradcheck(__VA_ARGS__); \
     CHECK_MESSAGE(sf_result_.passed, sf_result_.report);  \
   } while (0)

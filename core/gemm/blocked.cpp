@@ -10,16 +10,16 @@
 // contiguous panels).
 //
 // Also the float64 path (dgemm): gradient checks need double precision, not peak speed.
-#include "core/gemm/ladder.hpp"
-
 #include <algorithm>
+
+#include "core/gemm/ladder.hpp"
 
 namespace sf::gemm {
 
 // [doc:blocked]
 template <class T>
-void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A, Matrix<const T> B,
-                  T beta, Matrix<T> C) {
+void gemm_blocked(std::int64_t M, std::int64_t N, std::int64_t K, T alpha, Matrix<const T> A,
+                  Matrix<const T> B, T beta, Matrix<T> C) {
   constexpr std::int64_t MB = 32, KB = 64, NB = 1024;
   for (std::int64_t i = 0; i < M; ++i) {  // C = beta·C first; the blocks then only add
     T* c = C.data + i * C.row_stride;

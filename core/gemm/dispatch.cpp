@@ -11,12 +11,12 @@
 // sums (chapter 3), so which path runs, and on how many threads, never changes a bit of C.
 #include "core/gemm/dispatch.hpp"
 
+#include <algorithm>
+#include <climits>
+
 #include "core/aligned.hpp"
 #include "core/gemm/ladder.hpp"
 #include "core/parallel/thread_pool.hpp"
-
-#include <algorithm>
-#include <climits>
 
 namespace sf::gemm {
 namespace {

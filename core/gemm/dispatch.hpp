@@ -23,10 +23,10 @@
 // docs/appendix-a-making-matmul-fast.md, with the commands that reproduce them.
 #pragma once
 
+#include <cstdint>
+
 #include "core/gemm/gemm.hpp"
 #include "core/gemm/microkernels.hpp"
-
-#include <cstdint>
 
 namespace sf::gemm {
 

@@ -40,17 +40,19 @@ inline __attribute__((always_inline)) void add_block(__m512 (&acc)[ROWS], const 
 #pragma GCC unroll 16
     for (int t = 0; t < 16; ++t)
 #pragma GCC unroll 4
-      for (int r = 0; r < ROWS; ++r) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][(k0 + t) * cs_a]), col[t], acc[r]);
+      for (int r = 0; r < ROWS; ++r)
+        acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][(k0 + t) * cs_a]), col[t], acc[r]);
     return;
   }
   for (int t = 0; t < steps; ++t)
 #pragma GCC unroll 4
-    for (int r = 0; r < ROWS; ++r) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][(k0 + t) * cs_a]), col[t], acc[r]);
+    for (int r = 0; r < ROWS; ++r)
+      acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][(k0 + t) * cs_a]), col[t], acc[r]);
 }
 
 template <int ROWS>
-void few_rows(std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a, std::int64_t cs_a,
-              const float* w, std::int64_t ldw, float beta, float* c, std::int64_t rs_c) {
+void few_rows(std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
+              std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c, std::int64_t rs_c) {
   const float* a_row[ROWS];
 #pragma GCC unroll 4
   for (int r = 0; r < ROWS; ++r) a_row[r] = a + r * rs_a;
@@ -119,12 +121,17 @@ void few_rows(std::int64_t n, std::int64_t K, float alpha, const float* a, std::
 }  // namespace
 
 void few_rows_nt(int m, std::int64_t n, std::int64_t K, float alpha, const float* a, std::int64_t rs_a,
-                 std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c, std::int64_t rs_c) {
+                 std::int64_t cs_a, const float* w, std::int64_t ldw, float beta, float* c,
+                 std::int64_t rs_c) {
   switch (m) {
-    case 1: return few_rows<1>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
-    case 2: return few_rows<2>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
-    case 3: return few_rows<3>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
-    default: return few_rows<4>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
+    case 1:
+      return few_rows<1>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
+    case 2:
+      return few_rows<2>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
+    case 3:
+      return few_rows<3>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
+    default:
+      return few_rows<4>(n, K, alpha, a, rs_a, cs_a, w, ldw, beta, c, rs_c);
   }
 }
 

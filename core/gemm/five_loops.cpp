@@ -21,12 +21,12 @@
 //
 // The default product (dispatch.cpp) runs a faster variant of these loops: it splits the team over
 // rows and columns, shares A blocks between members, and can skip packing A.
+#include <algorithm>
+#include <vector>
+
 #include "core/aligned.hpp"
 #include "core/gemm/ladder.hpp"
 #include "core/parallel/thread_pool.hpp"
-
-#include <algorithm>
-#include <vector>
 
 namespace sf::gemm {
 namespace {

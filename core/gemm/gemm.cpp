@@ -6,11 +6,11 @@
 // the thread count.
 #include "core/gemm/gemm.hpp"
 
+#include <cstdlib>
+
 #include "core/error.hpp"
 #include "core/gemm/dispatch.hpp"
 #include "core/gemm/ladder.hpp"
-
-#include <cstdlib>
 
 namespace sf::gemm {
 namespace {

@@ -10,10 +10,10 @@
 // (dispatch.hpp), which picks among faster paths. Not a public header.
 #pragma once
 
+#include <cstdint>
+
 #include "core/gemm/gemm.hpp"
 #include "core/gemm/microkernels.hpp"
-
-#include <cstdint>
 
 namespace sf::gemm {
 

@@ -191,7 +191,8 @@ __attribute__((noinline)) void direct_tile(std::int64_t kc, const float* a, std:
 // run back to back with no call between them): 8 rows at a time when K is short, 12 otherwise
 // (kAvx512DirectShortK in block_sizes.hpp says why).
 void microkernel_direct(std::int64_t kc, const float* a, std::int64_t rs_a, std::int64_t cs_a, const float* b,
-                        std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m, int n) {
+                        std::int64_t ldb, float alpha, float beta, float* c, std::int64_t rs_c, int m,
+                        int n) {
   if (kc <= kAvx512DirectShortK) {
     for (; m > 8; m -= 8, a += 8 * rs_a, c += 8 * rs_c)
       direct_tile<8>(kc, a, rs_a, cs_a, b, ldb, alpha, beta, c, rs_c, 8, n);

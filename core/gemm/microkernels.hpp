@@ -12,10 +12,10 @@
 //   B panel  kc×nc -> ceil(nc/NR) micro-panels; panel q, element (k, j) at dst[q·NR·kc + k·NR + j]
 #pragma once
 
+#include <cstdint>
+
 #include "core/gemm/block_sizes.hpp"
 #include "core/gemm/gemm.hpp"
-
-#include <cstdint>
 
 namespace sf::gemm {
 

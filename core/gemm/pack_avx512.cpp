@@ -19,8 +19,8 @@ namespace {
 // Rows [0, rows) of s (rows <= 16, contiguous along k) become lanes [0, rows) of the packed
 // columns dst[k·W + lane]; lanes [rows, width) get zeros (width <= 16 lanes are written).
 template <int W>
-void pack_rows_transposed(const float* s, std::int64_t stride_r, std::int64_t rows, std::int64_t kc, float* dst,
-                          int width) {
+void pack_rows_transposed(const float* s, std::int64_t stride_r, std::int64_t rows, std::int64_t kc,
+                          float* dst, int width) {
   const __mmask16 store = first_lanes(width);
   for (std::int64_t k0 = 0; k0 < kc; k0 += 16) {
     const std::int64_t kn = kc - k0 < 16 ? kc - k0 : 16;
@@ -42,8 +42,8 @@ constexpr std::int64_t kPackAhead = 16;
 
 // pack.hpp's pack_panels with vector fast paths (same arguments, same layout).
 template <int W>
-void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r, std::int64_t stride_k,
-                 float* dst) {
+void pack_panels(std::int64_t len, std::int64_t kc, const float* src, std::int64_t stride_r,
+                 std::int64_t stride_k, float* dst) {
   static_assert(W % 16 == 0 || W < 16, "a panel is narrower than one vector or a whole number of them");
   constexpr int groups = (W + 15) / 16;  // 16-row groups per panel
   const std::int64_t panels = (len + W - 1) / W;

@@ -50,8 +50,8 @@ inline void transpose16(__m512 (&r)[16]) {
   __m512 v[16];
 #pragma GCC unroll 4
   for (int s = 0; s < 4; ++s) {
-    v[2 * s] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0x88);          // rows 0-7, k = s and s + 8
-    v[2 * s + 1] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0xDD);      // rows 0-7, k = s+4 and s+12
+    v[2 * s] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0x88);           // rows 0-7, k = s and s + 8
+    v[2 * s + 1] = _mm512_shuffle_f32x4(u[s], u[4 + s], 0xDD);       // rows 0-7, k = s+4 and s+12
     v[8 + 2 * s] = _mm512_shuffle_f32x4(u[8 + s], u[12 + s], 0x88);  // rows 8-15
     v[8 + 2 * s + 1] = _mm512_shuffle_f32x4(u[8 + s], u[12 + s], 0xDD);
   }

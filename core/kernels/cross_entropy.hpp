@@ -28,7 +28,8 @@ double cross_entropy_row(const T* z, std::int64_t C, std::int64_t t, double smoo
   for (int w = 8; w >= 1; w /= 2)
     for (int j = 0; j < w; ++j) lane[j] += lane[j + w];
   *lse = m + std::log(lane[0]);
-  const double mean_log_p = static_cast<double>(lane_sum(z, C)) / static_cast<double>(C) - static_cast<double>(*lse);
+  const double mean_log_p =
+      static_cast<double>(lane_sum(z, C)) / static_cast<double>(C) - static_cast<double>(*lse);
   const double log_p_target = static_cast<double>(z[t]) - static_cast<double>(*lse);
   return -(1 - smoothing) * log_p_target - smoothing * mean_log_p;
 }
@@ -36,7 +37,8 @@ double cross_entropy_row(const T* z, std::int64_t C, std::int64_t t, double smoo
 
 /// dz[c] = (e^(z_c - lse) - q_c) · scale for one row.
 template <class T>
-void cross_entropy_row_backward(T* dz, const T* z, std::int64_t C, std::int64_t t, double smoothing, T lse, T scale) {
+void cross_entropy_row_backward(T* dz, const T* z, std::int64_t C, std::int64_t t, double smoothing, T lse,
+                                T scale) {
   const T off = static_cast<T>(smoothing / static_cast<double>(C)), on = static_cast<T>(1 - smoothing) + off;
   for (std::int64_t c = 0; c < C; ++c) dz[c] = (exp_of(z[c] - lse) - off) * scale;
   dz[t] -= (on - off) * scale;

@@ -14,8 +14,8 @@ namespace sf::kernels {
 /// out[i] = keep(i) ? in[i]·scale : 0 for i in [begin, end). Forward (in = x) and backward
 /// (in = dout) are the same loop: ∂(x·scale·keep)/∂x = scale·keep.
 template <class T>
-void dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, std::uint64_t key, std::uint64_t start,
-                   float p, T scale) {
+void dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, std::uint64_t key,
+                   std::uint64_t start, float p, T scale) {
   const float threshold = p * 16777216.0f;  // u < p  ⟺  (24 random bits) < p·2^24, exactly
   for (std::int64_t i = begin; i < end; ++i) {
     const std::uint64_t bits = stream_bits(key, start + static_cast<std::uint64_t>(i));
@@ -41,7 +41,8 @@ void relu_dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t en
 /// din[i] = out[i] > 0 ? dout[i]·scale : 0: the backward of relu_dropout_apply, from its output
 /// alone. out[i] > 0 exactly where the element was kept and positive, the only places with a slope.
 template <class T>
-void relu_dropout_backward(T* din, const T* dout, const T* out, std::int64_t begin, std::int64_t end, T scale) {
+void relu_dropout_backward(T* din, const T* dout, const T* out, std::int64_t begin, std::int64_t end,
+                           T scale) {
   for (std::int64_t i = begin; i < end; ++i) din[i] = out[i] > T(0) ? dout[i] * scale : T(0);
 }
 // [doc:end]

@@ -51,7 +51,7 @@ void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* gamma, cons
     T* yr = y + r * d;
     const T mu = lane_sum(xr, d) / static_cast<T>(d);
     for (std::int64_t i = 0; i < d; ++i) yr[i] = xr[i] - mu;  // centred, kept in y for the variance
-    const T var = lane_dot(yr, yr, d) / static_cast<T>(d);     // population variance, two passes
+    const T var = lane_dot(yr, yr, d) / static_cast<T>(d);    // population variance, two passes
     const T rs = static_cast<T>(1) / std::sqrt(var + static_cast<T>(eps));
     for (std::int64_t i = 0; i < d; ++i) {
       T v = yr[i] * rs;

@@ -72,13 +72,15 @@ void masked_softmax_row(T* y, const T* x, std::int64_t n, T scale, const bool* m
 // [doc:softmax-backward]
 /// dx = y ⊙ (dy - ⟨dy, y⟩) row by row (y is the forward output).
 template <class T>
-void softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+void softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n,
+                      std::int64_t inner) {
   for (std::int64_t o = 0; o < outer; ++o)
     for (std::int64_t i = 0; i < inner; ++i) {
       const std::int64_t base = o * n * inner + i;
       T dot = 0;
       for (std::int64_t k = 0; k < n; ++k) dot += dy[base + k * inner] * y[base + k * inner];
-      for (std::int64_t k = 0; k < n; ++k) dx[base + k * inner] = y[base + k * inner] * (dy[base + k * inner] - dot);
+      for (std::int64_t k = 0; k < n; ++k)
+        dx[base + k * inner] = y[base + k * inner] * (dy[base + k * inner] - dot);
     }
 }
 // [doc:end]
@@ -104,7 +106,8 @@ void log_softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, s
 
 /// dx = dy - e^y · Σ dy row by row (y is the forward output).
 template <class T>
-void log_softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n, std::int64_t inner) {
+void log_softmax_backward(T* dx, const T* y, const T* dy, std::int64_t outer, std::int64_t n,
+                          std::int64_t inner) {
   for (std::int64_t o = 0; o < outer; ++o)
     for (std::int64_t i = 0; i < inner; ++i) {
       const std::int64_t base = o * n * inner + i;

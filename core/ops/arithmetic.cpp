@@ -26,7 +26,8 @@ Shape binary_shape(const Tensor& a, const Tensor& b, const char* op) {
 template <class F>
 Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
   const Shape shape = binary_shape(a, b, op);
-  return dispatch_float(a.dtype(), op, [&]<class T>() { return detail::map_binary<T, T, T>(a, b, shape, f); });
+  return dispatch_float(a.dtype(), op,
+                        [&]<class T>() { return detail::map_binary<T, T, T>(a, b, shape, f); });
 }
 
 Tensor scalar_like(const Tensor& like, double value) { return scalar_tensor(value, {.dtype = like.dtype()}); }

@@ -1,17 +1,18 @@
 // copy.cpp: the ops that copy data: clone, contiguous and to(dtype), and the strided copy kernel
 // under them (also used by the in-place copy_).
+#include "core/ops/copy.hpp"
+
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/kernels/strided_loop.hpp"
-#include "core/ops/copy.hpp"
 #include "core/ops/loops.hpp"
 
 namespace sf {
 
 void detail::copy_into(const Tensor& dst, const Tensor& src) {
   if (!broadcasts_to(src.shape(), dst.shape()))
-    fail<ShapeError>("copy_: source of shape ", src.shape(), " does not broadcast to the destination's shape ",
-                     dst.shape());
+    fail<ShapeError>("copy_: source of shape ", src.shape(),
+                     " does not broadcast to the destination's shape ", dst.shape());
   dispatch_all(dst.dtype(), [&]<class TD>() {
     dispatch_all(src.dtype(), [&]<class TS>() {
       TD* pd = dst.data<TD>();
@@ -31,7 +32,9 @@ void detail::copy_into(const Tensor& dst, const Tensor& src) {
 
 struct Clone final : Node {
   const char* name() const override { return "clone"; }
-  std::vector<Tensor> backward(const Tensor& dout) override { return {dout}; }  // a copy: gradient passes through
+  std::vector<Tensor> backward(const Tensor& dout) override {
+    return {dout};
+  }  // a copy: gradient passes through
 };
 
 Tensor Tensor::clone() const {

@@ -14,7 +14,8 @@ namespace sf {
 namespace {
 
 void check_index_tensor(const Tensor& index, const char* op) {
-  if (index.dtype() != kInt64) fail<TypeError>(op, ": indices must be an int64 tensor, got ", dtype_name(index.dtype()));
+  if (index.dtype() != kInt64)
+    fail<TypeError>(op, ": indices must be an int64 tensor, got ", dtype_name(index.dtype()));
 }
 
 /// `x` viewed as [outer, n, inner] around `axis` (sizes only).
@@ -40,9 +41,11 @@ struct MaskedFill final : Node {
 };
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
-  if (mask.dtype() != kBool) fail<TypeError>("masked_fill: the mask must be a bool tensor, got ", dtype_name(mask.dtype()));
+  if (mask.dtype() != kBool)
+    fail<TypeError>("masked_fill: the mask must be a bool tensor, got ", dtype_name(mask.dtype()));
   if (!broadcasts_to(mask.shape(), x.shape()))
-    fail<ShapeError>("masked_fill: mask of shape ", mask.shape(), " does not broadcast to the input's shape ", x.shape());
+    fail<ShapeError>("masked_fill: mask of shape ", mask.shape(), " does not broadcast to the input's shape ",
+                     x.shape());
   Tensor out = dispatch_float(x.dtype(), "masked_fill", [&]<class T>() {
     const T v = static_cast<T>(value);
     return detail::map_binary<T, T, bool>(x, mask, x.shape(), [v](T a, bool m) { return m ? v : a; });
@@ -65,24 +68,26 @@ struct Where final : Node {
 };
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  if (cond.dtype() != kBool) fail<TypeError>("where: the condition must be a bool tensor, got ", dtype_name(cond.dtype()));
+  if (cond.dtype() != kBool)
+    fail<TypeError>("where: the condition must be a bool tensor, got ", dtype_name(cond.dtype()));
   if (a.dtype() != b.dtype())
     fail<TypeError>("where: dtypes differ: ", dtype_name(a.dtype()), " and ", dtype_name(b.dtype()));
-  const Shape shape = broadcast_shapes(cond.shape(), broadcast_shapes(a.shape(), b.shape(), "where"), "where");
+  const Shape shape =
+      broadcast_shapes(cond.shape(), broadcast_shapes(a.shape(), b.shape(), "where"), "where");
   Tensor out = dispatch_float(a.dtype(), "where", [&]<class T>() {
     Tensor r = empty(shape, {.dtype = a.dtype()});
     T* po = r.data<T>();
     const bool* pc = cond.data<bool>();
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
-    kernels::for_each_row<4>(shape,
-                             {contiguous_strides(shape), detail::broadcast_strides(cond, shape),
-                              detail::broadcast_strides(a, shape), detail::broadcast_strides(b, shape)},
-                             [&](std::int64_t n, const kernels::Offsets<4>& at, const kernels::Offsets<4>& st) {
-                               for (std::int64_t i = 0; i < n; ++i)
-                                 po[at[0] + i * st[0]] =
-                                     pc[at[1] + i * st[1]] ? pa[at[2] + i * st[2]] : pb[at[3] + i * st[3]];
-                             });
+    kernels::for_each_row<4>(
+        shape,
+        {contiguous_strides(shape), detail::broadcast_strides(cond, shape),
+         detail::broadcast_strides(a, shape), detail::broadcast_strides(b, shape)},
+        [&](std::int64_t n, const kernels::Offsets<4>& at, const kernels::Offsets<4>& st) {
+          for (std::int64_t i = 0; i < n; ++i)
+            po[at[0] + i * st[0]] = pc[at[1] + i * st[1]] ? pa[at[2] + i * st[2]] : pb[at[3] + i * st[3]];
+        });
     return r;
   });
   if (auto node = record<Where>(out, {a, b})) node->cond.save(cond);
@@ -96,7 +101,8 @@ std::vector<Tensor> Where::backward(const Tensor& dout) {
           needs_grad(1) ? sum_to(where(c, zero, dout), input_shapes[1]) : Tensor()};
 }
 
-// ---- index_select ------------------------------------------------------------------------------------------
+// ---- index_select
+// ------------------------------------------------------------------------------------------
 
 struct IndexSelect final : Node {
   SavedTensor index{this};
@@ -114,8 +120,8 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const Tensor& index) {
   const std::vector<std::int64_t> idx = index.to_vector<std::int64_t>();
   for (std::int64_t i : idx)
     if (i < 0 || i >= a.n)
-      fail<IndexError>("index_select: index ", i, " is out of range for axis ", axis, " of size ", a.n, " (shape ",
-                       x.shape(), ")");
+      fail<IndexError>("index_select: index ", i, " is out of range for axis ", axis, " of size ", a.n,
+                       " (shape ", x.shape(), ")");
   Shape out_shape = x.shape();
   out_shape[ax] = static_cast<std::int64_t>(idx.size());
   const Tensor xc = x.contiguous();
@@ -165,7 +171,8 @@ struct Embedding final : Node {
 
 Tensor embedding(const Tensor& weight, const Tensor& ids, std::int64_t padding_idx) {
   check_index_tensor(ids, "embedding");
-  if (weight.dim() != 2) fail<ShapeError>("embedding: the weight must be 2-D [vocabulary, dim], got shape ", weight.shape());
+  if (weight.dim() != 2)
+    fail<ShapeError>("embedding: the weight must be 2-D [vocabulary, dim], got shape ", weight.shape());
   const std::int64_t V = weight.size(0), D = weight.size(1);
   const std::vector<std::int64_t> id = ids.to_vector<std::int64_t>();
   for (std::int64_t t : id)
@@ -209,7 +216,8 @@ std::vector<Tensor> Embedding::backward(const Tensor& dout) {
 }
 // [doc:end]
 
-// ---- gather -------------------------------------------------------------------------------------------------
+// ---- gather
+// -------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -225,8 +233,8 @@ void for_each_gathered(const Tensor& x, std::int64_t axis, const Tensor& index, 
   for (std::int64_t e = 0; e < n; ++e) {
     const std::int64_t v = pi[e];
     if (v < 0 || v >= x.size(axis))
-      fail<IndexError>("gather: index ", v, " is out of range for axis ", axis, " of size ", x.size(axis), " (shape ",
-                       x.shape(), ")");
+      fail<IndexError>("gather: index ", v, " is out of range for axis ", axis, " of size ", x.size(axis),
+                       " (shape ", x.shape(), ")");
     std::int64_t src = 0;
     for (std::int64_t d = 0; d < nd; ++d) src += (d == axis ? v : coord[d]) * x.strides()[d];
     f(e, src);
@@ -254,8 +262,8 @@ Tensor gather(const Tensor& x, std::int64_t axis, const Tensor& index) {
                      "; they need the same number of dimensions");
   for (std::int64_t d = 0; d < x.dim(); ++d)
     if (d != ax && index.size(d) > x.size(d))
-      fail<ShapeError>("gather: index of shape ", index.shape(), " is larger than the input's shape ", x.shape(),
-                       " at dimension ", d, " (only the gathered axis ", ax, " may differ)");
+      fail<ShapeError>("gather: index of shape ", index.shape(), " is larger than the input's shape ",
+                       x.shape(), " at dimension ", d, " (only the gathered axis ", ax, " may differ)");
   Tensor out = empty(index.shape(), {.dtype = x.dtype()});
   dispatch_float(x.dtype(), "gather", [&]<class T>() {
     const T* px = x.data<T>();

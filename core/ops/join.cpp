@@ -26,12 +26,13 @@ Tensor concat(const std::vector<Tensor>& tensors, std::int64_t axis) {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     if (t.dtype() != first.dtype())
-      fail<TypeError>("concat: tensor ", i, " is ", dtype_name(t.dtype()), " but tensor 0 is ", dtype_name(first.dtype()));
+      fail<TypeError>("concat: tensor ", i, " is ", dtype_name(t.dtype()), " but tensor 0 is ",
+                      dtype_name(first.dtype()));
     bool same = t.dim() == first.dim();
     for (std::int64_t d = 0; same && d < t.dim(); ++d) same = d == ax || t.size(d) == first.size(d);
     if (!same)
-      fail<ShapeError>("concat: tensor ", i, " has shape ", t.shape(), " but tensor 0 has shape ", first.shape(),
-                       "; all sizes except along axis ", ax, " must match");
+      fail<ShapeError>("concat: tensor ", i, " has shape ", t.shape(), " but tensor 0 has shape ",
+                       first.shape(), "; all sizes except along axis ", ax, " must match");
     out_shape[ax] += t.size(ax);
   }
   Tensor out = empty(out_shape, {.dtype = first.dtype()});
@@ -81,8 +82,8 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& size
     total += s;
   }
   if (total != x.size(ax))
-    fail<ShapeError>("split: sizes add up to ", total, " but axis ", axis, " of shape ", x.shape(), " has size ",
-                     x.size(ax));
+    fail<ShapeError>("split: sizes add up to ", total, " but axis ", axis, " of shape ", x.shape(),
+                     " has size ", x.size(ax));
   std::vector<Tensor> parts;
   std::int64_t at = 0;
   for (std::int64_t s : sizes) {
@@ -95,8 +96,8 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& size
 std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t axis) {
   const std::int64_t ax = normalize_axis(axis, x.dim(), "chunk");
   if (chunks <= 0 || x.size(ax) % chunks != 0)
-    fail<ShapeError>("chunk: axis ", axis, " of shape ", x.shape(), " (size ", x.size(ax), ") cannot be cut into ",
-                     chunks, " equal chunks");
+    fail<ShapeError>("chunk: axis ", axis, " of shape ", x.shape(), " (size ", x.size(ax),
+                     ") cannot be cut into ", chunks, " equal chunks");
   return split(x, std::vector<std::int64_t>(static_cast<std::size_t>(chunks), x.size(ax) / chunks), ax);
 }
 

@@ -50,16 +50,17 @@ Tensor map_unary(const Tensor& x, F f) {
     });
     return out;
   }
-  kernels::for_each_row<2>(x.shape(), {contiguous_strides(x.shape()), x.strides()},
-                           [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
-                             TOut* po = o + at[0];
-                             const TIn* px = p + at[1];
-                             if (step[1] == 1) {
-                               for (std::int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
-                             } else {
-                               for (std::int64_t i = 0; i < n; ++i) po[i * step[0]] = f(px[i * step[1]]);
-                             }
-                           });
+  kernels::for_each_row<2>(
+      x.shape(), {contiguous_strides(x.shape()), x.strides()},
+      [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
+        TOut* po = o + at[0];
+        const TIn* px = p + at[1];
+        if (step[1] == 1) {
+          for (std::int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
+        } else {
+          for (std::int64_t i = 0; i < n; ++i) po[i * step[0]] = f(px[i * step[1]]);
+        }
+      });
   return out;
 }
 
@@ -70,7 +71,8 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& shape, F f) {
   TOut* o = out.data<TOut>();
   const TA* pa = a.data<TA>();
   const TB* pb = b.data<TB>();
-  const bool flat_a = a.shape() == shape && a.is_contiguous(), flat_b = b.shape() == shape && b.is_contiguous();
+  const bool flat_a = a.shape() == shape && a.is_contiguous(),
+             flat_b = b.shape() == shape && b.is_contiguous();
   if ((flat_a || a.numel() == 1) && (flat_b || b.numel() == 1)) {  // same shapes, or a scalar: one flat loop
     const std::int64_t sa = flat_a ? 1 : 0, sb = flat_b ? 1 : 0;
     parallel_for(numel(shape), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {

@@ -46,16 +46,17 @@ void batched_product(const Tensor& a, const Tensor& b, const Tensor& c) {
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
     T* pc = c.data<T>();
-    kernels::for_each_row<3>(batch, {bc, ba, bb},
-                             [&](std::int64_t n, const kernels::Offsets<3>& at, const kernels::Offsets<3>& step) {
-                               const gemm::Matrix<const T> A{pa + at[1], ars, acs};
-                               const gemm::Matrix<const T> B{pb + at[2], brs, bcs};
-                               const gemm::Matrix<T> C{pc + at[0], crs, 1};
-                               if constexpr (std::is_same_v<T, float>)
-                                 gemm::sgemm_batched(n, M, N, K, 1.0f, A, step[1], B, step[2], 0.0f, C, step[0]);
-                               else
-                                 gemm::dgemm_batched(n, M, N, K, 1.0, A, step[1], B, step[2], 0.0, C, step[0]);
-                             });
+    kernels::for_each_row<3>(
+        batch, {bc, ba, bb},
+        [&](std::int64_t n, const kernels::Offsets<3>& at, const kernels::Offsets<3>& step) {
+          const gemm::Matrix<const T> A{pa + at[1], ars, acs};
+          const gemm::Matrix<const T> B{pb + at[2], brs, bcs};
+          const gemm::Matrix<T> C{pc + at[0], crs, 1};
+          if constexpr (std::is_same_v<T, float>)
+            gemm::sgemm_batched(n, M, N, K, 1.0f, A, step[1], B, step[2], 0.0f, C, step[0]);
+          else
+            gemm::dgemm_batched(n, M, N, K, 1.0, A, step[1], B, step[2], 0.0, C, step[0]);
+        });
   });
 }
 // [doc:end]
@@ -72,7 +73,8 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   if (a_in.dtype() != b_in.dtype())
     fail<TypeError>("matmul: dtypes differ: ", dtype_name(a_in.dtype()), " and ", dtype_name(b_in.dtype()));
   if (a_in.dim() == 0 || b_in.dim() == 0)
-    fail<ShapeError>("matmul: both operands need at least one dimension, got ", a_in.shape(), " and ", b_in.shape());
+    fail<ShapeError>("matmul: both operands need at least one dimension, got ", a_in.shape(), " and ",
+                     b_in.shape());
   // A vector is a 1-row (left) or 1-column (right) matrix; that axis is removed again at the end.
   // [doc:matmul-fold]
   // [..., M, K] · [K, N] (a Linear layer on a batch) is one [(...·M), K] · [K, N] product: a single
@@ -91,10 +93,11 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   const Shape ba = batch_part(a.shape()), bb = batch_part(b.shape());
   Shape out_shape;
   for (std::int64_t i = 1; i <= std::max(ba.size(), bb.size()); ++i) {
-    const std::int64_t da = i <= ba.size() ? ba[ba.size() - i] : 1, db = i <= bb.size() ? bb[bb.size() - i] : 1;
+    const std::int64_t da = i <= ba.size() ? ba[ba.size() - i] : 1,
+                       db = i <= bb.size() ? bb[bb.size() - i] : 1;
     if (da != db && da != 1 && db != 1)
-      fail<ShapeError>("matmul: cannot multiply ", a_in.shape(), " by ", b_in.shape(), ": batch dimensions ", ba,
-                       " and ", bb, " cannot be broadcast");
+      fail<ShapeError>("matmul: cannot multiply ", a_in.shape(), " by ", b_in.shape(), ": batch dimensions ",
+                       ba, " and ", bb, " cannot be broadcast");
     out_shape.insert(0, da == 1 ? db : da);
   }
   out_shape.push_back(a.size(-2));

@@ -3,13 +3,14 @@
 // sum accumulates in double whatever the dtype (a float32 sum of a million numbers would otherwise
 // lose digits), in row-major order, so the result is the same on every run. mean and var are
 // written in terms of sum, so their gradients come from sum's backward.
+#include "core/ops/reduce.hpp"
+
 #include <vector>
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/kernels/strided_loop.hpp"
 #include "core/ops/elementwise.hpp"
-#include "core/ops/reduce.hpp"
 
 namespace sf {
 namespace {
@@ -29,8 +30,10 @@ std::vector<bool> reduced_mask(const Axes& axes, std::int64_t ndim, const char* 
 Shape reduced_shape(const Shape& shape, const std::vector<bool>& mask, bool keepdim) {
   Shape out;
   for (std::int64_t i = 0; i < shape.size(); ++i) {
-    if (!mask[static_cast<std::size_t>(i)]) out.push_back(shape[i]);
-    else if (keepdim) out.push_back(1);
+    if (!mask[static_cast<std::size_t>(i)])
+      out.push_back(shape[i]);
+    else if (keepdim)
+      out.push_back(1);
   }
   return out;
 }
@@ -64,18 +67,19 @@ Tensor sum(const Tensor& x, const Axes& axes, bool keepdim) {
     for (std::int64_t i = 0; i < x.dim(); ++i)
       if (mask[static_cast<std::size_t>(i)]) slot[i] = 0;
     const T* px = x.data<T>();
-    kernels::for_each_row<2>(x.shape(), {slot, x.strides()},
-                             [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
-                               double* a = acc.data() + at[0];
-                               const T* p = px + at[1];
-                               if (step[0] == 0) {
-                                 double s = 0;
-                                 for (std::int64_t i = 0; i < n; ++i) s += p[i * step[1]];
-                                 *a += s;
-                               } else {
-                                 for (std::int64_t i = 0; i < n; ++i) a[i * step[0]] += p[i * step[1]];
-                               }
-                             });
+    kernels::for_each_row<2>(
+        x.shape(), {slot, x.strides()},
+        [&](std::int64_t n, const kernels::Offsets<2>& at, const kernels::Offsets<2>& step) {
+          double* a = acc.data() + at[0];
+          const T* p = px + at[1];
+          if (step[0] == 0) {
+            double s = 0;
+            for (std::int64_t i = 0; i < n; ++i) s += p[i * step[1]];
+            *a += s;
+          } else {
+            for (std::int64_t i = 0; i < n; ++i) a[i * step[0]] += p[i * step[1]];
+          }
+        });
     Tensor r = empty(reduced_shape(x.shape(), mask, keepdim), {.dtype = x.dtype()});
     T* pr = r.data<T>();
     for (std::size_t i = 0; i < acc.size(); ++i) pr[i] = static_cast<T>(acc[i]);
@@ -129,7 +133,8 @@ struct MaxResult {
 
 MaxResult max_along(const Tensor& x, std::int64_t axis, bool keepdim, const char* op) {
   const std::int64_t ax = normalize_axis(axis, x.dim(), op);
-  if (x.dim() > 0 && x.size(ax) == 0) fail<ValueError>(op, ": axis ", axis, " of shape ", x.shape(), " is empty");
+  if (x.dim() > 0 && x.size(ax) == 0)
+    fail<ValueError>(op, ": axis ", axis, " of shape ", x.shape(), " is empty");
   std::vector<bool> mask(static_cast<std::size_t>(x.dim()), false);
   if (x.dim() > 0) mask[static_cast<std::size_t>(ax)] = true;
   const Shape out_shape = reduced_shape(x.shape(), mask, keepdim);
@@ -197,13 +202,15 @@ std::vector<Tensor> MaxAlong::backward(const Tensor& dout) {
     for (std::int64_t i = axis + 1; i < in_shape.size(); ++i) inner *= in_shape[i];
     const std::int64_t n = in_shape[axis];
     for (std::int64_t o = 0; o < outer; ++o)
-      for (std::int64_t i = 0; i < inner; ++i) pd[(o * n + pi[o * inner + i]) * inner + i] = pg[o * inner + i];
+      for (std::int64_t i = 0; i < inner; ++i)
+        pd[(o * n + pi[o * inner + i]) * inner + i] = pg[o * inner + i];
   });
   return {dx};
 }
 
 Tensor max(const Tensor& x) {
-  if (x.numel() == 0) fail<ValueError>("max: the maximum of an empty tensor (shape ", x.shape(), ") is undefined");
+  if (x.numel() == 0)
+    fail<ValueError>("max: the maximum of an empty tensor (shape ", x.shape(), ") is undefined");
   return max(x.reshape({x.numel()}), 0, false);
 }
 

@@ -112,10 +112,11 @@ struct MaskedSoftmax final : Node {
 Tensor masked_softmax(const Tensor& x_in, double scale, const Tensor& mask) {
   if (x_in.dim() == 0) fail<ShapeError>("masked_softmax: the input needs at least one axis");
   if (mask.defined() && mask.dtype() != kBool)
-    fail<TypeError>("masked_softmax: the mask must be bool (true = left out), got ", dtype_name(mask.dtype()));
+    fail<TypeError>("masked_softmax: the mask must be bool (true = left out), got ",
+                    dtype_name(mask.dtype()));
   if (mask.defined() && !broadcasts_to(mask.shape(), x_in.shape()))
-    fail<ShapeError>("masked_softmax: mask of shape ", mask.shape(), " does not broadcast to the input's shape ",
-                     x_in.shape());
+    fail<ShapeError>("masked_softmax: mask of shape ", mask.shape(),
+                     " does not broadcast to the input's shape ", x_in.shape());
   const Tensor x = x_in.contiguous();
   const std::int64_t n = x.size(-1), rows = n ? x.numel() / n : 0;
   // Where each row's mask starts: the mask is read through its broadcast strides, never copied.
@@ -129,10 +130,11 @@ Tensor masked_softmax(const Tensor& x_in, double scale, const Tensor& mask) {
     lead.erase(lead.size() - 1);
     lead_strides.erase(lead_strides.size() - 1);
     std::size_t r = 0;
-    kernels::for_each_row<1>(lead, {lead_strides},
-                             [&](std::int64_t count, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
-                               for (std::int64_t i = 0; i < count; ++i) mask_row[r++] = at[0] + i * step[0];
-                             });
+    kernels::for_each_row<1>(
+        lead, {lead_strides},
+        [&](std::int64_t count, const kernels::Offsets<1>& at, const kernels::Offsets<1>& step) {
+          for (std::int64_t i = 0; i < count; ++i) mask_row[r++] = at[0] + i * step[0];
+        });
   }
   Tensor y = empty(x.shape(), {.dtype = x.dtype()});
   dispatch_float(x.dtype(), "masked_softmax", [&]<class T>() {

@@ -41,11 +41,12 @@ Shape infer_shape(const Shape& shape, std::int64_t count, const char* op, const 
   const std::int64_t known = check_shape(sizes, op);
   if (infer_at >= 0) {
     if (known == 0 || count % known != 0)
-      fail<ShapeError>(op, ": cannot give a tensor of shape ", from, " (", count, " elements) the shape ", shape);
+      fail<ShapeError>(op, ": cannot give a tensor of shape ", from, " (", count, " elements) the shape ",
+                       shape);
     out[infer_at] = count / known;
   } else if (known != count) {
-    fail<ShapeError>(op, ": cannot give a tensor of shape ", from, " (", count, " elements) the shape ", shape,
-                     " (", known, " elements)");
+    fail<ShapeError>(op, ": cannot give a tensor of shape ", from, " (", count, " elements) the shape ",
+                     shape, " (", known, " elements)");
   }
   return out;
 }
@@ -96,7 +97,8 @@ Tensor Tensor::view(const Shape& shape_in) const {
   const Shape new_shape = infer_shape(shape_in, numel(), "view", shape());
   const auto new_strides = view_strides(shape(), strides(), new_shape);
   if (!new_strides)
-    fail<ShapeError>("view: cannot view a tensor of shape ", shape(), " with strides ", strides(), " as ", new_shape,
+    fail<ShapeError>("view: cannot view a tensor of shape ", shape(), " with strides ", strides(), " as ",
+                     new_shape,
                      ": a new dimension would span memory that is not contiguous (this tensor is a "
                      "transposed or sliced view). Call .contiguous() first, or use .reshape(), which copies");
   Tensor out = make_view(*this, new_shape, *new_strides, offset());
@@ -145,7 +147,7 @@ Tensor Tensor::flatten(std::int64_t start, std::int64_t end) const {
 // ---- transpose / permute: reorder the axes -------------------------------------------------------------
 
 struct Permute final : Node {
-  Shape inverse;                   // the order that undoes the permutation
+  Shape inverse;                  // the order that undoes the permutation
   const char* label = "permute";  // "transpose" when called through transpose()
   const char* name() const override { return label; }
   std::vector<Tensor> backward(const Tensor& dout) override;
@@ -182,7 +184,8 @@ Tensor permute_impl(const Tensor& x, const Shape& order, const char* label) {
 std::vector<Tensor> Permute::backward(const Tensor& dout) { return {dout.permute(inverse)}; }
 
 Tensor Tensor::transpose(std::int64_t axis0, std::int64_t axis1) const {
-  const std::int64_t a = normalize_axis(axis0, dim(), "transpose"), b = normalize_axis(axis1, dim(), "transpose");
+  const std::int64_t a = normalize_axis(axis0, dim(), "transpose"),
+                     b = normalize_axis(axis1, dim(), "transpose");
   Shape order;
   for (std::int64_t i = 0; i < dim(); ++i) order.push_back(i);
   if (dim() > 0) std::swap(order[a], order[b]);
@@ -207,7 +210,8 @@ Tensor Tensor::slice(std::int64_t axis, std::int64_t start, std::int64_t end, st
   if (start < 0) start += n;
   if (end < 0) end += n;
   if (start < 0 || start > n || end < start || end > n)
-    fail<IndexError>("slice: range [", start, ", ", end, ") is out of bounds for axis ", axis, " of shape ", shape());
+    fail<IndexError>("slice: range [", start, ", ", end, ") is out of bounds for axis ", axis, " of shape ",
+                     shape());
   Shape s = shape();
   Strides st = strides();
   s[ax] = end == start ? 0 : (end - start - 1) / step + 1;    // (no overflow for a huge step)
@@ -240,8 +244,8 @@ Tensor Tensor::narrow(std::int64_t axis, std::int64_t start, std::int64_t length
   if (dim() == 0) fail<IndexError>("narrow: cannot narrow a 0-dimensional tensor");
   if (start < 0) start += size(ax);
   if (length < 0 || start < 0 || start > size(ax) || length > size(ax) - start)
-    fail<IndexError>("narrow: start ", start, " and length ", length, " do not fit in axis ", axis, " of shape ",
-                     shape());
+    fail<IndexError>("narrow: start ", start, " and length ", length, " do not fit in axis ", axis,
+                     " of shape ", shape());
   return slice(ax, start, start + length);
 }
 
@@ -250,8 +254,8 @@ Tensor Tensor::select(std::int64_t axis, std::int64_t index) const {
   if (dim() == 0) fail<IndexError>("select: cannot index a 0-dimensional tensor");
   const std::int64_t n = size(ax);
   if (index < -n || index >= n)
-    fail<IndexError>("select: index ", index, " is out of range for axis ", axis, " of size ", n, " (shape ", shape(),
-                     ")");
+    fail<IndexError>("select: index ", index, " is out of range for axis ", axis, " of size ", n, " (shape ",
+                     shape(), ")");
   if (index < 0) index += n;
   return slice(ax, index, index + 1).squeeze(ax);
 }
@@ -266,7 +270,8 @@ struct Expand final : Node {
 Tensor Tensor::expand(const Shape& shape_in) const {
   const std::int64_t lead = shape_in.size() - dim();
   if (lead < 0)
-    fail<ShapeError>("expand: cannot expand shape ", shape(), " to ", shape_in, ", which has fewer dimensions");
+    fail<ShapeError>("expand: cannot expand shape ", shape(), " to ", shape_in,
+                     ", which has fewer dimensions");
   Shape s = shape_in;
   Strides st = Dims::filled(s.size(), 0);
   for (std::int64_t i = 0; i < s.size(); ++i) {

@@ -219,9 +219,9 @@ class ThreadPool {
   detail::TeamTask task_{nullptr, nullptr};
   int size_ = 0;
   void* barrier_ = nullptr;
-  bool helpers_only_ = false;  // a parallel_share task: workers may skip it (these three under mu_)
-  bool closed_ = false;        // ... and it is closed once the caller's member has returned
-  int joined_ = 0;             // ... workers that started it before then
+  bool helpers_only_ = false;    // a parallel_share task: workers may skip it (these three under mu_)
+  bool closed_ = false;          // ... and it is closed once the caller's member has returned
+  int joined_ = 0;               // ... workers that started it before then
   std::atomic<int> pending_{0};  // members still running; changed under mu_, also read without it
   std::atomic<std::uint64_t> generation_{0};  // changed under mu_; workers also read it while lingering
   bool stop_ = false;

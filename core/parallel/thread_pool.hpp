@@ -110,7 +110,8 @@ void parallel_share(int size, F&& fn) {
 
 /// Calls fn(begin, end) over [0, n) split into at most num_threads() contiguous chunks of at
 /// least `grain` elements (one chunk when n <= grain). Chunk c is [n·c/chunks, n·(c+1)/chunks).
-/// Example: sf::parallel_for(n, 4096, [&](int64_t b, int64_t e) { for (i = b; i < e; ++i) y[i] = 2 * x[i]; });
+/// Example: sf::parallel_for(n, 4096, [&](int64_t b, int64_t e) { for (i = b; i < e; ++i) y[i] = 2 * x[i];
+/// });
 template <class F>
 void parallel_for(std::int64_t n, std::int64_t grain, F&& fn) {
   if (n <= 0) return;

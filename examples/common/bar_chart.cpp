@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/io/atomic_file.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 
@@ -17,11 +17,12 @@ BarChart::BarChart(BarChartConfig config) : config_(std::move(config)) {
 
 void BarChart::add_series(std::string name, std::vector<double> values) {
   if (values.size() != config_.groups.size())
-    fail<ValueError>("BarChart::add_series: '", name, "' has ", values.size(), " values for ", config_.groups.size(),
-                     " groups");
+    fail<ValueError>("BarChart::add_series: '", name, "' has ", values.size(), " values for ",
+                     config_.groups.size(), " groups");
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!(std::isfinite(values[i]) && values[i] >= 0))
-      fail<ValueError>("BarChart::add_series: '", name, "' value ", i, " (", values[i], ") must be finite and >= 0");
+      fail<ValueError>("BarChart::add_series: '", name, "' value ", i, " (", values[i],
+                       ") must be finite and >= 0");
   series_.push_back({std::move(name), std::move(values)});
 }
 
@@ -47,7 +48,8 @@ std::string BarChart::to_svg() const {
     const double group_left = left + group_width * static_cast<double>(g) + group_width * 0.1;
     for (std::size_t k = 0; k < series_.size(); ++k) {
       const double v = series_[k].values[g];
-      doc.rect(group_left + bar_width * static_cast<double>(k), py(v), bar_width, bottom - py(v), series_colour(k));
+      doc.rect(group_left + bar_width * static_cast<double>(k), py(v), bar_width, bottom - py(v),
+               series_colour(k));
     }
     doc.text(left + group_width * (static_cast<double>(g) + 0.5), bottom + 18, config_.groups[g], 11);
   }

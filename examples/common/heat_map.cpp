@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/io/atomic_file.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 namespace {
@@ -28,14 +28,17 @@ std::string cell_text(double value, int decimals) {
 
 HeatMap::HeatMap(HeatMapConfig config, std::int64_t rows, std::int64_t columns, std::vector<double> values)
     : config_(std::move(config)), rows_(rows), columns_(columns), values_(std::move(values)) {
-  if (rows < 1 || columns < 1) fail<ValueError>("HeatMap: needs at least one row and one column, got ", rows, "x", columns);
+  if (rows < 1 || columns < 1)
+    fail<ValueError>("HeatMap: needs at least one row and one column, got ", rows, "x", columns);
   if (static_cast<std::int64_t>(values_.size()) != rows * columns)
-    fail<ValueError>("HeatMap: ", rows, "x", columns, " needs ", rows * columns, " values, got ", values_.size());
+    fail<ValueError>("HeatMap: ", rows, "x", columns, " needs ", rows * columns, " values, got ",
+                     values_.size());
   if (!config_.row_labels.empty() && static_cast<std::int64_t>(config_.row_labels.size()) != rows)
     fail<ValueError>("HeatMap: ", config_.row_labels.size(), " row labels for ", rows, " rows");
   if (!config_.column_labels.empty() && static_cast<std::int64_t>(config_.column_labels.size()) != columns)
     fail<ValueError>("HeatMap: ", config_.column_labels.size(), " column labels for ", columns, " columns");
-  if (config_.decimals < 0 || config_.decimals > 6) fail<ValueError>("HeatMap: decimals must be in 0..6, got ", config_.decimals);
+  if (config_.decimals < 0 || config_.decimals > 6)
+    fail<ValueError>("HeatMap: decimals must be in 0..6, got ", config_.decimals);
 }
 
 std::string HeatMap::to_svg() const {
@@ -48,10 +51,13 @@ std::string HeatMap::to_svg() const {
 
   const double cell = config_.cell_size, label_size = 12;
   double row_label_width = 0, column_label_width = 0;
-  for (const auto& l : config_.row_labels) row_label_width = std::max(row_label_width, text_width(l, label_size));
-  for (const auto& l : config_.column_labels) column_label_width = std::max(column_label_width, text_width(l, label_size));
+  for (const auto& l : config_.row_labels)
+    row_label_width = std::max(row_label_width, text_width(l, label_size));
+  for (const auto& l : config_.column_labels)
+    column_label_width = std::max(column_label_width, text_width(l, label_size));
   const double left = 30 + row_label_width + 8, top = 44;
-  const double right = left + cell * static_cast<double>(columns_), bottom = top + cell * static_cast<double>(rows_);
+  const double right = left + cell * static_cast<double>(columns_),
+               bottom = top + cell * static_cast<double>(rows_);
   const double below = column_label_width * 0.71 + 16;  // labels at 45 degrees
   const double width = right + 100, height = bottom + below + 30;
 
@@ -60,7 +66,8 @@ std::string HeatMap::to_svg() const {
   for (std::int64_t r = 0; r < rows_; ++r) {
     for (std::int64_t c = 0; c < columns_; ++c) {
       const double v = values_[static_cast<std::size_t>(r * columns_ + c)];
-      const std::string fill = std::isfinite(v) ? colour_at(stops(config_.palette), (v - low) / (high - low)) : "#d9d9d9";
+      const std::string fill =
+          std::isfinite(v) ? colour_at(stops(config_.palette), (v - low) / (high - low)) : "#d9d9d9";
       const double x = left + cell * static_cast<double>(c), y = top + cell * static_cast<double>(r);
       doc.rect(x, y, cell, cell, fill);
       if (config_.annotate)
@@ -69,10 +76,11 @@ std::string HeatMap::to_svg() const {
     }
   }
   for (std::size_t r = 0; r < config_.row_labels.size(); ++r)
-    doc.text(left - 6, top + cell * (static_cast<double>(r) + 0.5) + 4, config_.row_labels[r], label_size, Anchor::end);
+    doc.text(left - 6, top + cell * (static_cast<double>(r) + 0.5) + 4, config_.row_labels[r], label_size,
+             Anchor::end);
   for (std::size_t c = 0; c < config_.column_labels.size(); ++c)
-    doc.text(left + cell * (static_cast<double>(c) + 0.5) + 4, bottom + 12, config_.column_labels[c], label_size,
-             Anchor::end, -45);
+    doc.text(left + cell * (static_cast<double>(c) + 0.5) + 4, bottom + 12, config_.column_labels[c],
+             label_size, Anchor::end, -45);
   doc.text((left + right) / 2, height - 8, config_.x_label, 12);
   doc.text(14, (top + bottom) / 2, config_.y_label, 12, Anchor::middle, -90);
   // The colour bar: the scale from low (bottom) to high (top), labelled at both ends and the middle.

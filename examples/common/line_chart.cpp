@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/io/atomic_file.hpp"
 #include "examples/common/svg.hpp"
 #include "examples/common/svg_document.hpp"
-#include "core/io/atomic_file.hpp"
 
 namespace sf::svg {
 
@@ -14,12 +14,15 @@ LineChart::LineChart(LineChartConfig config) : config_(std::move(config)) {}
 
 void LineChart::add_series(std::string name, std::vector<double> xs, std::vector<double> ys) {
   if (xs.size() != ys.size())
-    fail<ValueError>("LineChart::add_series: '", name, "' has ", xs.size(), " x values but ", ys.size(), " y values");
+    fail<ValueError>("LineChart::add_series: '", name, "' has ", xs.size(), " x values but ", ys.size(),
+                     " y values");
   if (xs.empty()) fail<ValueError>("LineChart::add_series: '", name, "' has no points");
   for (std::size_t i = 0; i < xs.size(); ++i) {
-    if (!std::isfinite(xs[i])) fail<ValueError>("LineChart::add_series: '", name, "' x[", i, "] is not finite");
+    if (!std::isfinite(xs[i]))
+      fail<ValueError>("LineChart::add_series: '", name, "' x[", i, "] is not finite");
     if (config_.log_y && std::isfinite(ys[i]) && ys[i] <= 0)
-      fail<ValueError>("LineChart::add_series: '", name, "' y[", i, "] = ", ys[i], " cannot be drawn on a log scale");
+      fail<ValueError>("LineChart::add_series: '", name, "' y[", i, "] = ", ys[i],
+                       " cannot be drawn on a log scale");
   }
   series_.push_back({std::move(name), std::move(xs), std::move(ys)});
 }
@@ -33,7 +36,8 @@ std::string LineChart::to_svg() const {
       if (std::isfinite(s.ys[i])) y_low = std::min(y_low, s.ys[i]), y_high = std::max(y_high, s.ys[i]);
     }
   }
-  if (series_.empty() || !std::isfinite(y_low)) fail<ValueError>("LineChart: nothing to draw (no finite points)");
+  if (series_.empty() || !std::isfinite(y_low))
+    fail<ValueError>("LineChart: nothing to draw (no finite points)");
   if (x_high == x_low) x_low -= 1, x_high += 1;
   if (y_high == y_low && !config_.log_y) y_low -= 1, y_high += 1;
   const Ticks x_ticks = linear_ticks(x_low, x_high, 6);

@@ -15,11 +15,21 @@ std::string escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         const bool control = static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n';
         out += control ? '?' : c;
@@ -31,8 +41,8 @@ std::string escape(std::string_view text) {
 std::string number(double value, int decimals) {
   if (!std::isfinite(value)) fail<ValueError>("svg: cannot write the number ", value, " (not finite)");
   std::array<char, 64> buffer{};
-  auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed,
-                                    decimals);
+  auto [end, error] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed, decimals);
   if (error != std::errc()) fail<ValueError>("svg: number ", value, " is too large to write");
   std::string text(buffer.data(), end);
   if (text.find('.') != std::string::npos) {
@@ -67,7 +77,8 @@ Ticks linear_ticks(double low, double high, int count) {
 }
 
 Ticks log_ticks(double low, double high) {
-  if (!(low > 0) || !(high >= low)) fail<ValueError>("svg: a log axis needs 0 < low <= high, got [", low, ", ", high, "]");
+  if (!(low > 0) || !(high >= low))
+    fail<ValueError>("svg: a log axis needs 0 < low <= high, got [", low, ", ", high, "]");
   Ticks ticks;
   const int first = static_cast<int>(std::floor(std::log10(low) + 1e-9));
   int last = static_cast<int>(std::ceil(std::log10(high) - 1e-9));
@@ -112,7 +123,9 @@ std::string series_colour(std::size_t i) {
 
 namespace {
 std::array<double, 3> channels(const std::string& colour) {
-  const auto byte = [&](std::size_t at) { return static_cast<double>(std::stoi(colour.substr(at, 2), nullptr, 16)); };
+  const auto byte = [&](std::size_t at) {
+    return static_cast<double>(std::stoi(colour.substr(at, 2), nullptr, 16));
+  };
   return {byte(1), byte(3), byte(5)};
 }
 }  // namespace
@@ -133,25 +146,29 @@ bool is_dark(const std::string& colour) {
 
 double text_width(std::string_view utf8, double font_size) {
   double characters = 0;
-  for (char c : utf8) characters += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;  // count code points
+  for (char c : utf8)
+    characters += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;  // count code points
   return characters * 0.6 * font_size;
 }
 
 Document::Document(double width, double height) : width_(width), height_(height) {}
 
-void Document::rect(double x, double y, double w, double h, const std::string& fill, const std::string& stroke) {
-  body_ += "<rect x=\"" + number(x) + "\" y=\"" + number(y) + "\" width=\"" + number(w) + "\" height=\"" + number(h) +
-           "\" fill=\"" + fill + "\"" + (stroke == "none" ? "" : " stroke=\"" + stroke + "\"") + "/>\n";
+void Document::rect(double x, double y, double w, double h, const std::string& fill,
+                    const std::string& stroke) {
+  body_ += "<rect x=\"" + number(x) + "\" y=\"" + number(y) + "\" width=\"" + number(w) + "\" height=\"" +
+           number(h) + "\" fill=\"" + fill + "\"" + (stroke == "none" ? "" : " stroke=\"" + stroke + "\"") +
+           "/>\n";
 }
 
 void Document::line(double x1, double y1, double x2, double y2, const std::string& stroke, double width,
                     const std::string& dash) {
-  body_ += "<line x1=\"" + number(x1) + "\" y1=\"" + number(y1) + "\" x2=\"" + number(x2) + "\" y2=\"" + number(y2) +
-           "\" stroke=\"" + stroke + "\" stroke-width=\"" + number(width) + "\"" +
+  body_ += "<line x1=\"" + number(x1) + "\" y1=\"" + number(y1) + "\" x2=\"" + number(x2) + "\" y2=\"" +
+           number(y2) + "\" stroke=\"" + stroke + "\" stroke-width=\"" + number(width) + "\"" +
            (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"") + "/>\n";
 }
 
-void Document::polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke, double width) {
+void Document::polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke,
+                        double width) {
   std::string list;
   for (const auto& [x, y] : points) {
     if (!list.empty()) list += ' ';
@@ -166,26 +183,30 @@ void Document::polyline(const std::vector<std::pair<double, double>>& points, co
 void Document::text(double x, double y, std::string_view content, double size, Anchor anchor, double degrees,
                     const std::string& fill) {
   static constexpr std::array<std::string_view, 3> anchors = {"start", "middle", "end"};
-  body_ += "<text x=\"" + number(x) + "\" y=\"" + number(y) + "\" font-size=\"" + number(size) + "\" text-anchor=\"" +
-           std::string(anchors[static_cast<std::size_t>(anchor)]) + "\" fill=\"" + fill + "\"" +
-           (degrees == 0 ? "" : " transform=\"rotate(" + number(degrees) + " " + number(x) + " " + number(y) + ")\"") +
-           ">" + escape(content) + "</text>\n";
+  body_ +=
+      "<text x=\"" + number(x) + "\" y=\"" + number(y) + "\" font-size=\"" + number(size) +
+      "\" text-anchor=\"" + std::string(anchors[static_cast<std::size_t>(anchor)]) + "\" fill=\"" + fill +
+      "\"" +
+      (degrees == 0 ? ""
+                    : " transform=\"rotate(" + number(degrees) + " " + number(x) + " " + number(y) + ")\"") +
+      ">" + escape(content) + "</text>\n";
 }
 
 void Document::vertical_gradient(const std::string& id, const std::vector<std::string>& stops) {
   defs_ += "<linearGradient id=\"" + escape(id) + "\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n";
   for (std::size_t i = 0; i < stops.size(); ++i) {
-    const double offset = stops.size() == 1 ? 0 : static_cast<double>(i) / static_cast<double>(stops.size() - 1);
+    const double offset =
+        stops.size() == 1 ? 0 : static_cast<double>(i) / static_cast<double>(stops.size() - 1);
     defs_ += "<stop offset=\"" + number(offset, 3) + "\" stop-color=\"" + stops[i] + "\"/>\n";
   }
   defs_ += "</linearGradient>\n";
 }
 
 std::string Document::str() const {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + number(width_) + "\" height=\"" + number(height_) +
-         "\" viewBox=\"0 0 " + number(width_) + " " + number(height_) + "\" font-family=\"sans-serif\">\n" +
-         (defs_.empty() ? "" : "<defs>\n" + defs_ + "</defs>\n") + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" +
-         body_ + "</svg>\n";
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + number(width_) + "\" height=\"" +
+         number(height_) + "\" viewBox=\"0 0 " + number(width_) + " " + number(height_) +
+         "\" font-family=\"sans-serif\">\n" + (defs_.empty() ? "" : "<defs>\n" + defs_ + "</defs>\n") +
+         "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body_ + "</svg>\n";
 }
 
 }  // namespace sf::svg

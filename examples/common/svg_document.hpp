@@ -51,10 +51,12 @@ class Document {
  public:
   Document(double width, double height);
 
-  void rect(double x, double y, double w, double h, const std::string& fill, const std::string& stroke = "none");
+  void rect(double x, double y, double w, double h, const std::string& fill,
+            const std::string& stroke = "none");
   void line(double x1, double y1, double x2, double y2, const std::string& stroke, double width = 1,
             const std::string& dash = "");
-  void polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke, double width = 2);
+  void polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke,
+                double width = 2);
   /// Text at (x, y) (the baseline), optionally rotated by `degrees` around that point.
   void text(double x, double y, std::string_view content, double size = 12, Anchor anchor = Anchor::middle,
             double degrees = 0, const std::string& fill = "#222222");

@@ -91,7 +91,8 @@ Snapshots attention_during_training(const translator::RunConfig& config, const t
   const RunData data = load_run_data(config);
   const Tokeniser tokeniser = build_tokeniser(config, data.train);
   Generator model_generator(config.seed), order(config.seed + 1);
-  nn::Transformer model(config.model_config(tokeniser.source_size(), tokeniser.target_size()), model_generator);
+  nn::Transformer model(config.model_config(tokeniser.source_size(), tokeniser.target_size()),
+                        model_generator);
   optim::Adam adam(model.parameters(), optim::kPaperAdam);
   const std::vector<EncodedPair> pairs = encode_pairs(data.train, tokeniser, config.max_len);
   std::vector<Batch> batches;

@@ -14,7 +14,8 @@ std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, co
   std::int64_t skipped = 0;
   for (const SentencePair& p : pairs) {
     EncodedPair e{tokeniser.encode_source(p.source), tokeniser.encode_target(p.target)};
-    if (static_cast<std::int64_t>(e.source.size()) > max_len || static_cast<std::int64_t>(e.target.size()) > max_len) {
+    if (static_cast<std::int64_t>(e.source.size()) > max_len ||
+        static_cast<std::int64_t>(e.target.size()) > max_len) {
       ++skipped;
       continue;
     }
@@ -33,8 +34,8 @@ Batch collate(const std::vector<const EncodedPair*>& pairs) {
     T = std::max(T, p->target.size() - 1);  // target_in and target_out are one shorter than the target
   }
   const auto B = static_cast<std::int64_t>(pairs.size());
-  std::vector<double> src(static_cast<std::size_t>(B) * S, Vocab::pad_id), in(static_cast<std::size_t>(B) * T, Vocab::pad_id),
-      out(static_cast<std::size_t>(B) * T, Vocab::pad_id);
+  std::vector<double> src(static_cast<std::size_t>(B) * S, Vocab::pad_id),
+      in(static_cast<std::size_t>(B) * T, Vocab::pad_id), out(static_cast<std::size_t>(B) * T, Vocab::pad_id);
   Batch batch;
   for (std::size_t b = 0; b < pairs.size(); ++b) {
     const auto& s = pairs[b]->source;
@@ -51,8 +52,10 @@ Batch collate(const std::vector<const EncodedPair*>& pairs) {
 }
 // [doc:end]
 
-std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config, Generator& gen) {
-  if (config.batch_size <= 0) fail<ValueError>("make_batches: batch_size must be positive, got ", config.batch_size);
+std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config,
+                                Generator& gen) {
+  if (config.batch_size <= 0)
+    fail<ValueError>("make_batches: batch_size must be positive, got ", config.batch_size);
   std::vector<std::size_t> order(pairs.size());
   std::iota(order.begin(), order.end(), 0);
   for (std::size_t i = order.size(); i > 1; --i)  // Fisher-Yates with our own generator
@@ -65,12 +68,14 @@ std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const Bat
   std::vector<Batch> batches;
   for (std::size_t at = 0; at < order.size(); at += static_cast<std::size_t>(config.batch_size)) {
     std::vector<const EncodedPair*> group;
-    for (std::size_t i = at; i < std::min(order.size(), at + static_cast<std::size_t>(config.batch_size)); ++i)
+    for (std::size_t i = at; i < std::min(order.size(), at + static_cast<std::size_t>(config.batch_size));
+         ++i)
       group.push_back(&pairs[order[i]]);
     batches.push_back(collate(group));
   }
   for (std::size_t i = batches.size(); i > 1; --i)
-    std::swap(batches[i - 1], batches[static_cast<std::size_t>(gen.randint(0, static_cast<std::int64_t>(i)))]);
+    std::swap(batches[i - 1],
+              batches[static_cast<std::size_t>(gen.randint(0, static_cast<std::int64_t>(i)))]);
   return batches;
 }
 

@@ -31,9 +31,9 @@ std::vector<EncodedPair> encode_pairs(const std::vector<SentencePair>& pairs, co
 
 /// A padded batch. Padding is Vocab::pad_id (0), which the model masks and the loss ignores.
 struct Batch {
-  Tensor source;      // [B, S] int64
-  Tensor target_in;   // [B, T] int64: <s> y1 … ym, padded
-  Tensor target_out;  // [B, T] int64: y1 … ym </s>, padded
+  Tensor source;                   // [B, S] int64
+  Tensor target_in;                // [B, T] int64: <s> y1 … ym, padded
+  Tensor target_out;               // [B, T] int64: y1 … ym </s>, padded
   std::int64_t target_tokens = 0;  // real (non-padding) tokens of target_out
 };
 
@@ -47,6 +47,7 @@ struct BatchingConfig {
 
 /// One epoch of batches in a seeded random order: shuffle, sort by length into buckets (when
 /// bucketing), cut into batches, shuffle the batches.
-std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config, Generator& gen);
+std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config,
+                                Generator& gen);
 
 }  // namespace sf::translator

@@ -89,7 +89,8 @@ class RunDirectory {
   /// names), verifying them (IOError naming the file for anything missing or damaged) against the
   /// fingerprint a checkpoint stored (its metadata `checkpoint`): an edited file is an IOError.
   void save_tokeniser(const Tokeniser& tokeniser) const;
-  Tokeniser load_tokeniser(const RunConfig& config, const std::map<std::string, std::string>& checkpoint) const;
+  Tokeniser load_tokeniser(const RunConfig& config,
+                           const std::map<std::string, std::string>& checkpoint) const;
   /// The CRC-32 of the tokeniser's files (8 hexadecimal digits), stored in every checkpoint as
   /// "tokeniser.crc32".
   std::string tokeniser_fingerprint(const RunConfig& config) const;

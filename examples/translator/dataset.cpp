@@ -35,7 +35,8 @@ int must_keep(int partners, double share) {
 // whose reservation would leave a word or a group with too few training partners. `group` maps a
 // pair to a key whose members must keep two training pairs (-1: no group).
 template <class GroupOf>
-std::set<Combination> reserve(std::vector<Combination> pairs, double fraction, Generator& rng, GroupOf group) {
+std::set<Combination> reserve(std::vector<Combination> pairs, double fraction, Generator& rng,
+                              GroupOf group) {
   std::map<int, int> first_left, second_left, group_left, first_total, second_total;
   for (const auto& [a, b] : pairs) {
     ++first_total[a], ++first_left[a], ++second_total[b], ++second_left[b];
@@ -106,10 +107,11 @@ Dataset make_dataset(const DatasetConfig& config) {
   while (data.train.size() < config.train_size || data.validation.size() < config.validation_size ||
          data.test.size() < config.test_size) {
     if (++draws > max_draws)
-      fail<ValueError>("make_dataset: after ", max_draws, " draws only ", data.train.size(), "/", config.train_size,
-                       " training, ", data.validation.size(), "/", config.validation_size, " validation and ",
-                       data.test.size(), "/", config.test_size, " test pairs of ", config.min_words, " to ",
-                       config.max_words, " words were found; ask for fewer or allow longer sentences");
+      fail<ValueError>("make_dataset: after ", max_draws, " draws only ", data.train.size(), "/",
+                       config.train_size, " training, ", data.validation.size(), "/", config.validation_size,
+                       " validation and ", data.test.size(), "/", config.test_size, " test pairs of ",
+                       config.min_words, " to ", config.max_words,
+                       " words were found; ask for fewer or allow longer sentences");
     GeneratedPair g = generate_pair(rng);
     const int english_words = count_words(g.pair.source), french_words = count_words(g.pair.target);
     if (std::min(english_words, french_words) < config.min_words ||
@@ -133,7 +135,8 @@ Dataset make_dataset(const DatasetConfig& config) {
 std::string describe(const HeldOut& held_out) {
   std::string text = "adjective-noun (" + std::to_string(held_out.adjective_noun.size()) + "):";
   for (const auto& [a, n] : held_out.adjective_noun)
-    text += " " + adjectives()[static_cast<std::size_t>(a)].english + " " + nouns()[static_cast<std::size_t>(n)].english + ",";
+    text += " " + adjectives()[static_cast<std::size_t>(a)].english + " " +
+            nouns()[static_cast<std::size_t>(n)].english + ",";
   text.back() = '\n';
   text += "verb-object (" + std::to_string(held_out.verb_object.size()) + "):";
   for (const auto& [v, n] : held_out.verb_object) {

@@ -36,7 +36,7 @@ struct DatasetConfig {
   std::size_t train_size = 50000;
   std::size_t validation_size = 1000;
   std::size_t test_size = 1000;
-  int min_words = 3;   // on both sides, not counting the full stop
+  int min_words = 3;  // on both sides, not counting the full stop
   int max_words = 15;
   double held_out_fraction = 0.15;  // of the adjective–noun and of the verb–object combinations
 };

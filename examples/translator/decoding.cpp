@@ -30,15 +30,15 @@ std::vector<std::vector<double>> next_log_probs(const Tensor& logits) {
 }
 
 Tensor column(const std::vector<int>& tokens) {
-  return tensor(std::vector<double>(tokens.begin(), tokens.end()), {static_cast<std::int64_t>(tokens.size()), 1},
-                {.dtype = kInt64});
+  return tensor(std::vector<double>(tokens.begin(), tokens.end()),
+                {static_cast<std::int64_t>(tokens.size()), 1}, {.dtype = kInt64});
 }
 
 }  // namespace
 
 // [doc:greedy]
-std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const Tensor& source, std::int64_t max_len,
-                                            std::vector<TraceStep>* trace) {
+std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const Tensor& source,
+                                            std::int64_t max_len, std::vector<TraceStep>* trace) {
   NoGradGuard no_grad;
   const auto B = static_cast<std::size_t>(source.size(0));
   nn::GenerationState state = model.start_generation(source, max_len);  // <s> then up to max_len - 1 words
@@ -55,13 +55,16 @@ std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const 
         s.prefix.insert(s.prefix.end(), out[0].begin(), out[0].end());
         std::vector<int> ids(lp[0].size());
         for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int>(i);
-        std::partial_sort(ids.begin(), ids.begin() + 3, ids.end(), [&](int x, int y) { return lp[0][x] > lp[0][y]; });
+        std::partial_sort(ids.begin(), ids.begin() + 3, ids.end(),
+                          [&](int x, int y) { return lp[0][x] > lp[0][y]; });
         for (int k = 0; k < 3; ++k) s.top_candidates.emplace_back(ids[k], std::exp(lp[0][ids[k]]));
         trace->push_back(s);
       }
       if (done[b]) continue;
-      if (last[b] == Vocab::eos_id) done[b] = true;
-      else out[b].push_back(last[b]);
+      if (last[b] == Vocab::eos_id)
+        done[b] = true;
+      else
+        out[b].push_back(last[b]);
     }
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
   }
@@ -98,10 +101,11 @@ std::vector<int> beam_search(const nn::Transformer& model, const Tensor& source,
     };
     std::vector<Candidate> candidates;
     for (std::size_t b = 0; b < live.size(); ++b)
-      for (std::size_t t = 0; t < lp[b].size(); ++t) candidates.push_back({live[b].log_prob + lp[b][t], b, static_cast<int>(t)});
+      for (std::size_t t = 0; t < lp[b].size(); ++t)
+        candidates.push_back({live[b].log_prob + lp[b][t], b, static_cast<int>(t)});
     const std::size_t keep = std::min(candidates.size(), 2 * width);
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
-                      [](const Candidate& a, const Candidate& b) {
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                      candidates.end(), [](const Candidate& a, const Candidate& b) {
                         if (a.log_prob != b.log_prob) return a.log_prob > b.log_prob;
                         return std::pair(a.beam, a.token) < std::pair(b.beam, b.token);
                       });
@@ -123,10 +127,11 @@ std::vector<int> beam_search(const nn::Transformer& model, const Tensor& source,
     }
     live = std::move(next);
     if (finished.size() >= width || live.empty()) break;  // enough finished hypotheses
-    state.select_rows(tensor(rows, {.dtype = kInt64}));    // each cache row follows its hypothesis
+    state.select_rows(tensor(rows, {.dtype = kInt64}));   // each cache row follows its hypothesis
   }
   if (!finished.empty())  // the best penalised score; the earliest wins a tie
-    return std::max_element(finished.begin(), finished.end(), [](const auto& a, const auto& b) { return a.first < b.first; })
+    return std::max_element(finished.begin(), finished.end(),
+                            [](const auto& a, const auto& b) { return a.first < b.first; })
         ->second;
   const auto best = std::max_element(live.begin(), live.end(), [&](const Hypothesis& a, const Hypothesis& b) {
     return score(a.log_prob, a.tokens.size()) < score(b.log_prob, b.tokens.size());

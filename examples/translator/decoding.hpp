@@ -1,8 +1,8 @@
 // decoding.hpp: turning a trained model's probabilities into a translation, one word at a time.
 //
 // Generation feeds the decoder its own previous outputs: <s>, then the first word it chose, and
-// so on until it produces </s> or reaches a length limit (<pad> and <s> are never chosen). Both searches use the decoder's
-// key/value cache, so each step costs one token's work, not the whole prefix again.
+// so on until it produces </s> or reaches a length limit (<pad> and <s> are never chosen). Both searches use
+// the decoder's key/value cache, so each step costs one token's work, not the whole prefix again.
 //   greedy: at each step take the most probable word.
 //   beam:   keep the `width` most probable partial translations; the final choice divides each
 //           finished hypothesis's log-probability by a length penalty ((5 + n) / 6)^α (Wu et al.

@@ -59,7 +59,8 @@ int pick(Generator& rng, const std::vector<int>& options) {
 std::vector<int> nouns_of(std::uint32_t kinds, const std::vector<int>& used) {
   std::vector<int> found;
   for (int i = 0; i < static_cast<int>(nouns().size()); ++i) {
-    if ((nouns()[i].kinds & kinds) && std::find(used.begin(), used.end(), i) == used.end()) found.push_back(i);
+    if ((nouns()[i].kinds & kinds) && std::find(used.begin(), used.end(), i) == used.end())
+      found.push_back(i);
   }
   return found;
 }
@@ -103,7 +104,10 @@ NounPhrase draw_noun_phrase(Generator& rng, int noun, Role role, Draft& draft, b
   } else if (role == Role::place) {
     np.determiner = r < 0.65 ? D::definite : r < 0.8 ? D::indefinite : r < 0.9 ? D::demonstrative : D::number;
   } else {
-    np.determiner = r < 0.45 ? D::definite : r < 0.7 ? D::indefinite : r < 0.82 ? D::demonstrative : D::number;
+    np.determiner = r < 0.45   ? D::definite
+                    : r < 0.7  ? D::indefinite
+                    : r < 0.82 ? D::demonstrative
+                               : D::number;
   }
   const bool countable = !(nouns()[noun].kinds & kind::uncountable);
   if (np.determiner == D::number) {
@@ -128,10 +132,18 @@ Words english_noun_phrase(const NounPhrase& np) {
   const Noun& noun = nouns()[np.noun];
   Words words;
   switch (np.determiner) {
-    case Determiner::definite: words.push_back("the"); break;
-    case Determiner::indefinite: words.push_back(np.plural ? "some" : "a"); break;
-    case Determiner::demonstrative: words.push_back(np.plural ? "these" : "this"); break;
-    case Determiner::number: words.emplace_back(number_words(np.count)[0]); break;
+    case Determiner::definite:
+      words.push_back("the");
+      break;
+    case Determiner::indefinite:
+      words.push_back(np.plural ? "some" : "a");
+      break;
+    case Determiner::demonstrative:
+      words.push_back(np.plural ? "these" : "this");
+      break;
+    case Determiner::number:
+      words.emplace_back(number_words(np.count)[0]);
+      break;
   }
   for (int a : np.adjectives) words.push_back(adjectives()[a].english);
   words.push_back(np.plural ? noun.english_plural : noun.english);
@@ -151,18 +163,25 @@ Words french_noun_phrase(const NounPhrase& np) {
     const Adjective& a = adjectives()[i];
     (a.before_noun ? before : after).push_back(agree(a, noun.gender, np.plural));
     // beau, vieux, nouveau right before a masculine noun with a vowel sound: "le vieil arbre".
-    if (a.before_noun && !feminine && !np.plural && !a.before_vowel.empty() && starts_with_vowel_sound(noun.french))
+    if (a.before_noun && !feminine && !np.plural && !a.before_vowel.empty() &&
+        starts_with_vowel_sound(noun.french))
       before.back() = a.before_vowel;
   }
   Words words;
   switch (np.determiner) {
-    case Determiner::definite: words.push_back(np.plural ? "les" : feminine ? "la" : "le"); break;
+    case Determiner::definite:
+      words.push_back(np.plural ? "les" : feminine ? "la" : "le");
+      break;
     // Careful French writes de, not des, before a plural adjective: "de petits chats".
     case Determiner::indefinite:
       words.push_back(np.plural ? (before.empty() ? "des" : "de") : feminine ? "une" : "un");
       break;
-    case Determiner::demonstrative: words.push_back(np.plural ? "ces" : feminine ? "cette" : "ce"); break;
-    case Determiner::number: words.emplace_back(number_words(np.count)[1]); break;
+    case Determiner::demonstrative:
+      words.push_back(np.plural ? "ces" : feminine ? "cette" : "ce");
+      break;
+    case Determiner::number:
+      words.emplace_back(number_words(np.count)[1]);
+      break;
   }
   words.insert(words.end(), before.begin(), before.end());
   words.push_back(np.plural ? noun.french_plural : noun.french);
@@ -177,24 +196,34 @@ Subject draw_subject(Generator& rng, Draft& draft, std::uint32_t kinds, bool gen
                      bool with_adjectives = true) {
   if ((kinds & kind::person) && chance(rng, 0.35)) {
     static const std::vector<int> all = {0, 1, 2, 3, 4, 5}, gendered = {2, 3, 5};  // he, she, they
-    const Pronoun& p = pronouns()[static_cast<std::size_t>(pick(rng, gendered_pronouns_only ? gendered : all))];
+    const Pronoun& p =
+        pronouns()[static_cast<std::size_t>(pick(rng, gendered_pronouns_only ? gendered : all))];
     return {{p.english}, {p.french}, p.person, p.gender, p.plural, false, true, -1};
   }
   const int noun = pick(rng, nouns_of(kinds, draft.used_nouns));
   const NounPhrase np = draw_noun_phrase(rng, noun, Role::subject, draft, with_adjectives);
-  return {english_noun_phrase(np), french_noun_phrase(np), np.plural ? ils : il, nouns()[noun].gender, np.plural,
-          (nouns()[noun].kinds & kind::small) != 0, (nouns()[noun].kinds & (kind::person | kind::animal)) != 0,
+  return {english_noun_phrase(np),
+          french_noun_phrase(np),
+          np.plural ? ils : il,
+          nouns()[noun].gender,
+          np.plural,
+          (nouns()[noun].kinds & kind::small) != 0,
+          (nouns()[noun].kinds & (kind::person | kind::animal)) != 0,
           noun};
 }
 
 // "eats" / "does not eat", then "to" in "listen to"; "mange" / "ne mange pas", then "à" after aller.
 void add_verb(Draft& draft, const Verb& verb, const Subject& subject, bool negated) {
   const bool third_singular = subject.person == il;
-  if (negated) append(draft.english, {third_singular ? "does" : "do", "not", verb.english});
-  else draft.english.push_back(third_singular ? verb.english_third_person : verb.english);
+  if (negated)
+    append(draft.english, {third_singular ? "does" : "do", "not", verb.english});
+  else
+    draft.english.push_back(third_singular ? verb.english_third_person : verb.english);
   if (!verb.english_particle.empty()) draft.english.push_back(verb.english_particle);
-  if (negated) append(draft.french, {"ne", verb.french[subject.person], "pas"});
-  else draft.french.push_back(verb.french[subject.person]);
+  if (negated)
+    append(draft.french, {"ne", verb.french[subject.person], "pas"});
+  else
+    draft.french.push_back(verb.french[subject.person]);
   if (!verb.french_preposition.empty()) draft.french.push_back(verb.french_preposition);
 }
 
@@ -202,8 +231,10 @@ void add_verb(Draft& draft, const Verb& verb, const Subject& subject, bool negat
 void add_be(Draft& draft, const Subject& subject, bool negated) {
   draft.english.emplace_back(english_be[subject.person == je ? 0 : subject.person == il ? 2 : 1]);
   if (negated) draft.english.push_back("not");
-  if (negated) append(draft.french, {"ne", verb_be().french[subject.person], "pas"});
-  else draft.french.push_back(verb_be().french[subject.person]);
+  if (negated)
+    append(draft.french, {"ne", verb_be().french[subject.person], "pas"});
+  else
+    draft.french.push_back(verb_be().french[subject.person]);
 }
 
 // "near the old tree" / "près du vieil arbre". Only small subjects fit in a box, a bag or a cup,
@@ -226,7 +257,8 @@ void add_place(Generator& rng, Draft& draft, const Subject& subject) {
   const auto count = static_cast<std::int64_t>(prepositions.size()) - (subject.living ? 0 : 1);
   const Preposition& p = prepositions[static_cast<std::size_t>(rng.randint(0, count))];
   const std::uint32_t kinds = p.kinds | (subject.small && p.english == "in" ? container : 0);
-  const NounPhrase np = draw_noun_phrase(rng, pick(rng, nouns_of(kinds, draft.used_nouns)), Role::place, draft);
+  const NounPhrase np =
+      draw_noun_phrase(rng, pick(rng, nouns_of(kinds, draft.used_nouns)), Role::place, draft);
   draft.english.emplace_back(p.english);
   append(draft.english, english_noun_phrase(np));
   append(draft.french, p.french);
@@ -243,7 +275,7 @@ void object_sentence(Generator& rng, Draft& draft, bool negated, VerbKind kind) 
   const int object = pick(rng, nouns_of(verb.objects, draft.used_nouns));
   // After ne ... pas an indefinite direct object becomes "de" (pas de chat), so negated sentences
   // and verbs of liking take only "the" or "this" objects.
-  const Role role = kind == VerbKind::motion                    ? Role::destination
+  const Role role = kind == VerbKind::motion               ? Role::destination
                     : negated || verb.definite_object_only ? Role::definite_object
                                                            : Role::object;
   const NounPhrase np = draw_noun_phrase(rng, object, role, draft);
@@ -268,13 +300,15 @@ void activity_sentence(Generator& rng, Draft& draft, bool negated) {
 void description_sentence(Generator& rng, Draft& draft, bool negated) {
   using namespace kind;
   // "I am happy" is left out: French must know whether I is heureux or heureuse.
-  const Subject subject = draw_subject(rng, draft, person | animal | produce | dish | drink | object | plant |
-                                                       building | outdoors, true, false);
+  const Subject subject = draw_subject(
+      rng, draft, person | animal | produce | dish | drink | object | plant | building | outdoors, true,
+      false);
   std::vector<int> fitting;
   for (int i = 0; i < static_cast<int>(adjectives().size()); ++i) {
     const Adjective& a = adjectives()[static_cast<std::size_t>(i)];
     if (!a.predicative) continue;
-    if (subject.noun >= 0 ? fits(a, nouns()[static_cast<std::size_t>(subject.noun)]) : (a.applies_to & kind::person) != 0)
+    if (subject.noun >= 0 ? fits(a, nouns()[static_cast<std::size_t>(subject.noun)])
+                          : (a.applies_to & kind::person) != 0)
       fitting.push_back(i);
   }
   const int a = pick(rng, fitting);
@@ -303,11 +337,16 @@ GeneratedPair generate_pair(Generator& rng) {
   Draft draft;
   const double pattern = rng.uniform();
   const bool negated = chance(rng, 0.3);
-  if (pattern < 0.45) object_sentence(rng, draft, negated, VerbKind::transitive);
-  else if (pattern < 0.60) activity_sentence(rng, draft, negated);
-  else if (pattern < 0.72) description_sentence(rng, draft, negated);
-  else if (pattern < 0.85) location_sentence(rng, draft, negated);
-  else object_sentence(rng, draft, negated, VerbKind::motion);
+  if (pattern < 0.45)
+    object_sentence(rng, draft, negated, VerbKind::transitive);
+  else if (pattern < 0.60)
+    activity_sentence(rng, draft, negated);
+  else if (pattern < 0.72)
+    description_sentence(rng, draft, negated);
+  else if (pattern < 0.85)
+    location_sentence(rng, draft, negated);
+  else
+    object_sentence(rng, draft, negated, VerbKind::motion);
   return {{english_spelling(draft.english), french_spelling(draft.french)}, draft.combinations};
 }
 

@@ -22,26 +22,26 @@ inline constexpr std::uint32_t person = 1u << 0;
 inline constexpr std::uint32_t animal = 1u << 1;
 inline constexpr std::uint32_t produce = 1u << 2;  // fruit and vegetables
 inline constexpr std::uint32_t dish = 1u << 3;
-inline constexpr std::uint32_t drink = 1u << 4;    // uncountable: only "the water", "this milk"
+inline constexpr std::uint32_t drink = 1u << 4;  // uncountable: only "the water", "this milk"
 inline constexpr std::uint32_t object = 1u << 5;
 inline constexpr std::uint32_t plant = 1u << 6;
 inline constexpr std::uint32_t building = 1u << 7;
 inline constexpr std::uint32_t outdoors = 1u << 8;
 // What can be done with a noun (verbs and prepositions ask for these).
-inline constexpr std::uint32_t family = 1u << 9;       // "I have two sisters"
+inline constexpr std::uint32_t family = 1u << 9;  // "I have two sisters"
 inline constexpr std::uint32_t readable = 1u << 10;
 inline constexpr std::uint32_t openable = 1u << 11;
 inline constexpr std::uint32_t portable = 1u << 12;
 inline constexpr std::uint32_t washable = 1u << 13;
-inline constexpr std::uint32_t container = 1u << 14;   // "in the box": only small things fit
-inline constexpr std::uint32_t inside = 1u << 15;      // "in the kitchen": anyone fits
-inline constexpr std::uint32_t surface = 1u << 16;     // "on the table"
-inline constexpr std::uint32_t cover = 1u << 17;       // "under the tree"
-inline constexpr std::uint32_t destination = 1u << 18; // "go to the park"
-inline constexpr std::uint32_t visitable = 1u << 19;   // "visit the museum"
-inline constexpr std::uint32_t small = 1u << 20;       // fits in a box or a bag
-inline constexpr std::uint32_t uncountable = 1u << 21; // never plural, never "a" or a number
-inline constexpr std::uint32_t child = 1u << 22;       // boy, girl
+inline constexpr std::uint32_t container = 1u << 14;    // "in the box": only small things fit
+inline constexpr std::uint32_t inside = 1u << 15;       // "in the kitchen": anyone fits
+inline constexpr std::uint32_t surface = 1u << 16;      // "on the table"
+inline constexpr std::uint32_t cover = 1u << 17;        // "under the tree"
+inline constexpr std::uint32_t destination = 1u << 18;  // "go to the park"
+inline constexpr std::uint32_t visitable = 1u << 19;    // "visit the museum"
+inline constexpr std::uint32_t small = 1u << 20;        // fits in a box or a bag
+inline constexpr std::uint32_t uncountable = 1u << 21;  // never plural, never "a" or a number
+inline constexpr std::uint32_t child = 1u << 22;        // boy, girl
 }  // namespace kind
 
 struct Noun {
@@ -57,7 +57,7 @@ struct Adjective {
   std::string before_vowel;  // "bel", "vieil", "nouvel": masculine singular before a vowel sound
   bool before_noun;          // French keeps petit, grand, beau, ... before the noun
   bool colour;
-  std::uint32_t applies_to;  // noun kinds
+  std::uint32_t applies_to;    // noun kinds
   std::uint32_t excludes = 0;  // noun kinds it must not meet, even if applies_to matches
   bool predicative = true;     // may follow "is": "the cat is small"
 };
@@ -73,8 +73,8 @@ struct Verb {
   std::array<std::string, 6> french;          // je, tu, il/elle, nous, vous, ils/elles
   std::string french_preposition;             // "à" after aller
   VerbKind kind;
-  std::uint32_t subjects, objects;            // noun kinds
-  bool definite_object_only;                  // aimer: "I like the cats", never "I like two cats"
+  std::uint32_t subjects, objects;  // noun kinds
+  bool definite_object_only;        // aimer: "I like the cats", never "I like two cats"
 };
 
 struct Pronoun {

@@ -101,7 +101,8 @@ int train_command(const std::vector<std::string>& args) {
     for (const std::string& name : o.given_names())
       if (name != "resume" && name != "out" && name != "steps" && name != "minutes" && name != "threads" &&
           name != "beam" && name != "length-penalty" && name != "attention-sentence")
-        fail<ValueError>("--", name, " cannot be given with --resume: a resumed run keeps its stored settings "
+        fail<ValueError>("--", name,
+                         " cannot be given with --resume: a resumed run keeps its stored settings "
                          "(only --steps and --minutes extend it)");
   const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
@@ -163,7 +164,7 @@ int translate_command(const std::vector<std::string>& args) {
   add_trained_run_options(o);
   add_decoding_options(o);
   if (!parse_command_line(o, args)) return 0;
-  read_beam(o);  // the options' errors before the run is loaded
+  read_beam(o);              // the options' errors before the run is loaded
   std::istringstream given;  // sentences on the command line, one per line
   for (const std::string& sentence : o.positional()) {
     if (sentence.find_first_not_of(" \t\r\n") == std::string::npos)

@@ -9,7 +9,8 @@
 
 namespace sf::translator {
 
-Options::Options(std::string usage, std::string summary) : usage_(std::move(usage)), summary_(std::move(summary)) {}
+Options::Options(std::string usage, std::string summary)
+    : usage_(std::move(usage)), summary_(std::move(summary)) {}
 
 Options& Options::add(const std::string& name, const std::string& value_name, const std::string& help,
                       const std::string& default_value) {
@@ -44,7 +45,8 @@ void Options::parse(const std::vector<std::string>& args) {
       continue;
     }
     if (!inline_value) {
-      if (i + 1 == args.size()) fail<ValueError>("option --", name, " needs a value (", spec->second.value_name, ")");
+      if (i + 1 == args.size())
+        fail<ValueError>("option --", name, " needs a value (", spec->second.value_name, ")");
       value = args[++i];
     }
     values_.insert_or_assign(name, value);
@@ -83,7 +85,8 @@ double Options::number(const std::string& name) const {
   std::istringstream in(t);
   double v = 0;
   in >> v;
-  if (t.empty() || !in.eof() || in.fail()) fail<ValueError>("option --", name, " expects a number, got '", t, "'");
+  if (t.empty() || !in.eof() || in.fail())
+    fail<ValueError>("option --", name, " expects a number, got '", t, "'");
   return v;
 }
 

@@ -24,7 +24,7 @@ class Options {
   /// missing value, or a value given to a flag. Arguments not starting with -- are positional.
   void parse(const std::vector<std::string>& args);
 
-  bool given(const std::string& name) const;  // set on the command line (not just defaulted)
+  bool given(const std::string& name) const;     // set on the command line (not just defaulted)
   std::vector<std::string> given_names() const;  // every option set on the command line
   bool flag(const std::string& name) const;
   std::string text(const std::string& name) const;

@@ -39,8 +39,11 @@ std::vector<std::string> draw_cross_attention(const nn::Transformer& model, cons
       const Tensor w = weights[l][0][h].to(kFloat64).contiguous();
       svg::HeatMap map({.title = "cross-attention, decoder layer " + std::to_string(l + 1) + ", head " +
                                  std::to_string(h + 1),
-                        .x_label = "English (keys)", .y_label = "French (queries)", .row_labels = rows,
-                        .column_labels = columns, .decimals = 2},
+                        .x_label = "English (keys)",
+                        .y_label = "French (queries)",
+                        .row_labels = rows,
+                        .column_labels = columns,
+                        .decimals = 2},
                        w.size(0), w.size(1), w.to_vector<double>());
       const std::string name = "attention_L" + std::to_string(l + 1) + "_H" + std::to_string(h + 1) + ".svg";
       map.save((fs::path(dir) / name).string());
@@ -62,8 +65,10 @@ void write_report(const std::string& dir, const ReportContents& c) {
     }
   }
   if (!steps.empty()) {
-    svg::LineChart loss({.title = "Loss (training with label smoothing 0.1, validation without)", .x_label = "step",
-                         .y_label = "cross-entropy (nats per token)", .log_y = true});
+    svg::LineChart loss({.title = "Loss (training with label smoothing 0.1, validation without)",
+                         .x_label = "step",
+                         .y_label = "cross-entropy (nats per token)",
+                         .log_y = true});
     loss.add_series("training", steps, losses);
     if (!val_steps.empty()) loss.add_series("validation", val_steps, val_losses);
     loss.save((fs::path(dir) / "loss.svg").string());
@@ -79,11 +84,11 @@ void write_report(const std::string& dir, const ReportContents& c) {
   md << "# Translator run\n\n";
   md << "- Data: " << c.data_description << "\n";
   md << "- Model: preset " << c.config.preset << ", dropout " << c.config.dropout << "\n";
-  md << "- Training: " << c.training.steps << " steps of " << c.config.batch_size << " sentences, " << c.config.schedule
-     << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up " << c.config.warmup
-     << "), label smoothing " << c.config.label_smoothing << std::fixed << "; " << c.training.train_seconds
-     << " s of training, "
-     << std::setprecision(0) << c.training.tokens_per_second << " target tokens per second\n\n";
+  md << "- Training: " << c.training.steps << " steps of " << c.config.batch_size << " sentences, "
+     << c.config.schedule << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up "
+     << c.config.warmup << "), label smoothing " << c.config.label_smoothing << std::fixed << "; "
+     << c.training.train_seconds << " s of training, " << std::setprecision(0) << c.training.tokens_per_second
+     << " target tokens per second\n\n";
   md << std::setprecision(1) << "## Results on the " << c.test_name << "\n\n";
   md << "| sentences | exact match | BLEU | loss |\n|---|---|---|---|\n";
   md << "| " << c.test.sentences << " | " << 100 * c.test.exact_match << "% | " << c.test.bleu.score << " | "

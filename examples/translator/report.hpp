@@ -25,7 +25,7 @@ struct ReportContents {
   std::string data_description;
   TrainResult training;
   EvalResult test;
-  std::string test_name;  // "held-out test set", ...
+  std::string test_name;                                      // "held-out test set", ...
   std::vector<std::pair<std::string, std::string>> examples;  // source, translation
   std::vector<std::string> attention_pictures;
   std::string attention_sentence;

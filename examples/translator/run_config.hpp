@@ -17,26 +17,26 @@ namespace sf::translator {
 
 struct RunConfig {
   // ---- data ----
-  std::string data_path{};            // a TSV file of pairs; "" and no source_path = the toy grammar
+  std::string data_path{};                   // a TSV file of pairs; "" and no source_path = the toy grammar
   std::string source_path{}, target_path{};  // or: parallel text files, line i of one translates line i
   std::string valid_source_path{}, valid_target_path{};  // their validation set ("" = split from training)
-  std::uint64_t data_seed = 1;        // the grammar's seed, or the train/validation split's
-  std::int64_t train_size = 50000;    // toy: pairs generated for training
+  std::uint64_t data_seed = 1;          // the grammar's seed, or the train/validation split's
+  std::int64_t train_size = 50000;      // toy: pairs generated for training
   std::int64_t validation_size = 1000;  // toy: in-distribution validation pairs
-  std::int64_t test_size = 1000;      // toy: held-out pairs with unseen combinations
-  double validation_fraction = 0.1;   // TSV: share of the pairs kept for validation
-  std::string tokeniser = "words";    // or "bpe" (tokeniser.hpp); the command line's default for files
-  std::int64_t vocab_size = 8000;     // bpe: pieces of the joint English+French tokeniser
-  std::int64_t min_count = 1;         // words: words seen fewer times in training become <unk>
-  std::int64_t max_len = 32;          // longest sentence (in tokens, with <s> and </s>) the model takes
+  std::int64_t test_size = 1000;        // toy: held-out pairs with unseen combinations
+  double validation_fraction = 0.1;     // TSV: share of the pairs kept for validation
+  std::string tokeniser = "words";      // or "bpe" (tokeniser.hpp); the command line's default for files
+  std::int64_t vocab_size = 8000;       // bpe: pieces of the joint English+French tokeniser
+  std::int64_t min_count = 1;           // words: words seen fewer times in training become <unk>
+  std::int64_t max_len = 32;            // longest sentence (in tokens, with <s> and </s>) the model takes
   // ---- model ----
   std::string preset = "small";  // small, medium or base (sizes below override when > 0)
   std::int64_t d_model = 0, heads = 0, d_ff = 0, layers = 0;
   double dropout = 0.1;
   // ---- training ----
-  std::int64_t steps = 2400;     // optimizer steps (the run stops at steps or minutes, whichever is first)
-  double minutes = 0;            // a time budget; 0 = none
-  std::int64_t batch_size = 64;  // sentences per batch
+  std::int64_t steps = 2400;        // optimizer steps (the run stops at steps or minutes, whichever is first)
+  double minutes = 0;               // a time budget; 0 = none
+  std::int64_t batch_size = 64;     // sentences per batch
   std::string schedule = "cosine";  // "cosine" (warm-up then cosine decay) or "noam" (the paper's)
   double lr = 2e-3;                 // peak learning rate (cosine); noam's is set by d_model and warmup
   std::int64_t warmup = 200;

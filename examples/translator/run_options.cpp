@@ -1,11 +1,11 @@
 // run_options.cpp: one table binds each option to its RunConfig field (see run_options.hpp).
 #include "examples/translator/run_options.hpp"
 
-#include "text/bpe.hpp"
-
 #include <cstdint>
 #include <sstream>
 #include <variant>
+
+#include "text/bpe.hpp"
 
 namespace sf::translator {
 
@@ -24,12 +24,13 @@ struct RunOption {
 const RunOption kRunOptions[] = {
     {"data", "FILE", "pairs 'english<TAB>french' per line (Tatoeba/Anki format); default: the toy grammar",
      &RunConfig::data_path},
-    {"src", "FILE", "or: English sentences, one per line (e.g. Multi30k's train.en)", &RunConfig::source_path},
+    {"src", "FILE", "or: English sentences, one per line (e.g. Multi30k's train.en)",
+     &RunConfig::source_path},
     {"tgt", "FILE", "their French translations, line by line (train.fr)", &RunConfig::target_path},
-    {"valid-src", "FILE", "validation English (val.en); default: a share of --src", &RunConfig::valid_source_path},
+    {"valid-src", "FILE", "validation English (val.en); default: a share of --src",
+     &RunConfig::valid_source_path},
     {"valid-tgt", "FILE", "validation French (val.fr)", &RunConfig::valid_target_path},
-    {"tokeniser", "KIND", "words or bpe (with --data or --src: bpe unless given)",
-     &RunConfig::tokeniser},
+    {"tokeniser", "KIND", "words or bpe (with --data or --src: bpe unless given)", &RunConfig::tokeniser},
     {"vocab-size", "N", "bpe: pieces of the tokeniser learned from both languages", &RunConfig::vocab_size,
      text::Bpe::first_character_id + 1},
     {"max-len", "N", "longest sentence in tokens with <s> and </s> (bpe runs: 256 unless given)",

@@ -3,10 +3,10 @@
 // RunConfig, written nowhere else.
 #pragma once
 
+#include <cstdint>
+
 #include "examples/translator/options.hpp"
 #include "examples/translator/run_config.hpp"
-
-#include <cstdint>
 
 namespace sf::translator {
 

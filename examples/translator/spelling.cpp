@@ -32,7 +32,11 @@ std::string english_spelling(std::vector<std::string> words) {
 
 std::string french_spelling(std::vector<std::string> words) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> elisions = {{
-      {"le", "l'"}, {"la", "l'"}, {"je", "j'"}, {"ne", "n'"}, {"de", "d'"},
+      {"le", "l'"},
+      {"la", "l'"},
+      {"je", "j'"},
+      {"ne", "n'"},
+      {"de", "d'"},
   }};
   // Left to right, so that "de le arbre" looks at "le" (no elision) before "le" becomes "l'".
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
@@ -42,7 +46,10 @@ std::string french_spelling(std::vector<std::string> words) {
       if (words[i] == full) words[i] = elided;
   }
   static constexpr std::array<std::array<std::string_view, 3>, 4> contractions = {{
-      {"à", "le", "au"}, {"à", "les", "aux"}, {"de", "le", "du"}, {"de", "les", "des"},
+      {"à", "le", "au"},
+      {"à", "les", "aux"},
+      {"de", "le", "du"},
+      {"de", "les", "des"},
   }};
   std::vector<std::string> out;
   for (std::size_t i = 0; i < words.size(); ++i) {

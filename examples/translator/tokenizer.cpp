@@ -1,10 +1,10 @@
 // tokenizer.cpp: the rules of tokenizer.hpp, applied to code points.
 #include "examples/translator/tokenizer.hpp"
 
-#include "text/utf8.hpp"
-
 #include <algorithm>
 #include <array>
+
+#include "text/utf8.hpp"
 
 namespace sf::translator {
 namespace {
@@ -35,10 +35,13 @@ bool is_clitic(std::u32string_view word) {
   return std::find(clitics.begin(), clitics.end(), word) != clitics.end();
 }
 
-bool is_opening(std::string_view token) { return token == "(" || token == "[" || token == "«" || token == "“"; }
+bool is_opening(std::string_view token) {
+  return token == "(" || token == "[" || token == "«" || token == "“";
+}
 
 bool is_closing(std::string_view token) {
-  static constexpr std::array<std::string_view, 11> closing = {".", ",", "!", "?", ";", ":", ")", "]", "»", "”", "…"};
+  static constexpr std::array<std::string_view, 11> closing = {".", ",", "!", "?", ";", ":",
+                                                               ")", "]", "»", "”", "…"};
   return std::find(closing.begin(), closing.end(), token) != closing.end();
 }
 
@@ -105,8 +108,8 @@ std::string detokenize(const std::vector<std::string>& tokens) {
     bool glue_before = is_closing(token);
     bool glue_after = is_opening(token) || (token.size() > 1 && token.back() == '\'');
     if (token == "\"") {
-      glue_before = quote_open;   // a closing quote sticks to the word before it
-      glue_after = !quote_open;   // an opening one to the word after it
+      glue_before = quote_open;  // a closing quote sticks to the word before it
+      glue_after = !quote_open;  // an opening one to the word after it
       quote_open = !quote_open;
     }
     if (!glue_next && !glue_before) text += ' ';

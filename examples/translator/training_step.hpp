@@ -21,8 +21,8 @@ double schedule_lr(const RunConfig& config, std::int64_t d_model, std::int64_t s
 struct StepResult {
   double loss = 0;           // the batch's loss, before the update
   double gradient_norm = 0;  // the global norm before clipping (0 when clipping is off)
-  bool updated = false;  // false: the loss or the gradient was not finite, or the loss was above
-                         // the limit; the weights are unchanged
+  bool updated = false;      // false: the loss or the gradient was not finite, or the loss was above
+                             // the limit; the weights are unchanged
 };
 
 /// One training step on `batch`. A loss or gradient that is not finite, or a loss above

@@ -24,8 +24,10 @@ bool read_line(std::istream& in, std::string& line, std::int64_t limit, bool& to
   for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
     any = true;
     if (c == '\n') return true;
-    if (static_cast<std::int64_t>(line.size()) < limit + 1) line.push_back(static_cast<char>(c));
-    else too_long = true;
+    if (static_cast<std::int64_t>(line.size()) < limit + 1)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
   }
   return any;
 }
@@ -50,7 +52,8 @@ std::uint64_t fnv1a(std::string_view text) {
 }  // namespace
 
 TsvData read_tsv(std::istream& in, const TsvConfig& config) {
-  if (config.max_line_bytes < 1) fail<ValueError>("read_tsv: max_line_bytes must be positive, got ", config.max_line_bytes);
+  if (config.max_line_bytes < 1)
+    fail<ValueError>("read_tsv: max_line_bytes must be positive, got ", config.max_line_bytes);
   TsvData data;
   TsvStats& s = data.stats;
   std::string line;
@@ -72,9 +75,8 @@ TsvData read_tsv(std::istream& in, const TsvConfig& config) {
       const std::size_t tab = view.find('\t');
       const std::size_t second_tab = view.find('\t', tab + 1);
       const std::string_view source = trim(view.substr(0, tab));
-      const std::string_view target = trim(view.substr(tab + 1, second_tab == std::string_view::npos
-                                                                     ? std::string_view::npos
-                                                                     : second_tab - tab - 1));
+      const std::string_view target = trim(view.substr(
+          tab + 1, second_tab == std::string_view::npos ? std::string_view::npos : second_tab - tab - 1));
       if (source.empty() || target.empty()) {
         note(s.empty_side, s.first_empty_side, s.lines);
       } else {

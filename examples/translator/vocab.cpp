@@ -25,7 +25,8 @@ void Vocab::add(std::string token) {
 }
 
 Vocab Vocab::build(const std::vector<std::vector<std::string>>& sentences, const VocabConfig& config) {
-  if (config.min_count < 1) fail<ValueError>("Vocab::build: min_count must be at least 1, got ", config.min_count);
+  if (config.min_count < 1)
+    fail<ValueError>("Vocab::build: min_count must be at least 1, got ", config.min_count);
   if (config.max_size != 0 && config.max_size < 4)
     fail<ValueError>("Vocab::build: max_size must be 0 (no limit) or at least 4 for the special tokens, got ",
                      config.max_size);
@@ -37,7 +38,8 @@ Vocab Vocab::build(const std::vector<std::vector<std::string>>& sentences, const
     const bool special = token == pad || token == bos || token == eos || token == unk;
     if (count >= config.min_count && !special && !token.empty()) kept.emplace_back(token, count);
   }
-  std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   Vocab vocab;
   for (auto& [token, count] : kept) {
     if (config.max_size != 0 && vocab.size() >= config.max_size) break;
@@ -99,10 +101,12 @@ Vocab Vocab::load(const std::string& path) {
       if (token != expected) bad(line, "expected the special token ", expected, ", found '", token, "'");
     }
     const auto previous = vocab.ids_.find(token);
-    if (previous != vocab.ids_.end()) bad(line, "duplicate token '", token, "' (first on line ", previous->second + 1, ")");
+    if (previous != vocab.ids_.end())
+      bad(line, "duplicate token '", token, "' (first on line ", previous->second + 1, ")");
     vocab.add(token);
   }
-  if (line < 4) bad(line + 1, "missing special tokens: a vocabulary file starts with <pad>, <s>, </s>, <unk>");
+  if (line < 4)
+    bad(line + 1, "missing special tokens: a vocabulary file starts with <pad>, <s>, </s>, <unk>");
   return vocab;
 }
 

@@ -21,7 +21,8 @@
 //   query d×d and out_proj d×d, feed-forward d_ff×d and d×d_ff; then the logits V×d), each as x·Wᵀ.
 //   presets medium (d 256, 4 layers, d_ff 1024: 15.7 MB) and base (d 512, 6 layers, d_ff 2048:
 //   90.1 MB). The counter "GB" is the weights' bytes per pass, shown as a rate in GB/s. packed_simd
-//   is the packing path (one thread); threaded is the default, which reads W in place (core/gemm/dispatch.cpp).
+//   is the packing path (one thread); threaded is the default, which reads W in place
+//   (core/gemm/dispatch.cpp).
 //
 // Examples:
 //   ./bench_matmul --benchmark_filter='threaded/square/1024/.*/threads:1'
@@ -76,7 +77,7 @@ void add_preset(std::vector<Shape>& out, const std::string& preset, i64 d, i64 h
   add_linear(out, preset, "ffn_down", T, d_ff, d);
   add_linear(out, preset, "logits", T, d, vocab);
   const std::string x = "_x" + std::to_string(batch);
-  out.push_back({preset + "_attn_qk" + x, batch, L, L, d_k, false, true});  // S = Q·Kᵀ
+  out.push_back({preset + "_attn_qk" + x, batch, L, L, d_k, false, true});   // S = Q·Kᵀ
   out.push_back({preset + "_attn_pv" + x, batch, L, d_k, L, false, false});  // O = P·V
 }
 
@@ -119,9 +120,10 @@ void run_matmul(benchmark::State& state, Variant variant, const Shape& s, int th
                             {C.data(), s.N, 1}, s.M * s.N);
     benchmark::ClobberMemory();
   }
-  state.counters["GFLOP"] =
-      benchmark::Counter(2.0 * s.M * s.N * s.K * s.batch * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  if (variant == Variant::packed_simd || variant == Variant::threaded) state.SetLabel(sf::gemm::simd_kernel_name());
+  state.counters["GFLOP"] = benchmark::Counter(2.0 * s.M * s.N * s.K * s.batch * 1e-9,
+                                               benchmark::Counter::kIsIterationInvariantRate);
+  if (variant == Variant::packed_simd || variant == Variant::threaded)
+    state.SetLabel(sf::gemm::simd_kernel_name());
 }
 
 // The weights (out × in, row-major) that decoding one token multiplies, in the order it meets them.
@@ -168,9 +170,11 @@ void register_decoder_rows() {
         if (threads > 1 && v != Variant::threaded) continue;
         const std::string name = "BM_DecoderRow/" + std::string(sf::gemm::variant_name(v)) + "/" + p.name +
                                  "/threads:" + std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), [p, v, threads](benchmark::State& st) {
-          run_decoder_row(st, v, p.d, p.layers, p.d_ff, threads);
-        })->UseRealTime()->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark(
+            name.c_str(),
+            [p, v, threads](benchmark::State& st) { run_decoder_row(st, v, p.d, p.layers, p.d_ff, threads); })
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
       }
 }
 
@@ -188,7 +192,8 @@ void register_all() {
         const std::string name = "BM_Matmul/" + std::string(sf::gemm::variant_name(v)) + "/" + s.name + "/" +
                                  std::to_string(s.M) + "/" + std::to_string(s.N) + "/" + std::to_string(s.K) +
                                  "/" + op + "/threads:" + std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), [v, s, threads](benchmark::State& st) { run_matmul(st, v, s, threads); })
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [v, s, threads](benchmark::State& st) { run_matmul(st, v, s, threads); })
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond);
       }

@@ -45,7 +45,8 @@ Preset preset_named(const std::string& name) {
 /// Matmul FLOPs of one training step, exactly as the PyTorch peer counts them.
 double step_flops(double d, double ff, double layers, double vocab, double batch, double S, double T) {
   const double enc_lin = 4 * d * d + 2 * d * ff, dec_lin = 8 * d * d + 2 * d * ff;
-  double fwd = 2 * batch * S * enc_lin * layers + 2 * batch * T * dec_lin * layers + 2 * batch * T * d * vocab;
+  double fwd =
+      2 * batch * S * enc_lin * layers + 2 * batch * T * dec_lin * layers + 2 * batch * T * d * vocab;
   fwd += 4 * batch * S * S * d * layers + 4 * batch * T * T * d * layers + 4 * batch * T * S * d * layers;
   return 3 * fwd;
 }
@@ -62,13 +63,16 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 /// Greedy decoding of `source` for T tokens, no early stop (the model is untrained).
 void greedy(const nn::Transformer& model, const Tensor& source, std::int64_t T) {
   nn::GenerationState state = model.start_generation(source, T);
   Tensor next = full({source.size(0), 1}, 1, {.dtype = kInt64});
-  for (std::int64_t t = 0; t + 1 < T; ++t) next = argmax(model.generation_step(state, next).select(1, 0), -1, true);
+  for (std::int64_t t = 0; t + 1 < T; ++t)
+    next = argmax(model.generation_step(state, next).select(1, 0), -1, true);
 }
 
 std::string arg(int argc, char** argv, const std::string& name, const std::string& fallback) {
@@ -89,19 +93,27 @@ int main(int argc, char** argv) {
   const std::string preset_name = arg(argc, argv, "preset", "small");
   const Preset p = preset_named(preset_name);
   const int threads = std::stoi(arg(argc, argv, "threads", "1"));
-  const std::int64_t B = std::stoll(arg(argc, argv, "batch", "64")), S = std::stoll(arg(argc, argv, "src-len", "24")),
-                     T = std::stoll(arg(argc, argv, "tgt-len", "24")), V = std::stoll(arg(argc, argv, "vocab", "1000")),
-                     steps = std::stoll(arg(argc, argv, "steps", "30")), warmup = std::stoll(arg(argc, argv, "warmup", "5")),
+  const std::int64_t B = std::stoll(arg(argc, argv, "batch", "64")),
+                     S = std::stoll(arg(argc, argv, "src-len", "24")),
+                     T = std::stoll(arg(argc, argv, "tgt-len", "24")),
+                     V = std::stoll(arg(argc, argv, "vocab", "1000")),
+                     steps = std::stoll(arg(argc, argv, "steps", "30")),
+                     warmup = std::stoll(arg(argc, argv, "warmup", "5")),
                      decode_n = std::stoll(arg(argc, argv, "decode", "100"));
   const double dropout = std::stod(arg(argc, argv, "dropout", "0.1"));
   set_num_threads(threads);
 
   Generator gen(0);
-  nn::Transformer model({.source_vocab = V, .target_vocab = V,
-                         .layer = {.d_model = p.d_model, .heads = p.heads, .d_ff = p.d_ff, .dropout = dropout},
-                         .encoder_layers = p.layers, .decoder_layers = p.layers, .final_norm = true,
-                         .tie_output = false, .max_len = std::max<std::int64_t>(512, std::max(S, T))},
-                        gen);
+  nn::Transformer model(
+      {.source_vocab = V,
+       .target_vocab = V,
+       .layer = {.d_model = p.d_model, .heads = p.heads, .d_ff = p.d_ff, .dropout = dropout},
+       .encoder_layers = p.layers,
+       .decoder_layers = p.layers,
+       .final_norm = true,
+       .tie_output = false,
+       .max_len = std::max<std::int64_t>(512, std::max(S, T))},
+      gen);
   optim::Adam adam(model.parameters(), {.lr = 1e-4, .beta1 = 0.9, .beta2 = 0.98, .eps = 1e-9});
   const Tensor src = randint(2, V, {B, S}, gen), tgt = randint(2, V, {B, T + 1}, gen);
   const Tensor tgt_in = tgt.narrow(1, 0, T).contiguous(), tgt_out = tgt.narrow(1, 1, T).contiguous();
@@ -126,8 +138,8 @@ int main(int argc, char** argv) {
   }
   const double median = percentile(times, 50);
   const double flops = step_flops(static_cast<double>(p.d_model), static_cast<double>(p.d_ff),
-                                  static_cast<double>(p.layers), static_cast<double>(V), static_cast<double>(B),
-                                  static_cast<double>(S), static_cast<double>(T));
+                                  static_cast<double>(p.layers), static_cast<double>(V),
+                                  static_cast<double>(B), static_cast<double>(S), static_cast<double>(T));
   const double rss_train = peak_rss_mib();
   const double tensors_peak = static_cast<double>(cache_stats().peak_in_use_bytes) / (1 << 20);
 
@@ -148,33 +160,39 @@ int main(int argc, char** argv) {
 
   if (flag(argc, argv, "json")) {
     std::printf(
-        "{\"preset\": \"%s\", \"threads\": %d, \"batch\": %ld, \"src_len\": %ld, \"tgt_len\": %ld, \"vocab\": %ld, "
+        "{\"preset\": \"%s\", \"threads\": %d, \"batch\": %ld, \"src_len\": %ld, \"tgt_len\": %ld, "
+        "\"vocab\": %ld, "
         "\"params\": %ld, \"ms_step_median\": %.3f, \"ms_step_p10\": %.3f, \"ms_step_p90\": %.3f, "
         "\"tgt_tok_per_s\": %.1f, \"step_gflop\": %.4f, \"gflops\": %.2f, \"final_loss\": %.6f, "
         "\"decode_batched_s\": %.4f, \"decode_one_at_a_time_s\": %.4f, \"rss_before_train_mib\": %.1f, "
         "\"rss_after_train_mib\": %.1f, \"rss_peak_mib\": %.1f, \"tensors_before_train_mib\": %.1f, "
         "\"tensors_peak_train_mib\": %.1f}\n",
         preset_name.c_str(), threads, static_cast<long>(B), static_cast<long>(S), static_cast<long>(T),
-        static_cast<long>(V), static_cast<long>(model.parameter_count()), median * 1e3, percentile(times, 10) * 1e3,
-        percentile(times, 90) * 1e3, static_cast<double>(B * T) / median, flops / 1e9, flops / median / 1e9,
-        loss_value, batched, one_at_a_time, rss_before, rss_train, rss_peak, tensors_before, tensors_peak);
+        static_cast<long>(V), static_cast<long>(model.parameter_count()), median * 1e3,
+        percentile(times, 10) * 1e3, percentile(times, 90) * 1e3, static_cast<double>(B * T) / median,
+        flops / 1e9, flops / median / 1e9, loss_value, batched, one_at_a_time, rss_before, rss_train,
+        rss_peak, tensors_before, tensors_peak);
   } else {
-    std::printf("scratchformer threads=%d preset=%s d_model=%ld heads=%ld layers=%ld+%ld d_ff=%ld batch=%ld src=%ld "
-                "tgt=%ld vocab=%ld dropout=%.2f params=%.2fM\n",
-                threads, preset_name.c_str(), static_cast<long>(p.d_model), static_cast<long>(p.heads),
-                static_cast<long>(p.layers), static_cast<long>(p.layers), static_cast<long>(p.d_ff), static_cast<long>(B),
-                static_cast<long>(S), static_cast<long>(T), static_cast<long>(V), dropout,
-                static_cast<double>(model.parameter_count()) / 1e6);
-    std::printf("train step: median %.2f ms [p10 %.2f .. p90 %.2f] over %ld steps (+%ld warm-up); %.0f tgt tok/s; "
-                "%.2f GFLOP/step -> %.1f GFLOP/s\n",
-                median * 1e3, percentile(times, 10) * 1e3, percentile(times, 90) * 1e3, static_cast<long>(steps),
-                static_cast<long>(warmup), static_cast<double>(B * T) / median, flops / 1e9, flops / median / 1e9);
+    std::printf(
+        "scratchformer threads=%d preset=%s d_model=%ld heads=%ld layers=%ld+%ld d_ff=%ld batch=%ld src=%ld "
+        "tgt=%ld vocab=%ld dropout=%.2f params=%.2fM\n",
+        threads, preset_name.c_str(), static_cast<long>(p.d_model), static_cast<long>(p.heads),
+        static_cast<long>(p.layers), static_cast<long>(p.layers), static_cast<long>(p.d_ff),
+        static_cast<long>(B), static_cast<long>(S), static_cast<long>(T), static_cast<long>(V), dropout,
+        static_cast<double>(model.parameter_count()) / 1e6);
+    std::printf(
+        "train step: median %.2f ms [p10 %.2f .. p90 %.2f] over %ld steps (+%ld warm-up); %.0f tgt tok/s; "
+        "%.2f GFLOP/step -> %.1f GFLOP/s\n",
+        median * 1e3, percentile(times, 10) * 1e3, percentile(times, 90) * 1e3, static_cast<long>(steps),
+        static_cast<long>(warmup), static_cast<double>(B * T) / median, flops / 1e9, flops / median / 1e9);
     if (decode_n > 0)
-      std::printf("greedy decode %ld sentences x %ld tokens (KV cache): batched %.3f s, one at a time %.3f s\n",
-                  static_cast<long>(decode_n), static_cast<long>(T), batched, one_at_a_time);
-    std::printf("peak RSS %.0f MiB (before training %.0f MiB, after training %.0f MiB); tensors in use: %.1f MiB "
-                "before training, at most %.1f MiB during a step\n",
-                rss_peak, rss_before, rss_train, tensors_before, tensors_peak);
+      std::printf(
+          "greedy decode %ld sentences x %ld tokens (KV cache): batched %.3f s, one at a time %.3f s\n",
+          static_cast<long>(decode_n), static_cast<long>(T), batched, one_at_a_time);
+    std::printf(
+        "peak RSS %.0f MiB (before training %.0f MiB, after training %.0f MiB); tensors in use: %.1f MiB "
+        "before training, at most %.1f MiB during a step\n",
+        rss_peak, rss_before, rss_train, tensors_before, tensors_peak);
   }
   return 0;
 }

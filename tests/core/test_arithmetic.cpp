@@ -35,10 +35,11 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("binary ops refuse mismatched shapes and dtypes") {
-    CHECK_THROWS_WITH_AS(zeros({2, 3}) + zeros({2}),
-                         "add: shapes [2, 3] and [2] cannot be broadcast: at dimension -1 sizes 3 and 2 differ and "
-                         "neither is 1",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        zeros({2, 3}) + zeros({2}),
+        "add: shapes [2, 3] and [2] cannot be broadcast: at dimension -1 sizes 3 and 2 differ and "
+        "neither is 1",
+        ShapeError);
     CHECK_THROWS_WITH_AS(zeros({2}) * zeros({2}, {.dtype = kFloat64}),
                          "mul: dtypes differ: float32 and float64 (convert one with .to())", TypeError);
     CHECK_THROWS_WITH_AS(zeros({2}, {.dtype = kInt64}) + zeros({2}, {.dtype = kInt64}),
@@ -62,15 +63,15 @@ TEST_SUITE("ch02-autograd") {
                     {.name = "add (row broadcast)"});
     CHECK_GRADCHECK([](const Inputs& x) { return x[0] * x[1]; }, {rand64({4, 1, 3}, 5), rand64({5, 1}, 6)},
                     {.name = "mul (both broadcast)"});
-    CHECK_GRADCHECK([](const Inputs& x) { return x[0] / x[1]; }, {rand64({2, 3}, 7), rand64({2, 1}, 8, 0.5, 2.0)},
-                    {.name = "div (column broadcast)"});
+    CHECK_GRADCHECK([](const Inputs& x) { return x[0] / x[1]; },
+                    {rand64({2, 3}, 7), rand64({2, 1}, 8, 0.5, 2.0)}, {.name = "div (column broadcast)"});
     CHECK_GRADCHECK([](const Inputs& x) { return x[0] - x[1]; }, {rand64({}, 9), rand64({2, 2}, 10)},
                     {.name = "sub (a scalar tensor)"});
   }
 
   TEST_CASE("gradcheck: pow with a tensor exponent (base kept positive, where ln a exists)") {
-    CHECK_GRADCHECK([](const Inputs& x) { return pow(x[0], x[1]); }, {rand64({2, 3}, 11, 0.5, 2.0), rand64({3}, 12)},
-                    {.name = "pow(a, b)"});
+    CHECK_GRADCHECK([](const Inputs& x) { return pow(x[0], x[1]); },
+                    {rand64({2, 3}, 11, 0.5, 2.0), rand64({3}, 12)}, {.name = "pow(a, b)"});
   }
 
   TEST_CASE("gradcheck: scalar forms") {

@@ -69,8 +69,8 @@ TEST_SUITE("checkpoints") {
     rlimit limit = old_limit;
     limit.rlim_cur = 1024;
     REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
-    const std::string message =
-        test::message_of<IOError>([&] { io::write_file_atomically(path, std::vector<std::byte>(1 << 20, std::byte{7})); });
+    const std::string message = test::message_of<IOError>(
+        [&] { io::write_file_atomically(path, std::vector<std::byte>(1 << 20, std::byte{7})); });
     ::setrlimit(RLIMIT_FSIZE, &old_limit);
     std::signal(SIGXFSZ, old_handler);
     CHECK(message == "cannot write '" + path + "': writing failed: File too large");

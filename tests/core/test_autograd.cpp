@@ -4,8 +4,8 @@
 
 using namespace sf;
 using sf::test::check_values;
-using sf::test::rand64;
 using sf::test::Inputs;
+using sf::test::rand64;
 
 TEST_SUITE("ch02-autograd") {
   TEST_CASE("a tensor used twice gets the sum of both paths' gradients (y = x·x gives 2x)") {
@@ -37,10 +37,11 @@ TEST_SUITE("ch02-autograd") {
   TEST_CASE("backward() on a non-scalar needs an explicit output gradient") {
     Tensor x = ones({2, 3}, {.requires_grad = true});
     Tensor y = x * 2.0;
-    CHECK_THROWS_WITH_AS(y.backward(),
-                         "backward: the output has shape [2, 3]; backward() without an output gradient needs a "
-                         "single-element output such as a loss. Pass the gradient explicitly: y.backward(dy)",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        y.backward(),
+        "backward: the output has shape [2, 3]; backward() without an output gradient needs a "
+        "single-element output such as a loss. Pass the gradient explicitly: y.backward(dy)",
+        AutogradError);
     y.backward(full({2, 3}, 0.5));
     check_values(x.grad(), {1, 1, 1, 1, 1, 1});
     CHECK_THROWS_AS(y.backward(ones({3})), AutogradError);
@@ -52,10 +53,11 @@ TEST_SUITE("ch02-autograd") {
     y.backward({}, /*retain_graph=*/true);
     y.backward();  // allowed: the first call kept the saved tensors
     check_values(x.grad(), {2 * std::exp(1.0)}, 1e-5);
-    CHECK_THROWS_WITH_AS(y.backward(),
-                         "exp: backward through this part of the graph a second time, but its saved tensors were freed "
-                         "by the first backward(); pass retain_graph = true to the first call",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        y.backward(),
+        "exp: backward through this part of the graph a second time, but its saved tensors were freed "
+        "by the first backward(); pass retain_graph = true to the first call",
+        AutogradError);
   }
 
   TEST_CASE("an in-place change to a saved tensor is caught at backward time") {
@@ -63,11 +65,12 @@ TEST_SUITE("ch02-autograd") {
     Tensor x = tensor({3.0, 4.0});  // does not require grad, but mul saves it for dw = dout·x
     Tensor y = sum(w * x);
     x.mul_(10);  // would make dw wrong
-    CHECK_THROWS_WITH_AS(y.backward(),
-                         "mul: a tensor of shape [2] saved for backward was modified in place afterwards (version 0 "
-                         "when saved, 1 now); its gradient would be wrong. Modify a clone() instead, or do the "
-                         "in-place change before using the tensor",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        y.backward(),
+        "mul: a tensor of shape [2] saved for backward was modified in place afterwards (version 0 "
+        "when saved, 1 now); its gradient would be wrong. Modify a clone() instead, or do the "
+        "in-place change before using the tensor",
+        AutogradError);
   }
 
   TEST_CASE("the backward pass is iterative: a chain of 100,000 ops does not overflow the stack") {
@@ -108,12 +111,14 @@ TEST_SUITE("ch02-autograd") {
 
   TEST_CASE("requires_grad_ is for float leaves, backward needs something to differentiate") {
     Tensor y = ones({2}, {.requires_grad = true}) * 2.0;
-    CHECK_THROWS_WITH_AS(y.requires_grad_(false),
-                         "requires_grad_: only leaf tensors can change requires_grad; this one was produced by 'mul' "
-                         "(call detach() first to make a leaf)",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        y.requires_grad_(false),
+        "requires_grad_: only leaf tensors can change requires_grad; this one was produced by 'mul' "
+        "(call detach() first to make a leaf)",
+        AutogradError);
     CHECK_THROWS_WITH_AS(zeros({2}, {.dtype = kInt64}).requires_grad_(),
-                         "requires_grad_: only float32 and float64 tensors can require gradients, got int64", TypeError);
+                         "requires_grad_: only float32 and float64 tensors can require gradients, got int64",
+                         TypeError);
     CHECK_THROWS_AS(sum(ones({2})).backward(), AutogradError);
   }
 
@@ -153,7 +158,8 @@ TEST_SUITE("ch02-autograd") {
           const Tensor y = in[0] * in[0];
           const auto p = chunk(y, 3, 1);
           const Tensor both = p[0] + p[0];  // Add: one gradient, given to two inputs
-          return concat({both * p[1], p[2] + y.narrow(1, 0, 2), y.narrow(1, 1, 2) * 3.0}, 1) + y.narrow(1, 0, 6);
+          return concat({both * p[1], p[2] + y.narrow(1, 0, 2), y.narrow(1, 1, 2) * 3.0}, 1) +
+                 y.narrow(1, 0, 6);
         },
         {x}, {.name = "slices and fan-in"});
   }

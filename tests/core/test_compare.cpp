@@ -30,8 +30,8 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("logic needs bool tensors, comparisons need matching dtypes") {
-    CHECK_THROWS_WITH_AS(logical_or(zeros({2}), zeros({2})), "logical_or: expected a bool tensor (a mask), got float32",
-                         TypeError);
+    CHECK_THROWS_WITH_AS(logical_or(zeros({2}), zeros({2})),
+                         "logical_or: expected a bool tensor (a mask), got float32", TypeError);
     CHECK_THROWS_AS(eq(zeros({2}), zeros({2}, {.dtype = kInt64})), TypeError);
   }
 }

@@ -119,10 +119,25 @@ void check_case(Variant variant, const Case& cs) {
 // Shapes on both sides of every block edge of every kernel set (the largest MR, NR are 12, 32).
 std::vector<Case> awkward_shapes() {
   const i64 KC = sf::gemm::KC, MC = sf::gemm::kAvx512Blocks.mc, NC = sf::gemm::kAvx512Blocks.nc;
-  return {{1, 1, 1},       {7, 13, 5},       {65, 33, 17},      {1, 1024, 1},     {1000, 1, 1000},
-          {11, 31, 3},     {12, 32, 4},      {13, 33, 2},       {25, 65, 9},      {5, 17, 7},
-          {3, 5, KC - 1},  {6, 16, KC},      {9, 9, KC + 1},    {2, 3, 2 * KC + 1}, {MC - 1, 35, 20},
-          {MC + 13, 7, 3}, {4, NC + 1, 3},   {30, 40, 50},      {2, 2, 1},
+  return {{1, 1, 1},
+          {7, 13, 5},
+          {65, 33, 17},
+          {1, 1024, 1},
+          {1000, 1, 1000},
+          {11, 31, 3},
+          {12, 32, 4},
+          {13, 33, 2},
+          {25, 65, 9},
+          {5, 17, 7},
+          {3, 5, KC - 1},
+          {6, 16, KC},
+          {9, 9, KC + 1},
+          {2, 3, 2 * KC + 1},
+          {MC - 1, 35, 20},
+          {MC + 13, 7, 3},
+          {4, NC + 1, 3},
+          {30, 40, 50},
+          {2, 2, 1},
           {MC + 13, 8 * 32 + 7, KC + 9}};  // five loops with packed A (N > 8·NR), every edge at once
 }
 
@@ -167,7 +182,8 @@ TEST_SUITE("ch03-matmul") {
       sf::gemm::sgemm(v, 2, 3, 0, 1.0f, {&a, 1, 1}, {&a, 1, 1}, 0.0f, {C.data(), 3, 1});
       for (float c : C) CHECK(c == 0.0f);
       std::vector<float> D = {1, 2, 3, 4, 5, 6};
-      sf::gemm::sgemm(v, 2, 3, 0, 1.0f, Matrix<const float>{nullptr, 0, 1}, Matrix<const float>{nullptr, 0, 1}, 2.0f, {D.data(), 3, 1});
+      sf::gemm::sgemm(v, 2, 3, 0, 1.0f, Matrix<const float>{nullptr, 0, 1},
+                      Matrix<const float>{nullptr, 0, 1}, 2.0f, {D.data(), 3, 1});
       CHECK(D == std::vector<float>{2, 4, 6, 8, 10, 12});
       const float nan = std::numeric_limits<float>::quiet_NaN();
       sf::gemm::sgemm(v, 2, 3, 1, 0.0f, {&nan, 1, 1}, {&nan, 0, 1}, 0.5f, {D.data(), 3, 1});
@@ -246,8 +262,10 @@ TEST_SUITE("ch03-matmul") {
       sf::Generator g(9);
       for (auto& x : A) x = g.uniform() - 0.5;
       for (auto& x : B) x = g.uniform() - 0.5;
-      const Matrix<const double> a = ta ? Matrix<const double>{A.data(), 1, M} : Matrix<const double>{A.data(), K, 1};
-      const Matrix<const double> b = tb ? Matrix<const double>{B.data(), 1, K} : Matrix<const double>{B.data(), N, 1};
+      const Matrix<const double> a =
+          ta ? Matrix<const double>{A.data(), 1, M} : Matrix<const double>{A.data(), K, 1};
+      const Matrix<const double> b =
+          tb ? Matrix<const double>{B.data(), 1, K} : Matrix<const double>{B.data(), N, 1};
       sf::gemm::dgemm_batched(batch, M, N, K, 2.0, a, M * K, b, 0, -1.0, {C.data(), N, 1}, M * N);
       double worst = 0;
       for (i64 p = 0; p < batch; ++p)
@@ -255,7 +273,8 @@ TEST_SUITE("ch03-matmul") {
           for (i64 j = 0; j < N; ++j) {
             double sum = 0;
             for (i64 k = 0; k < K; ++k)
-              sum += a.data[p * M * K + i * a.row_stride + k * a.col_stride] * b.data[k * b.row_stride + j * b.col_stride];
+              sum += a.data[p * M * K + i * a.row_stride + k * a.col_stride] *
+                     b.data[k * b.row_stride + j * b.col_stride];
             worst = std::fmax(worst, std::fabs(C[(p * M + i) * N + j] - (2.0 * sum - 1.0)));
           }
       CHECK(worst < 1e-12);

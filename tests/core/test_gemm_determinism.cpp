@@ -53,8 +53,10 @@ template <class Gemm>
 std::vector<float> product(const Shape& s, Gemm gemm) {
   const std::vector<float> A = random_floats(s.M * s.K, 11), B = random_floats(s.K * s.N, 12);
   std::vector<float> C = random_floats(s.M * s.N, 13);
-  const Matrix<const float> a = s.ta ? Matrix<const float>{A.data(), 1, s.M} : Matrix<const float>{A.data(), s.K, 1};
-  const Matrix<const float> b = s.tb ? Matrix<const float>{B.data(), 1, s.K} : Matrix<const float>{B.data(), s.N, 1};
+  const Matrix<const float> a =
+      s.ta ? Matrix<const float>{A.data(), 1, s.M} : Matrix<const float>{A.data(), s.K, 1};
+  const Matrix<const float> b =
+      s.tb ? Matrix<const float>{B.data(), 1, s.K} : Matrix<const float>{B.data(), s.N, 1};
   gemm(s, a, b, Matrix<float>{C.data(), s.N, 1});
   return C;
 }
@@ -127,9 +129,9 @@ TEST_SUITE("ch03-matmul") {
     MESSAGE("kernel sets compared: ", sets.size());
     // N > 256 packs A for every kernel set; 300 and 270 leave 12 and 14 columns in the last
     // micro-panel, which the AVX-512 set computes with its 12×16 edge tile.
-    for (const Shape& s : {Shape{67, 45, 600, false, false}, Shape{13, 70, 257, true, false},
-                           Shape{40, 33, 100, false, true}, Shape{7, 5, 3, true, true},
-                           Shape{50, 300, 600, false, false}, Shape{31, 270, 40, true, true}}) {
+    for (const Shape& s :
+         {Shape{67, 45, 600, false, false}, Shape{13, 70, 257, true, false}, Shape{40, 33, 100, false, true},
+          Shape{7, 5, 3, true, true}, Shape{50, 300, 600, false, false}, Shape{31, 270, 40, true, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
@@ -147,14 +149,15 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("the packed and packed_simd rungs agree to the bit with the default sgemm") {
     // Small shapes take the unpacked path in the default sgemm; the last one the five loops.
-    for (const Shape& s : {Shape{24, 24, 32, false, true}, Shape{24, 64, 24, false, false},
-                           Shape{65, 33, 17, true, false}, Shape{13, 40, 512, true, true},
-                           Shape{130, 70, 700, false, true}}) {
+    for (const Shape& s :
+         {Shape{24, 24, 32, false, true}, Shape{24, 64, 24, false, false}, Shape{65, 33, 17, true, false},
+          Shape{13, 40, 512, true, true}, Shape{130, 70, 700, false, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<std::vector<float>> results;
-      for (auto v : {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
+      for (auto v :
+           {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
         results.push_back(product(s, [v](const Shape& sh, auto a, auto b, auto c) {
           sf::gemm::sgemm(v, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         }));
@@ -170,10 +173,12 @@ TEST_SUITE("ch03-matmul") {
     // over KC.
     ThreadCountGuard guard;
     const sf::gemm::Microkernels& ks = sf::gemm::best_microkernels();
-    const std::string set = std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
+    const std::string set =
+        std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
     MESSAGE("kernel set: ", set);
     for (i64 M = 1; M <= sf::gemm::kFewRows; ++M) {
-      for (const auto& [N, K] : {std::pair<i64, i64>{1, 1}, {17, 15}, {64, 16}, {65, 513}, {1000, 512}, {130, 1100}}) {
+      for (const auto& [N, K] :
+           {std::pair<i64, i64>{1, 1}, {17, 15}, {64, 16}, {65, 513}, {1000, 512}, {130, 1100}}) {
         for (bool ta : {false, true}) {
           const Shape s{M, N, K, ta, true};
           CAPTURE(M);

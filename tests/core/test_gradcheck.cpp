@@ -60,7 +60,8 @@ struct AddNoReduce final : Node {
   bool mean_instead_of_sum = false;
   const char* name() const override { return "add without reduction"; }
   std::vector<Tensor> backward(const Tensor& dout) override {
-    if (mean_instead_of_sum) return {dout, mean(dout, 0) /* BUG: the copies' gradients add up; not averaged */};
+    if (mean_instead_of_sum)
+      return {dout, mean(dout, 0) /* BUG: the copies' gradients add up; not averaged */};
     return {dout, dout /* BUG: shape [2, 3] for an input of shape [3] */};
   }
 };
@@ -83,8 +84,10 @@ TEST_SUITE("ch02-autograd") {
     const auto r = gradcheck([](const Inputs& in) { return buggy_matmul(in[0], in[1]); }, {a, b},
                              {.name = "buggy matmul"});
     CHECK_FALSE(r.passed);
-    CHECK(r.report.find("gradcheck failed for 'buggy matmul' with respect to input 0 'A' (shape [3, 3]) at element [") !=
-          std::string::npos);
+    CHECK(
+        r.report.find(
+            "gradcheck failed for 'buggy matmul' with respect to input 0 'A' (shape [3, 3]) at element [") !=
+        std::string::npos);
     CHECK(r.report.find("analytic ") != std::string::npos);
     CHECK(r.report.find("numeric ") != std::string::npos);
     CHECK(r.report.find("> tolerance") != std::string::npos);
@@ -102,11 +105,12 @@ TEST_SUITE("ch02-autograd") {
 
   TEST_CASE("bug zoo: an unreduced broadcast gradient is stopped by autograd's shape check") {
     Tensor a = rand64({2, 3}, 4), b = rand64({3}, 5);
-    CHECK_THROWS_WITH_AS(gradcheck([](const Inputs& in) { return buggy_add(in[0], in[1], false); }, {a, b}),
-                         "add without reduction: backward returned a gradient of shape [2, 3] (float64) for input 1 "
-                         "of shape [3] (float64); a gradient must have its input's shape (was a broadcast not "
-                         "reduced?)",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        gradcheck([](const Inputs& in) { return buggy_add(in[0], in[1], false); }, {a, b}),
+        "add without reduction: backward returned a gradient of shape [2, 3] (float64) for input 1 "
+        "of shape [3] (float64); a gradient must have its input's shape (was a broadcast not "
+        "reduced?)",
+        AutogradError);
   }
 
   TEST_CASE("bug zoo: a broadcast gradient averaged instead of summed has the right shape but is caught") {
@@ -126,18 +130,22 @@ TEST_SUITE("ch02-autograd") {
 
   TEST_CASE("vacuous checks are refused") {
     // The function ignores its input: every gradient is zero, and any backward would "pass".
-    const auto r = gradcheck([](const Inputs& in) { return in[0] * 0.0; }, {rand64({3}, 10)}, {.name = "times zero"});
+    const auto r =
+        gradcheck([](const Inputs& in) { return in[0] * 0.0; }, {rand64({3}, 10)}, {.name = "times zero"});
     CHECK_FALSE(r.passed);
-    CHECK(r.report.find("vacuous check: input 0 (shape [3]) has a zero gradient everywhere") != std::string::npos);
+    CHECK(r.report.find("vacuous check: input 0 (shape [3]) has a zero gradient everywhere") !=
+          std::string::npos);
   }
 
   TEST_CASE("gradcheck needs float64 leaves and something to check") {
     Tensor f32 = ones({2}, {.requires_grad = true});
-    CHECK_THROWS_WITH_AS(gradcheck([](const Inputs& in) { return in[0]; }, {f32}, {.name = "f"}),
-                         "gradcheck of 'f': input 0 (shape [2]) is float32; finite differences need float64 (use "
-                         ".to(kFloat64))",
-                         TypeError);
-    CHECK_THROWS_AS(gradcheck([](const Inputs& in) { return in[0]; }, {ones({2}, {.dtype = kFloat64})}), ValueError);
+    CHECK_THROWS_WITH_AS(
+        gradcheck([](const Inputs& in) { return in[0]; }, {f32}, {.name = "f"}),
+        "gradcheck of 'f': input 0 (shape [2]) is float32; finite differences need float64 (use "
+        ".to(kFloat64))",
+        TypeError);
+    CHECK_THROWS_AS(gradcheck([](const Inputs& in) { return in[0]; }, {ones({2}, {.dtype = kFloat64})}),
+                    ValueError);
   }
 
   TEST_CASE("a passing check reports how close it came") {

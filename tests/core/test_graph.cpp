@@ -23,7 +23,8 @@ TEST_SUITE("ch02-autograd") {
     Tensor a = ones({2}, {.requires_grad = true});
     const std::string dot = to_dot(a * a);
     std::size_t leaves = 0;
-    for (std::size_t at = dot.find("shape=box"); at != std::string::npos; at = dot.find("shape=box", at + 1)) ++leaves;
+    for (std::size_t at = dot.find("shape=box"); at != std::string::npos; at = dot.find("shape=box", at + 1))
+      ++leaves;
     CHECK(leaves == 1);
   }
 }

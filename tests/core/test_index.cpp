@@ -17,11 +17,13 @@ TEST_SUITE("ch01-tensor") {
     check_values(masked_fill(x, mask({0, 1, 0}, {3}), -1), {0, -1, 2, 3, -1, 5});
     CHECK(masked_fill(x, mask({1, 0, 0}, {3}), -INFINITY).to_vector<double>()[0] == -INFINITY);
     CHECK_THROWS_WITH_AS(masked_fill(x, mask({1, 0}, {2}), 0),
-                         "masked_fill: mask of shape [2] does not broadcast to the input's shape [2, 3]", ShapeError);
-    CHECK_THROWS_WITH_AS(masked_fill(x, ones({3}), 0), "masked_fill: the mask must be a bool tensor, got float32",
-                         TypeError);
+                         "masked_fill: mask of shape [2] does not broadcast to the input's shape [2, 3]",
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(masked_fill(x, ones({3}), 0),
+                         "masked_fill: the mask must be a bool tensor, got float32", TypeError);
     CHECK_THROWS_WITH_AS(masked_fill(x, mask({1, 0, 0, 1, 0, 0, 1, 0, 0}, {3, 3}), 0),
-                         "masked_fill: mask of shape [3, 3] does not broadcast to the input's shape [2, 3]", ShapeError);
+                         "masked_fill: mask of shape [3, 3] does not broadcast to the input's shape [2, 3]",
+                         ShapeError);
   }
 
   TEST_CASE("where picks from a or b") {
@@ -36,9 +38,11 @@ TEST_SUITE("ch01-tensor") {
     CHECK(e.shape() == Shape{2, 2, 2});
     check_values(e, {6, 7, 0, 1, 2, 3, 2, 3});
     CHECK_THROWS_WITH_AS(embedding(w, ids({4}, {1})),
-                         "embedding: token id 4 is out of range for a table of 4 rows (shape [4, 2])", IndexError);
+                         "embedding: token id 4 is out of range for a table of 4 rows (shape [4, 2])",
+                         IndexError);
     CHECK_THROWS_WITH_AS(index_select(w, 0, ids({-1}, {1})),
-                         "index_select: index -1 is out of range for axis 0 of size 4 (shape [4, 2])", IndexError);
+                         "index_select: index -1 is out of range for axis 0 of size 4 (shape [4, 2])",
+                         IndexError);
     CHECK_THROWS_WITH_AS(embedding(w, tensor({1})), "embedding: indices must be an int64 tensor, got float32",
                          TypeError);
   }
@@ -55,23 +59,35 @@ TEST_SUITE("ch01-tensor") {
 
 TEST_SUITE("ch02-autograd") {
   TEST_CASE("gradcheck: masked_fill: masked positions get no gradient") {
-    CHECK_GRADCHECK([](const Inputs& in) { return masked_fill(in[0], mask({0, 1, 0}, {3}), -3.0); },
-                    {rand64({2, 3}, 51)}, {.name = "masked_fill"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return masked_fill(in[0], mask({0, 1, 0}, {3}), -3.0);
+        },
+        {rand64({2, 3}, 51)}, {.name = "masked_fill"});
   }
 
   TEST_CASE("gradcheck: where, with both branches broadcast") {
-    CHECK_GRADCHECK([](const Inputs& in) { return where(mask({1, 0, 1, 0, 0, 1}, {2, 3}), in[0], in[1]); },
-                    {rand64({3}, 52), rand64({2, 1}, 53)}, {.name = "where"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return where(mask({1, 0, 1, 0, 0, 1}, {2, 3}), in[0], in[1]);
+        },
+        {rand64({3}, 52), rand64({2, 1}, 53)}, {.name = "where"});
   }
 
   TEST_CASE("gradcheck: index_select with a repeated index (gradients add up)") {
-    CHECK_GRADCHECK([](const Inputs& in) { return index_select(in[0], 0, ids({2, 0, 2}, {3})); },
-                    {rand64({4, 2}, 54)}, {.name = "index_select"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return index_select(in[0], 0, ids({2, 0, 2}, {3}));
+        },
+        {rand64({4, 2}, 54)}, {.name = "index_select"});
   }
 
   TEST_CASE("gradcheck: embedding, with repeated ids") {
-    CHECK_GRADCHECK([](const Inputs& in) { return embedding(in[0], ids({3, 0, 1, 1}, {2, 2})); },
-                    {rand64({4, 3}, 55)}, {.name = "embedding"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return embedding(in[0], ids({3, 0, 1, 1}, {2, 2}));
+        },
+        {rand64({4, 3}, 55)}, {.name = "embedding"});
   }
 
   TEST_CASE("embedding: the padding row receives no gradient") {
@@ -81,9 +97,15 @@ TEST_SUITE("ch02-autograd") {
   }
 
   TEST_CASE("gradcheck: gather along the last and the first axis") {
-    CHECK_GRADCHECK([](const Inputs& in) { return gather(in[0], -1, ids({2, 0, 0, 1}, {2, 2})); },
-                    {rand64({2, 3}, 57)}, {.name = "gather (last axis)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return gather(in[0], 0, ids({1, 0, 1}, {1, 3})); }, {rand64({2, 3}, 58)},
-                    {.name = "gather (axis 0)"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return gather(in[0], -1, ids({2, 0, 0, 1}, {2, 2}));
+        },
+        {rand64({2, 3}, 57)}, {.name = "gather (last axis)"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return gather(in[0], 0, ids({1, 0, 1}, {1, 3}));
+        },
+        {rand64({2, 3}, 58)}, {.name = "gather (axis 0)"});
   }
 }

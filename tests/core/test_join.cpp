@@ -13,10 +13,11 @@ TEST_SUITE("ch01-tensor") {
     check_values(concat({a, a}, 0), {0, 1, 2, 3, 0, 1, 2, 3});
     CHECK(stack({a, a, a}, 0).shape() == Shape{3, 2, 2});
     CHECK(stack({a, a, a}, 2).shape() == Shape{2, 2, 3});
-    CHECK_THROWS_WITH_AS(concat({a, b}, 0),
-                         "concat: tensor 1 has shape [2, 1] but tensor 0 has shape [2, 2]; all sizes except along "
-                         "axis 0 must match",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        concat({a, b}, 0),
+        "concat: tensor 1 has shape [2, 1] but tensor 0 has shape [2, 2]; all sizes except along "
+        "axis 0 must match",
+        ShapeError);
     CHECK_THROWS_AS(concat({}, 0), ValueError);
     CHECK_THROWS_AS(stack({a, b}, 0), ShapeError);
   }
@@ -30,19 +31,26 @@ TEST_SUITE("ch01-tensor") {
     CHECK(parts[1].storage() == x.storage());
     auto halves = chunk(arange(6), 3, 0);
     check_values(halves[2], {4, 5});
-    CHECK_THROWS_WITH_AS(split(x, {1, 1}, 1), "split: sizes add up to 2 but axis 1 of shape [2, 3] has size 3",
-                         ShapeError);
-    CHECK_THROWS_WITH_AS(chunk(x, 2, 1), "chunk: axis 1 of shape [2, 3] (size 3) cannot be cut into 2 equal chunks",
+    CHECK_THROWS_WITH_AS(split(x, {1, 1}, 1),
+                         "split: sizes add up to 2 but axis 1 of shape [2, 3] has size 3", ShapeError);
+    CHECK_THROWS_WITH_AS(chunk(x, 2, 1),
+                         "chunk: axis 1 of shape [2, 3] (size 3) cannot be cut into 2 equal chunks",
                          ShapeError);
   }
 }
 
 TEST_SUITE("ch02-autograd") {
   TEST_CASE("gradcheck: concat and stack") {
-    CHECK_GRADCHECK([](const Inputs& in) { return concat({in[0], in[1], in[0]}, 1); },
-                    {rand64({2, 2}, 61), rand64({2, 3}, 62)}, {.name = "concat"});
-    CHECK_GRADCHECK([](const Inputs& in) { return stack({in[0], in[1]}, 1); }, {rand64({2, 3}, 63), rand64({2, 3}, 64)},
-                    {.name = "stack"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return concat({in[0], in[1], in[0]}, 1);
+        },
+        {rand64({2, 2}, 61), rand64({2, 3}, 62)}, {.name = "concat"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return stack({in[0], in[1]}, 1);
+        },
+        {rand64({2, 3}, 63), rand64({2, 3}, 64)}, {.name = "stack"});
   }
 
   TEST_CASE("gradcheck: split and chunk pieces used separately") {

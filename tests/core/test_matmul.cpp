@@ -44,17 +44,20 @@ TEST_SUITE("ch01-tensor") {
     Tensor qh = q.view({2, 5, 3, 2}).transpose(1, 2), kh = k.view({2, 5, 3, 2}).transpose(1, 2);
     Tensor scores = matmul(qh, kh.transpose(-2, -1));
     CHECK(scores.shape() == Shape{2, 3, 5, 5});
-    check_values(scores, matmul(qh.contiguous(), kh.contiguous().transpose(-2, -1).contiguous()).to_vector<double>(),
+    check_values(scores,
+                 matmul(qh.contiguous(), kh.contiguous().transpose(-2, -1).contiguous()).to_vector<double>(),
                  1e-5);
   }
 
   TEST_CASE("matmul errors name both shapes and the rule") {
     CHECK_THROWS_WITH_AS(matmul(zeros({3, 4}), zeros({5, 2})),
-                         "matmul: cannot multiply [3, 4] by [5, 2]: inner dimensions 4 and 5 differ", ShapeError);
-    CHECK_THROWS_WITH_AS(matmul(zeros({2, 3, 4}), zeros({3, 4, 5})),
-                         "matmul: cannot multiply [2, 3, 4] by [3, 4, 5]: batch dimensions [2] and [3] cannot be "
-                         "broadcast",
+                         "matmul: cannot multiply [3, 4] by [5, 2]: inner dimensions 4 and 5 differ",
                          ShapeError);
+    CHECK_THROWS_WITH_AS(
+        matmul(zeros({2, 3, 4}), zeros({3, 4, 5})),
+        "matmul: cannot multiply [2, 3, 4] by [3, 4, 5]: batch dimensions [2] and [3] cannot be "
+        "broadcast",
+        ShapeError);
     CHECK_THROWS_WITH_AS(matmul(scalar_tensor(1), zeros({2})),
                          "matmul: both operands need at least one dimension, got [] and [2]", ShapeError);
     CHECK_THROWS_AS(matmul(zeros({2, 2}), zeros({2, 2}, {.dtype = kFloat64})), TypeError);
@@ -63,19 +66,20 @@ TEST_SUITE("ch01-tensor") {
 
 TEST_SUITE("ch02-autograd") {
   TEST_CASE("gradcheck: matmul, 2-D and batched with broadcasting") {
-    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); }, {rand64({3, 4}, 71), rand64({4, 2}, 72)},
-                    {.name = "matmul"});
-    // b is shared by both batch entries: its gradient sums over the batch.
-    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); }, {rand64({2, 3, 4}, 73), rand64({4, 2}, 74)},
-                    {.name = "matmul (broadcast batch)"});
     CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); },
-                    {rand64({2, 1, 3, 4}, 75), rand64({3, 4, 2}, 76)}, {.name = "matmul (both batches broadcast)"});
+                    {rand64({3, 4}, 71), rand64({4, 2}, 72)}, {.name = "matmul"});
+    // b is shared by both batch entries: its gradient sums over the batch.
+    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); },
+                    {rand64({2, 3, 4}, 73), rand64({4, 2}, 74)}, {.name = "matmul (broadcast batch)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); },
+                    {rand64({2, 1, 3, 4}, 75), rand64({3, 4, 2}, 76)},
+                    {.name = "matmul (both batches broadcast)"});
   }
 
   TEST_CASE("gradcheck: matmul with vectors and transposed views") {
-    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); }, {rand64({4}, 77), rand64({4, 3}, 78)},
-                    {.name = "matmul (vector · matrix)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[0].transpose(-2, -1)); }, {rand64({2, 3, 4}, 79)},
-                    {.name = "matmul (x·xᵀ, the input used twice)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[1]); },
+                    {rand64({4}, 77), rand64({4, 3}, 78)}, {.name = "matmul (vector · matrix)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0], in[0].transpose(-2, -1)); },
+                    {rand64({2, 3, 4}, 79)}, {.name = "matmul (x·xᵀ, the input used twice)"});
   }
 }

@@ -32,7 +32,8 @@ TEST_SUITE("ch01-tensor") {
     Tensor x = tensor({1, 2, 3, 4});
     CHECK(var(x, 0, false, 0).item() == doctest::Approx(1.25));  // LayerNorm's variance
     CHECK(var(x, 0).item() == doctest::Approx(5.0 / 3.0));       // PyTorch's default
-    CHECK_THROWS_WITH_AS(var(tensor({1}), 0), "var: 1 element with correction 1 leave no degrees of freedom (need more than 1)",
+    CHECK_THROWS_WITH_AS(var(tensor({1}), 0),
+                         "var: 1 element with correction 1 leave no degrees of freedom (need more than 1)",
                          ValueError);
   }
 
@@ -47,7 +48,8 @@ TEST_SUITE("ch01-tensor") {
 
   TEST_CASE("reductions check their axes") {
     CHECK_THROWS_WITH_AS(sum(zeros({2, 3}), 2),
-                         "sum: axis 2 is out of range for a tensor with 2 dimensions (expected -2 to 1)", IndexError);
+                         "sum: axis 2 is out of range for a tensor with 2 dimensions (expected -2 to 1)",
+                         IndexError);
     CHECK_THROWS_WITH_AS(sum(zeros({2, 3}), {1, -1}), "sum: axis -1 appears twice in [1, -1]", IndexError);
     CHECK_THROWS_AS(max(zeros({0})), ValueError);
   }
@@ -58,21 +60,32 @@ TEST_SUITE("ch02-autograd") {
     const Tensor x = rand64({2, 3, 4}, 31);
     CHECK_GRADCHECK([](const Inputs& in) { return sum(in[0]); }, {x}, {.name = "sum (all)"});
     CHECK_GRADCHECK([](const Inputs& in) { return sum(in[0], 1); }, {x}, {.name = "sum (axis 1)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return sum(in[0], {0, 2}, true); }, {x}, {.name = "sum (axes 0, 2, keepdim)"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return sum(in[0], {0, 2}, true);
+        },
+        {x}, {.name = "sum (axes 0, 2, keepdim)"});
     CHECK_GRADCHECK([](const Inputs& in) { return mean(in[0], -1); }, {x}, {.name = "mean"});
   }
 
   TEST_CASE("gradcheck: max (inputs without ties, where max is differentiable)") {
     // At a tie the maximum has a kink (which element wins switches), so distinct values are used.
-    const Tensor x = tensor({0.1, 0.9, -0.4, 0.5, 0.3, 0.7}, {2, 3}, {.dtype = kFloat64, .requires_grad = true});
+    const Tensor x =
+        tensor({0.1, 0.9, -0.4, 0.5, 0.3, 0.7}, {2, 3}, {.dtype = kFloat64, .requires_grad = true});
     CHECK_GRADCHECK([](const Inputs& in) { return max(in[0], 1); }, {x}, {.name = "max (axis 1)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return max(in[0], 0, true); }, {x}, {.name = "max (axis 0, keepdim)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return max(in[0], 0, true); }, {x},
+                    {.name = "max (axis 0, keepdim)"});
     CHECK_GRADCHECK([](const Inputs& in) { return max(in[0]); }, {x}, {.name = "max (all)"});
   }
 
   TEST_CASE("gradcheck: var, population and unbiased") {
     const Tensor x = rand64({3, 5}, 32);
-    CHECK_GRADCHECK([](const Inputs& in) { return var(in[0], -1, false, 0); }, {x}, {.name = "var (population)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return var(in[0], {0, 1}); }, {x}, {.name = "var (unbiased, all)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return var(in[0], -1, false, 0); }, {x},
+                    {.name = "var (population)"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return var(in[0], {0, 1});
+        },
+        {x}, {.name = "var (unbiased, all)"});
   }
 }

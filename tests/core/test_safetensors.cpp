@@ -1,5 +1,6 @@
-// Tests for core/io/safetensors_read.cpp, safetensors_write.cpp and state_dict.cpp: round trips of every dtype, the exact bytes
-// of a tiny file, files laid out by other writers, atomic saves, and the state-dict helpers.
+// Tests for core/io/safetensors_read.cpp, safetensors_write.cpp and state_dict.cpp: round trips of every
+// dtype, the exact bytes of a tiny file, files laid out by other writers, atomic saves, and the state-dict
+// helpers.
 #include <unistd.h>
 
 #include <cstring>

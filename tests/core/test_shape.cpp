@@ -25,17 +25,19 @@ TEST_SUITE("ch01-tensor") {
     CHECK(broadcast_shapes({4, 1, 3}, {5, 1}, "add") == Shape{4, 5, 3});
     CHECK(broadcast_shapes({3}, {2, 3}, "add") == Shape{2, 3});
     CHECK(broadcast_shapes({}, {2, 3}, "add") == Shape{2, 3});
-    CHECK_THROWS_WITH_AS(broadcast_shapes({2, 3}, {4}, "add"),
-                         "add: shapes [2, 3] and [4] cannot be broadcast: at dimension -1 sizes 3 and 4 differ and "
-                         "neither is 1",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        broadcast_shapes({2, 3}, {4}, "add"),
+        "add: shapes [2, 3] and [4] cannot be broadcast: at dimension -1 sizes 3 and 4 differ and "
+        "neither is 1",
+        ShapeError);
   }
 
   TEST_CASE("axes may be negative, out of range is an IndexError naming the op") {
     CHECK(normalize_axis(-1, 3, "sum") == 2);
     CHECK(normalize_axis(0, 3, "sum") == 0);
     CHECK_THROWS_WITH_AS(normalize_axis(3, 3, "sum"),
-                         "sum: axis 3 is out of range for a tensor with 3 dimensions (expected -3 to 2)", IndexError);
+                         "sum: axis 3 is out of range for a tensor with 3 dimensions (expected -3 to 2)",
+                         IndexError);
     CHECK_THROWS_AS(normalize_axis(-4, 3, "sum"), IndexError);
   }
 

@@ -45,10 +45,13 @@ TEST_SUITE("ch02-autograd") {
 
   TEST_CASE("gradcheck: softmax and log_softmax along the last and a middle axis") {
     const Tensor x = rand64({2, 3, 4}, 41, -2.0, 2.0);
-    CHECK_GRADCHECK([](const Inputs& in) { return softmax(in[0], -1); }, {x}, {.name = "softmax (last axis)"});
-    CHECK_GRADCHECK([](const Inputs& in) { return softmax(in[0], 1); }, {x}, {.name = "softmax (middle axis)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return softmax(in[0], -1); }, {x},
+                    {.name = "softmax (last axis)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return softmax(in[0], 1); }, {x},
+                    {.name = "softmax (middle axis)"});
     CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], -1); }, {x}, {.name = "log_softmax"});
-    CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], 0); }, {x}, {.name = "log_softmax (axis 0)"});
+    CHECK_GRADCHECK([](const Inputs& in) { return log_softmax(in[0], 0); }, {x},
+                    {.name = "log_softmax (axis 0)"});
   }
 }
 

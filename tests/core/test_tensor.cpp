@@ -120,7 +120,8 @@ TEST_SUITE("ch01-tensor") {
 
   TEST_CASE("item() needs exactly one element, data<T>() checks the dtype") {
     CHECK(full({1, 1}, 4).item() == 4);
-    CHECK_THROWS_WITH_AS(zeros({2, 3}).item(), "item: the tensor has shape [2, 3] (6 elements); item() needs exactly one",
+    CHECK_THROWS_WITH_AS(zeros({2, 3}).item(),
+                         "item: the tensor has shape [2, 3] (6 elements); item() needs exactly one",
                          ValueError);
     CHECK_THROWS_WITH_AS(zeros({2}).data<double>(), "data: the tensor holds float32, not float64", TypeError);
   }
@@ -150,10 +151,11 @@ TEST_SUITE("ch01-tensor") {
 
   TEST_CASE("in-place operations are refused where they would corrupt results") {
     Tensor w = ones({2}, {.requires_grad = true});
-    CHECK_THROWS_WITH_AS(w.fill_(0),
-                         "fill_: in-place operation on a tensor that requires grad; wrap it in NoGradGuard (as an "
-                         "optimizer step does), or use the out-of-place form",
-                         AutogradError);
+    CHECK_THROWS_WITH_AS(
+        w.fill_(0),
+        "fill_: in-place operation on a tensor that requires grad; wrap it in NoGradGuard (as an "
+        "optimizer step does), or use the out-of-place form",
+        AutogradError);
     {
       NoGradGuard no_grad;
       w.fill_(3);  // allowed: this is how an optimizer updates parameters
@@ -161,8 +163,8 @@ TEST_SUITE("ch01-tensor") {
     check_values(w, {3, 3});
     Tensor e = ones({3}).expand({2, 3});
     CHECK_THROWS_AS(e.fill_(1), ValueError);
-    CHECK_THROWS_WITH_AS(zeros({2}).add_(ones({3})), "add_: shape [3] does not broadcast to the destination's shape [2]",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(zeros({2}).add_(ones({3})),
+                         "add_: shape [3] does not broadcast to the destination's shape [2]", ShapeError);
     CHECK_THROWS_AS(zeros({2}).add_(ones({2}, {.dtype = kFloat64})), TypeError);
   }
 

@@ -44,7 +44,8 @@ TEST_SUITE("ch03-matmul") {
           CHECK(static_cast<std::int64_t>(chunks.size()) == count);
           for (const auto& [begin, end] : chunks) {
             bool documented = false;
-            for (std::int64_t c = 0; c < count; ++c) documented |= begin == n * c / count && end == n * (c + 1) / count;
+            for (std::int64_t c = 0; c < count; ++c)
+              documented |= begin == n * c / count && end == n * (c + 1) / count;
             CHECK(documented);
           }
         }
@@ -116,8 +117,8 @@ TEST_SUITE("ch03-matmul") {
     CHECK(sf::num_threads() == 1);
     sf::parallel_team(8, [&](const sf::Team& team) { team_size = team.size(); });
     CHECK(team_size.load() == 1);
-    CHECK_THROWS_WITH_AS(sf::set_num_threads(0), "set_num_threads: the thread count must be at least 1, got 0",
-                         sf::ValueError);
+    CHECK_THROWS_WITH_AS(sf::set_num_threads(0),
+                         "set_num_threads: the thread count must be at least 1, got 0", sf::ValueError);
     sf::set_num_threads(2);
     CHECK_THROWS_AS(sf::parallel_for(4, 1, [](std::int64_t, std::int64_t) { sf::set_num_threads(1); }),
                     sf::ValueError);
@@ -197,9 +198,10 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("parallel_share: a shared task has no barrier, and sync() says so") {
     ThreadCountGuard guard;
     sf::set_num_threads(2);
-    CHECK_THROWS_WITH_AS(sf::parallel_share(2, [](const sf::Team& team) { team.sync(); }),
-                         "Team::sync: a task run by parallel_share has no barrier (its helpers may never start)",
-                         sf::ValueError);
+    CHECK_THROWS_WITH_AS(
+        sf::parallel_share(2, [](const sf::Team& team) { team.sync(); }),
+        "Team::sync: a task run by parallel_share has no barrier (its helpers may never start)",
+        sf::ValueError);
     int calls = 0;
     sf::parallel_share(2, [&](const sf::Team& team) {
       if (team.id() == 0) calls++;  // still usable afterwards

@@ -19,8 +19,8 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("unary ops refuse non-float tensors") {
-    CHECK_THROWS_WITH_AS(exp(zeros({2}, {.dtype = kInt64})), "exp: expected a float32 or float64 tensor, got int64",
-                         TypeError);
+    CHECK_THROWS_WITH_AS(exp(zeros({2}, {.dtype = kInt64})),
+                         "exp: expected a float32 or float64 tensor, got int64", TypeError);
   }
 }
 
@@ -43,7 +43,8 @@ TEST_SUITE("ch02-autograd") {
   TEST_CASE("gradcheck: relu, with inputs kept away from its kink at 0") {
     // relu is not differentiable at 0: a central difference straddling 0 measures the average of
     // the two slopes (0.5), which no backward can match. The inputs avoid |x| < 0.1 on purpose.
-    const Tensor x = tensor({-1.5, -0.3, 0.2, 0.9, 1.7, -0.8}, {2, 3}, {.dtype = kFloat64, .requires_grad = true});
+    const Tensor x =
+        tensor({-1.5, -0.3, 0.2, 0.9, 1.7, -0.8}, {2, 3}, {.dtype = kFloat64, .requires_grad = true});
     CHECK_GRADCHECK([](const Inputs& in) { return relu(in[0]); }, {x}, {.name = "relu"});
   }
 }

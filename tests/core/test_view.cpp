@@ -50,11 +50,12 @@ TEST_SUITE("ch01-tensor") {
     CHECK(out.strides() == Strides{12, 6, 2, 1});
     Tensor back = out.transpose(1, 2);  // [B, L, h, d_k]
     CHECK(back.strides() == Strides{12, 2, 6, 1});
-    CHECK_THROWS_WITH_AS(back.view({1, 3, 4}),
-                         "view: cannot view a tensor of shape [1, 3, 2, 2] with strides [12, 2, 6, 1] as [1, 3, 4]: a "
-                         "new dimension would span memory that is not contiguous (this tensor is a transposed or "
-                         "sliced view). Call .contiguous() first, or use .reshape(), which copies",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        back.view({1, 3, 4}),
+        "view: cannot view a tensor of shape [1, 3, 2, 2] with strides [12, 2, 6, 1] as [1, 3, 4]: a "
+        "new dimension would span memory that is not contiguous (this tensor is a transposed or "
+        "sliced view). Call .contiguous() first, or use .reshape(), which copies",
+        ShapeError);
     check_values(back.contiguous().view({1, 3, 4}), {0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11});
     check_values(back.reshape({1, 3, 4}), {0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11});
   }
@@ -62,11 +63,12 @@ TEST_SUITE("ch01-tensor") {
   TEST_CASE("view infers one -1 and checks the element count") {
     CHECK(arange(12).view({3, -1}).shape() == Shape{3, 4});
     CHECK_THROWS_WITH_AS(arange(12).view({5, -1}),
-                         "view: cannot give a tensor of shape [12] (12 elements) the shape [5, -1]", ShapeError);
-    CHECK_THROWS_WITH_AS(arange(12).view({-1, -1}), "view: shape [-1, -1] has more than one -1", ShapeError);
-    CHECK_THROWS_WITH_AS(arange(12).view({5, 2}),
-                         "view: cannot give a tensor of shape [12] (12 elements) the shape [5, 2] (10 elements)",
+                         "view: cannot give a tensor of shape [12] (12 elements) the shape [5, -1]",
                          ShapeError);
+    CHECK_THROWS_WITH_AS(arange(12).view({-1, -1}), "view: shape [-1, -1] has more than one -1", ShapeError);
+    CHECK_THROWS_WITH_AS(
+        arange(12).view({5, 2}),
+        "view: cannot give a tensor of shape [12] (12 elements) the shape [5, 2] (10 elements)", ShapeError);
   }
 
   TEST_CASE("narrow, slice and select pick sub-blocks without copying") {
@@ -77,10 +79,10 @@ TEST_SUITE("ch01-tensor") {
     check_values(a.select(1, -1), {3, 7, 11});
     CHECK(a.select(0, 1).shape() == Shape{4});
     CHECK(a.narrow(1, 1, 2).offset() == 1);
-    CHECK_THROWS_WITH_AS(a.select(0, 3), "select: index 3 is out of range for axis 0 of size 3 (shape [3, 4])",
-                         IndexError);
-    CHECK_THROWS_WITH_AS(a.narrow(1, 3, 2), "narrow: start 3 and length 2 do not fit in axis 1 of shape [3, 4]",
-                         IndexError);
+    CHECK_THROWS_WITH_AS(a.select(0, 3),
+                         "select: index 3 is out of range for axis 0 of size 3 (shape [3, 4])", IndexError);
+    CHECK_THROWS_WITH_AS(a.narrow(1, 3, 2),
+                         "narrow: start 3 and length 2 do not fit in axis 1 of shape [3, 4]", IndexError);
     CHECK_THROWS_AS(a.slice(1, 0, 4, 0), ValueError);
   }
 
@@ -93,7 +95,8 @@ TEST_SUITE("ch01-tensor") {
     CHECK(zeros({2, 3, 4}).flatten(1).shape() == Shape{2, 12});
     CHECK(zeros({2, 3, 4}).permute({2, 0, 1}).shape() == Shape{4, 2, 3});
     CHECK_THROWS_WITH_AS(a.squeeze(0), "squeeze: axis 0 of shape [2, 1, 3] has size 2, not 1", ShapeError);
-    CHECK_THROWS_WITH_AS(a.permute({0, 0, 1}), "permute: order [0, 0, 1] is not a permutation of 0..2", ShapeError);
+    CHECK_THROWS_WITH_AS(a.permute({0, 0, 1}), "permute: order [0, 0, 1] is not a permutation of 0..2",
+                         ShapeError);
     CHECK_THROWS_AS(a.permute({0, 1}), ShapeError);
   }
 
@@ -104,18 +107,22 @@ TEST_SUITE("ch01-tensor") {
     check_values(e, {1, 1, 1, 2, 2, 2});
     CHECK(tensor({5}).expand({2, 2, 1}).shape() == Shape{2, 2, 1});
     CHECK(col.expand({-1, 4}).shape() == Shape{2, 4});
-    CHECK_THROWS_WITH_AS(zeros({3, 2}).expand({3, 4}),
-                         "expand: cannot expand shape [3, 2] to [3, 4]: dimension 1 has size 2, and only size-1 "
-                         "dimensions can be expanded",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        zeros({3, 2}).expand({3, 4}),
+        "expand: cannot expand shape [3, 2] to [3, 4]: dimension 1 has size 2, and only size-1 "
+        "dimensions can be expanded",
+        ShapeError);
   }
 }
 
 TEST_SUITE("ch02-autograd") {
   // Views feed ops like any tensor; their backward puts the gradient back in the input's layout.
   TEST_CASE("gradcheck: view and reshape") {
-    CHECK_GRADCHECK([](const Inputs& in) { return in[0].view({3, 4}) * in[1]; }, {rand64({2, 6}, 1), rand64({4}, 2)},
-                    {.name = "view"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return in[0].view({3, 4}) * in[1];
+        },
+        {rand64({2, 6}, 1), rand64({4}, 2)}, {.name = "view"});
     CHECK_GRADCHECK([](const Inputs& in) { return in[0].transpose(0, 1).reshape({6}); }, {rand64({2, 3}, 3)},
                     {.name = "reshape of a transpose (copies)"});
   }
@@ -123,8 +130,11 @@ TEST_SUITE("ch02-autograd") {
   TEST_CASE("gradcheck: transpose and permute") {
     CHECK_GRADCHECK([](const Inputs& in) { return matmul(in[0].transpose(0, 1), in[1]); },
                     {rand64({3, 2}, 4), rand64({3, 4}, 5)}, {.name = "transpose"});
-    CHECK_GRADCHECK([](const Inputs& in) { return in[0].permute({2, 0, 1}) * 2.0; }, {rand64({2, 3, 4}, 6)},
-                    {.name = "permute"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return in[0].permute({2, 0, 1}) * 2.0;
+        },
+        {rand64({2, 3, 4}, 6)}, {.name = "permute"});
   }
 
   TEST_CASE("gradcheck: narrow, slice, select: unselected elements get zero gradient") {
@@ -132,16 +142,19 @@ TEST_SUITE("ch02-autograd") {
                     {rand64({3, 4}, 7)}, {.name = "narrow (overlapping, the input is used twice)"});
     CHECK_GRADCHECK([](const Inputs& in) { return in[0].slice(0, 0, 5, 2); }, {rand64({5, 2}, 8)},
                     {.name = "slice with step"});
-    CHECK_GRADCHECK([](const Inputs& in) { return in[0].select(1, 2) + in[0].select(1, 0); }, {rand64({2, 3}, 9)},
-                    {.name = "select"});
+    CHECK_GRADCHECK([](const Inputs& in) { return in[0].select(1, 2) + in[0].select(1, 0); },
+                    {rand64({2, 3}, 9)}, {.name = "select"});
   }
 
   TEST_CASE("gradcheck: squeeze, unsqueeze, flatten, expand") {
-    CHECK_GRADCHECK([](const Inputs& in) { return in[0].unsqueeze(0).squeeze(0).flatten(); }, {rand64({2, 3}, 10)},
-                    {.name = "squeeze/unsqueeze/flatten"});
+    CHECK_GRADCHECK([](const Inputs& in) { return in[0].unsqueeze(0).squeeze(0).flatten(); },
+                    {rand64({2, 3}, 10)}, {.name = "squeeze/unsqueeze/flatten"});
     // expand: each input element is repeated 4·5 times, so its gradient sums 20 output gradients.
-    CHECK_GRADCHECK([](const Inputs& in) { return in[0].expand({4, 2, 5, 3}); }, {rand64({2, 1, 3}, 11)},
-                    {.name = "expand"});
+    CHECK_GRADCHECK(
+        [](const Inputs& in) {
+          return in[0].expand({4, 2, 5, 3});
+        },
+        {rand64({2, 1, 3}, 11)}, {.name = "expand"});
   }
 
   TEST_CASE("gradcheck: contiguous of a transposed view") {

@@ -30,9 +30,9 @@ std::string join(const std::vector<std::string>& lines) {
 
 /// A directive and the fenced block after it.
 struct Block {
-  std::string kind;     // "include" or "output"
-  std::string file;     // repository-relative path
-  std::string name;     // marker or section ("" = whole file)
+  std::string kind;  // "include" or "output"
+  std::string file;  // repository-relative path
+  std::string name;  // marker or section ("" = whole file)
   std::size_t directive_line = 0;
   std::size_t open = 0, close = 0;  // line numbers of the fences (0-based)
   bool has_block = false;
@@ -40,7 +40,8 @@ struct Block {
 
 /// Parses "<!-- include path:name -->" or "<!-- output path[:name] -->"; false if the line is not one.
 bool parse_directive(const std::string& line, Block& b) {
-  if (line.rfind("<!--", 0) != 0 || line.size() < 7 || line.compare(line.size() - 3, 3, "-->") != 0) return false;
+  if (line.rfind("<!--", 0) != 0 || line.size() < 7 || line.compare(line.size() - 3, 3, "-->") != 0)
+    return false;
   std::istringstream words(line.substr(4, line.size() - 7));
   std::string kind, spec, extra;
   if (!(words >> kind >> spec) || (words >> extra) || (kind != "include" && kind != "output")) return false;
@@ -100,7 +101,8 @@ Extract source_region(const fs::path& file, const std::string& name) {
   std::vector<std::string> body;
   std::size_t j = i + 1;
   for (; j < lines.size() && trim(lines[j]) != close; ++j) body.push_back(lines[j]);
-  if (j == lines.size()) return {false, "", "marker " + open + " in " + file.string() + " has no // [doc:end]"};
+  if (j == lines.size())
+    return {false, "", "marker " + open + " in " + file.string() + " has no // [doc:end]"};
   std::size_t indent = std::string::npos;
   for (const auto& l : body)
     if (!trim(l).empty()) indent = std::min(indent, l.find_first_not_of(" \t"));
@@ -118,7 +120,8 @@ Extract output_section(const fs::path& file, const std::string& name) {
   while (i < lines.size() && lines[i] != header) ++i;
   if (i == lines.size()) return {false, "", "section '" + header + "' not found in " + file.string()};
   std::vector<std::string> body;
-  for (std::size_t j = i + 1; j < lines.size() && lines[j].rfind("=== ", 0) != 0; ++j) body.push_back(lines[j]);
+  for (std::size_t j = i + 1; j < lines.size() && lines[j].rfind("=== ", 0) != 0; ++j)
+    body.push_back(lines[j]);
   while (!body.empty() && trim(body.back()).empty()) body.pop_back();
   return {true, join(body), ""};
 }
@@ -167,9 +170,11 @@ std::vector<std::string> check_chapter(const fs::path& root, const fs::path& cha
       if (end == std::string::npos) break;
       std::string target = lines[i].substr(at + 2, end - at - 2);
       target = target.substr(0, target.find('#'));
-      if (target.empty() || target.find("://") != std::string::npos || target.rfind("mailto:", 0) == 0) continue;
+      if (target.empty() || target.find("://") != std::string::npos || target.rfind("mailto:", 0) == 0)
+        continue;
       if (!fs::exists(chapter.parent_path() / target))
-        problems.push_back(where + ":" + std::to_string(i + 1) + ": link to " + target + ", which does not exist");
+        problems.push_back(where + ":" + std::to_string(i + 1) + ": link to " + target +
+                           ", which does not exist");
     }
   }
   return problems;

@@ -37,7 +37,8 @@ Extract source_region(const std::filesystem::path& file, const std::string& name
 Extract output_section(const std::filesystem::path& file, const std::string& name);
 
 /// Problems found in one chapter (empty when it is up to date). `root` is the repository.
-std::vector<std::string> check_chapter(const std::filesystem::path& root, const std::filesystem::path& chapter);
+std::vector<std::string> check_chapter(const std::filesystem::path& root,
+                                       const std::filesystem::path& chapter);
 
 /// Rewrites the chapter's included blocks from their sources; returns true if anything changed.
 bool sync_chapter(const std::filesystem::path& root, const std::filesystem::path& chapter);

@@ -13,8 +13,10 @@ int main(int argc, char** argv) {
   fs::path root = ".";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--write") write = true;
-    else root = a;
+    if (a == "--write")
+      write = true;
+    else
+      root = a;
   }
   std::vector<fs::path> chapters;
   for (const auto& e : fs::directory_iterator(root / "docs"))
@@ -22,7 +24,8 @@ int main(int argc, char** argv) {
   std::sort(chapters.begin(), chapters.end());
   int problems = 0;
   for (const auto& c : chapters) {
-    if (write && sf::docs::sync_chapter(root, c)) std::cout << "updated " << c.lexically_relative(root).string() << '\n';
+    if (write && sf::docs::sync_chapter(root, c))
+      std::cout << "updated " << c.lexically_relative(root).string() << '\n';
     for (const auto& p : sf::docs::check_chapter(root, c)) {
       std::cerr << p << '\n';
       ++problems;

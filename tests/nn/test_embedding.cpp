@@ -30,8 +30,10 @@ TEST_SUITE("ch07-positional-encoding") {
   TEST_CASE("Embedding errors") {
     Embedding emb({.num_embeddings = 4, .embedding_dim = 2});
     CHECK_THROWS_WITH_AS(emb(tensor({4}, {.dtype = kInt64})),
-                         "embedding: token id 4 is out of range for a table of 4 rows (shape [4, 2])", IndexError);
+                         "embedding: token id 4 is out of range for a table of 4 rows (shape [4, 2])",
+                         IndexError);
     CHECK_THROWS_WITH_AS(Embedding({.num_embeddings = 4, .embedding_dim = 2, .padding_idx = 4}),
-                         "Embedding: padding_idx 4 is not a row of a table of 4 rows (use -1 for none)", ValueError);
+                         "Embedding: padding_idx 4 is not a row of a table of 4 rows (use -1 for none)",
+                         ValueError);
   }
 }

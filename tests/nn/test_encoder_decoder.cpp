@@ -38,14 +38,16 @@ TEST_SUITE("ch10-encoder") {
 
   TEST_CASE("the layers do not share weights") {
     Encoder encoder({.layer = tiny(false), .layers = 2});
-    CHECK_FALSE(sf::test::same_values(encoder.layers[0].self_attn.in_proj_weight, encoder.layers[1].self_attn.in_proj_weight));
+    CHECK_FALSE(sf::test::same_values(encoder.layers[0].self_attn.in_proj_weight,
+                                      encoder.layers[1].self_attn.in_proj_weight));
   }
 
   TEST_CASE("gradcheck: EncoderLayer, post-LN and pre-LN, with a padding mask") {
     for (bool pre : {false, true}) {
       EncoderLayer layer(tiny(pre));
       const Tensor mask = padding_mask(tensor({1, 1, 0, 1, 1, 1}, {2, 3}, {.dtype = kInt64}), 0);
-      CHECK_GRADCHECK([&](const Inputs& in) { return layer(in[0], mask); }, with_parameters({rand64({2, 3, 4}, 1)}, layer),
+      CHECK_GRADCHECK([&](const Inputs& in) { return layer(in[0], mask); },
+                      with_parameters({rand64({2, 3, 4}, 1)}, layer),
                       {.name = pre ? "EncoderLayer (pre-LN)" : "EncoderLayer (post-LN)"});
     }
   }
@@ -63,7 +65,8 @@ TEST_SUITE("ch11-decoder") {
     DecoderLayer layer(tiny(false));
     std::vector<std::string> names;
     for (const auto& [n, p] : layer.named_parameters()) names.push_back(n);
-    for (const char* n : {"self_attn.in_proj_weight", "multihead_attn.out_proj.bias", "linear1.weight", "norm3.bias"})
+    for (const char* n :
+         {"self_attn.in_proj_weight", "multihead_attn.out_proj.bias", "linear1.weight", "norm3.bias"})
       CHECK_MESSAGE(std::find(names.begin(), names.end(), n) != names.end(), n);
   }
 

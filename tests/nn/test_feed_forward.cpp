@@ -4,10 +4,10 @@
 
 using namespace sf;
 using namespace sf::nn;
+using sf::NoGradGuard;
 using sf::test::check_values;
 using sf::test::Inputs;
 using sf::test::rand64;
-using sf::NoGradGuard;
 
 TEST_SUITE("ch09-feed-forward") {
   TEST_CASE("the base model's FFN: 512 → 2048 → 512 has 2,099,712 parameters") {
@@ -22,7 +22,7 @@ TEST_SUITE("ch09-feed-forward") {
       NoGradGuard no_grad;
       ffn.linear1.weight.copy_(tensor({1, 0, 0, -1}, {2, 2}));  // hidden = (x1, -x2) + b1
       ffn.linear1.bias.copy_(tensor({0, 1}));
-      ffn.linear2.weight.copy_(tensor({1, 1, 2, 0}, {2, 2}));   // out = (h1 + h2, 2·h1) + b2
+      ffn.linear2.weight.copy_(tensor({1, 1, 2, 0}, {2, 2}));  // out = (h1 + h2, 2·h1) + b2
       ffn.linear2.bias.copy_(tensor({0.5, 0}));
     }
     // x = (3, 4): hidden before ReLU (3, -3) → (3, 0); out = (3 + 0 + 0.5, 6 + 0) = (3.5, 6)
@@ -50,13 +50,17 @@ TEST_SUITE("ch09-feed-forward") {
     }
   }
 
-  TEST_CASE("in training the fused ReLU and dropout give the bits of the plain chain, forward and gradients") {
+  TEST_CASE(
+      "in training the fused ReLU and dropout give the bits of the plain chain, forward and gradients") {
     Generator g1(9), g2(9);
     FeedForward ffn({.d_model = 8, .d_ff = 32, .dropout = 0.2}, g1);
     Tensor x = randn({5, 8}, g1).requires_grad_();
     g2.set_state(g1.state());
     const Tensor fused = ffn(x);  // ReLU: linear2(relu_dropout(linear1(x)))
-    const std::vector<double> fused_grad = [&] { sum(fused).backward(); return x.grad().to_vector<double>(); }();
+    const std::vector<double> fused_grad = [&] {
+      sum(fused).backward();
+      return x.grad().to_vector<double>();
+    }();
     const std::vector<double> fused_w1 = ffn.linear1.weight.grad().to_vector<double>();
     ffn.zero_grad();
     x.set_grad(Tensor());

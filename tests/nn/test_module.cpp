@@ -14,7 +14,9 @@ struct Block : Module {
   FeedForward ffn;  // registered under "" so its linear1/linear2 appear at this level, as in PyTorch
   LayerNorm norm1;
   explicit Block(Generator& gen)
-      : self_attn({.d_model = 8, .heads = 2}, gen), ffn({.d_model = 8, .d_ff = 16}, gen), norm1({.normalized_shape = 8}) {
+      : self_attn({.d_model = 8, .heads = 2}, gen),
+        ffn({.d_model = 8, .d_ff = 16}, gen),
+        norm1({.normalized_shape = 8}) {
     register_module("self_attn", self_attn);
     register_module("", ffn);
     register_module("norm1", norm1);
@@ -40,9 +42,9 @@ TEST_SUITE("ch04-linear") {
     std::vector<std::string> names;
     for (const auto& [name, t] : block.named_parameters()) names.push_back(name);
     CHECK(names == std::vector<std::string>{"self_attn.in_proj_weight", "self_attn.in_proj_bias",
-                                            "self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear1.weight",
-                                            "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight",
-                                            "norm1.bias"});
+                                            "self_attn.out_proj.weight", "self_attn.out_proj.bias",
+                                            "linear1.weight", "linear1.bias", "linear2.weight",
+                                            "linear2.bias", "norm1.weight", "norm1.bias"});
     // 4·(8·8 + 8) for attention, 8·16 + 16 + 16·8 + 8 for the FFN, 2·8 for the norm
     CHECK(block.parameter_count() == 288 + 280 + 16);
     for (const Tensor& p : block.parameters()) CHECK(p.requires_grad());
@@ -55,7 +57,8 @@ TEST_SUITE("ch04-linear") {
     for (const auto& [name, m] : stack.named_modules()) CHECK_MESSAGE(!m->is_training(), name);
     stack.train();
     for (const auto& [name, m] : stack.named_modules()) CHECK_MESSAGE(m->is_training(), name);
-    // the stack, then per block: itself, self_attn (+ out_proj, dropout), the FFN (+ linear1, dropout, linear2), norm1
+    // the stack, then per block: itself, self_attn (+ out_proj, dropout), the FFN (+ linear1, dropout,
+    // linear2), norm1
     CHECK(stack.named_modules().size() == 1 + 2 * 9);
   }
 
@@ -85,10 +88,11 @@ TEST_SUITE("ch04-linear") {
     Linear lin({.in_features = 3, .out_features = 2}, gen);
     const auto before = lin.weight.to_vector<double>();
     StateDict bad{{"weight", zeros({2, 4})}, {"extra", zeros({1})}};
-    CHECK_THROWS_WITH_AS(lin.load_state_dict(bad),
-                         "load_state_dict: the state dict does not fit this model. Missing: bias. Unexpected: extra. "
-                         "Wrong shape: weight ([2, 4] in the state dict, [2, 3] in the model).",
-                         Error);
+    CHECK_THROWS_WITH_AS(
+        lin.load_state_dict(bad),
+        "load_state_dict: the state dict does not fit this model. Missing: bias. Unexpected: extra. "
+        "Wrong shape: weight ([2, 4] in the state dict, [2, 3] in the model).",
+        Error);
     CHECK(lin.weight.to_vector<double>() == before);
   }
 

@@ -18,8 +18,10 @@ void check_against_pytorch(const std::string& name, std::int64_t E, std::int64_t
   const auto fx = sf::test::load_fixture(SF_SOURCE_DIR "/tests/fixtures/mha.txt");
   auto get = [&](const std::string& key) { return fx.at(name + "." + key); };
   MultiHeadAttention mha({.d_model = E, .heads = heads, .dtype = kFloat64});
-  mha.load_state_dict({{"in_proj_weight", get("in_proj_weight")}, {"in_proj_bias", get("in_proj_bias")},
-                       {"out_proj.weight", get("out_proj.weight")}, {"out_proj.bias", get("out_proj.bias")}});
+  mha.load_state_dict({{"in_proj_weight", get("in_proj_weight")},
+                       {"in_proj_bias", get("in_proj_bias")},
+                       {"out_proj.weight", get("out_proj.weight")},
+                       {"out_proj.bias", get("out_proj.bias")}});
   Tensor query = get("query").requires_grad_();
   const bool self = !fx.count(name + ".key");
   Tensor key = self ? query : get("key").requires_grad_();
@@ -49,8 +51,12 @@ void check_against_pytorch(const std::string& name, std::int64_t E, std::int64_t
 }  // namespace
 
 TEST_SUITE("ch06-multi-head-attention") {
-  TEST_CASE("same numbers as torch.nn.MultiheadAttention: one head, E = 2") { check_against_pytorch("single_head", 2, 1); }
-  TEST_CASE("same numbers as torch.nn.MultiheadAttention: two heads, causal mask") { check_against_pytorch("causal", 4, 2); }
+  TEST_CASE("same numbers as torch.nn.MultiheadAttention: one head, E = 2") {
+    check_against_pytorch("single_head", 2, 1);
+  }
+  TEST_CASE("same numbers as torch.nn.MultiheadAttention: two heads, causal mask") {
+    check_against_pytorch("causal", 4, 2);
+  }
   TEST_CASE("same numbers as torch.nn.MultiheadAttention: cross-attention, padded keys") {
     check_against_pytorch("cross_padded", 6, 3);
   }
@@ -88,10 +94,12 @@ TEST_SUITE("ch06-multi-head-attention") {
     Generator gen(3);
     MultiHeadAttention mha({.d_model = 4, .heads = 2}, gen);
     Tensor x = randn({3, 4}, gen);
-    check_values(mha(x, x, x), mha(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0))[0].to_vector<double>(), 1e-6);
+    check_values(mha(x, x, x), mha(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0))[0].to_vector<double>(),
+                 1e-6);
   }
 
-  TEST_CASE("gradcheck: MultiHeadAttention with respect to its inputs and every parameter, masks on and off") {
+  TEST_CASE(
+      "gradcheck: MultiHeadAttention with respect to its inputs and every parameter, masks on and off") {
     MultiHeadAttention mha({.d_model = 4, .heads = 2, .dtype = kFloat64});
     Generator gen(4);
     {
@@ -101,7 +109,8 @@ TEST_SUITE("ch06-multi-head-attention") {
     }
     Inputs in{rand64({2, 3, 4}, 5), rand64({2, 4, 4}, 6)};
     for (const Tensor& p : mha.parameters()) in.push_back(p);
-    CHECK_GRADCHECK([&](const Inputs& x) { return mha(x[0], x[1], x[1]); }, in, {.name = "MultiHeadAttention (cross)"});
+    CHECK_GRADCHECK([&](const Inputs& x) { return mha(x[0], x[1], x[1]); }, in,
+                    {.name = "MultiHeadAttention (cross)"});
     Tensor mask = padding_mask(tensor({1, 1, 0, 0, 1, 1, 1, 0}, {2, 4}, {.dtype = kInt64}), 0);
     CHECK_GRADCHECK([&](const Inputs& x) { return mha(x[0], x[1], x[1], mask); }, in,
                     {.name = "MultiHeadAttention (padding mask)"});
@@ -112,21 +121,25 @@ TEST_SUITE("ch06-multi-head-attention") {
   }
 
   TEST_CASE("MultiHeadAttention errors: heads must divide d_model, inputs and masks must fit") {
-    CHECK_THROWS_WITH_AS(MultiHeadAttention({.d_model = 10, .heads = 3}),
-                         "MultiHeadAttention: d_model 10 is not divisible by heads 3 (each head gets d_model / heads "
-                         "features)",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(
+        MultiHeadAttention({.d_model = 10, .heads = 3}),
+        "MultiHeadAttention: d_model 10 is not divisible by heads 3 (each head gets d_model / heads "
+        "features)",
+        ValueError);
     MultiHeadAttention mha({.d_model = 8, .heads = 2});
-    CHECK_THROWS_WITH_AS(mha(zeros({2, 3, 4}), zeros({2, 3, 4}), zeros({2, 3, 4})),
-                         "MultiHeadAttention: expected query [B, Lq, 8] and key/value [B, Lk, 8], got query [2, 3, 4] "
-                         "and key [2, 3, 4]",
-                         ShapeError);
+    CHECK_THROWS_WITH_AS(
+        mha(zeros({2, 3, 4}), zeros({2, 3, 4}), zeros({2, 3, 4})),
+        "MultiHeadAttention: expected query [B, Lq, 8] and key/value [B, Lk, 8], got query [2, 3, 4] "
+        "and key [2, 3, 4]",
+        ShapeError);
     CHECK_THROWS_WITH_AS(mha(zeros({2, 3, 8}), zeros({2, 4, 8}), zeros({2, 5, 8})),
-                         "MultiHeadAttention: key [2, 4, 8] and value [2, 5, 8] must have the same shape", ShapeError);
-    Tensor x = zeros({2, 3, 8});
-    CHECK_THROWS_WITH_AS(mha(x, x, x, causal_mask(4)),
-                         "attention: mask of shape [4, 4] does not broadcast to the scores' shape [2, 2, 3, 3] ([.., "
-                         "queries, keys])",
+                         "MultiHeadAttention: key [2, 4, 8] and value [2, 5, 8] must have the same shape",
                          ShapeError);
+    Tensor x = zeros({2, 3, 8});
+    CHECK_THROWS_WITH_AS(
+        mha(x, x, x, causal_mask(4)),
+        "attention: mask of shape [4, 4] does not broadcast to the scores' shape [2, 2, 3, 3] ([.., "
+        "queries, keys])",
+        ShapeError);
   }
 }

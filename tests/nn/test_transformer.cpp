@@ -13,9 +13,14 @@ namespace {
 
 /// The tiny model of tests/fixtures/make_transformer_fixture.py (torch.nn.Transformer inside).
 TransformerConfig fixture_config() {
-  return {.source_vocab = 11, .target_vocab = 13,
+  return {.source_vocab = 11,
+          .target_vocab = 13,
           .layer = {.d_model = 8, .heads = 2, .d_ff = 16, .dropout = 0.0, .dtype = kFloat64},
-          .encoder_layers = 2, .decoder_layers = 2, .final_norm = true, .max_len = 16, .pad_id = 0};
+          .encoder_layers = 2,
+          .decoder_layers = 2,
+          .final_norm = true,
+          .max_len = 16,
+          .pad_id = 0};
 }
 
 StateDict fixture_weights(const std::map<std::string, Tensor>& fx) {
@@ -85,7 +90,8 @@ TEST_SUITE("ch11-decoder") {
     // Feeding several tokens at once uses the same cache arithmetic.
     GenerationState chunked = model.start_generation(source, 10);
     model.generation_step(chunked, target.narrow(1, 0, 2));
-    check_values(model.generation_step(chunked, target.narrow(1, 2, 4))[0][3], full[0][5].to_vector<double>(), 1e-5);
+    check_values(model.generation_step(chunked, target.narrow(1, 2, 4))[0][3], full[0][5].to_vector<double>(),
+                 1e-5);
   }
 
   TEST_CASE("select_rows follows beams: reordered state gives the reordered logits") {
@@ -102,7 +108,8 @@ TEST_SUITE("ch11-decoder") {
     const Tensor next = tensor({9, 10, 11}, {3, 1}, {.dtype = kInt64});
     const Tensor logits = model.generation_step(state, next);
     copy.select_rows(tensor({0}, {.dtype = kInt64}));
-    check_values(logits[2], model.generation_step(copy, tensor({11}, {1, 1}, {.dtype = kInt64}))[0].to_vector<double>(),
+    check_values(logits[2],
+                 model.generation_step(copy, tensor({11}, {1, 1}, {.dtype = kInt64}))[0].to_vector<double>(),
                  1e-6);
   }
 
@@ -113,10 +120,11 @@ TEST_SUITE("ch11-decoder") {
     NoGradGuard no_grad;
     GenerationState state = model.start_generation(source, 1);
     model.generation_step(state, tensor({1}, {1, 1}, {.dtype = kInt64}));
-    CHECK_THROWS_WITH_AS(model.generation_step(state, tensor({1}, {1, 1}, {.dtype = kInt64})),
-                         "MultiHeadAttention::forward_step: the cache holds 1 rows and 1 positions, but 1 rows and 2 "
-                         "positions are needed",
-                         ValueError);
+    CHECK_THROWS_WITH_AS(
+        model.generation_step(state, tensor({1}, {1, 1}, {.dtype = kInt64})),
+        "MultiHeadAttention::forward_step: the cache holds 1 rows and 1 positions, but 1 rows and 2 "
+        "positions are needed",
+        ValueError);
   }
 
   TEST_CASE("gradcheck: a whole tiny Transformer's loss with respect to every parameter") {
@@ -140,7 +148,8 @@ TEST_SUITE("ch11-decoder") {
   TEST_CASE("Transformer configuration errors") {
     TransformerConfig c = fixture_config();
     c.share_embeddings = true;
-    CHECK_THROWS_WITH_AS(Transformer{c}, "Transformer: share_embeddings needs one vocabulary, got sizes 11 and 13",
+    CHECK_THROWS_WITH_AS(Transformer{c},
+                         "Transformer: share_embeddings needs one vocabulary, got sizes 11 and 13",
                          ValueError);
     c = fixture_config();
     c.source_vocab = 0;

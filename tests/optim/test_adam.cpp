@@ -1,7 +1,7 @@
 // Tests for optim/adam.cpp: the lecture digest's two worked steps, PyTorch's numbers, the
 // properties a student can check (the first step is lr·sign(g)), and every misuse.
-#include "optim/adam.hpp"
 #include "core/parallel/thread_pool.hpp"
+#include "optim/adam.hpp"
 #include "support.hpp"
 
 using namespace sf;

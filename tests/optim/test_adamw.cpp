@@ -30,7 +30,8 @@ TEST_SUITE("ch12-optim") {
         p, {0.49644290651539486, -0.9930998882402664, 1.9723818567593947, -0.004279538432881226}, 1e-14);
   }
 
-  TEST_CASE("AdamW: without decay it is Adam bit for bit, and parameters without a gradient are not decayed") {
+  TEST_CASE(
+      "AdamW: without decay it is Adam bit for bit, and parameters without a gradient are not decayed") {
     Tensor a = tensor({0.3, -0.7}, {.requires_grad = true}), b = tensor({0.3, -0.7}, {.requires_grad = true});
     Tensor idle = tensor({5.0}, {.requires_grad = true});
     AdamW adamw({a, idle}, {.lr = 0.01, .weight_decay = 0.0});

@@ -23,9 +23,12 @@ struct Run {
 
   Run() {
     model = std::make_unique<Transformer>(
-        TransformerConfig{.source_vocab = 12, .target_vocab = 12,
+        TransformerConfig{.source_vocab = 12,
+                          .target_vocab = 12,
                           .layer = {.d_model = 16, .heads = 2, .d_ff = 32, .dropout = 0.1},
-                          .encoder_layers = 1, .decoder_layers = 1, .max_len = 16},
+                          .encoder_layers = 1,
+                          .decoder_layers = 1,
+                          .max_len = 16},
         model_gen);
     adam = std::make_unique<Adam>(model->parameters(), kPaperAdam);
   }
@@ -42,7 +45,8 @@ struct Run {
         if (t > 0) in.push_back(static_cast<double>(s[static_cast<std::size_t>(b * 5 + t)]));
       }
     }
-    const Tensor target_in = tensor(in, {8, 5}, {.dtype = kInt64}), target_out = tensor(out, {8, 5}, {.dtype = kInt64});
+    const Tensor target_in = tensor(in, {8, 5}, {.dtype = kInt64}),
+                 target_out = tensor(out, {8, 5}, {.dtype = kInt64});
     adam->set_lr(schedule.lr(adam->steps() + 1));
     Tensor loss = cross_entropy((*model)(src, target_in), target_out, 0, 0.1);
     model->zero_grad();
@@ -91,7 +95,8 @@ TEST_SUITE("ch12-optim") {
     Run resumed;  // a new process would build the same model, then load over it
     resumed.restore(load_checkpoint(dir, *resumed.model, resumed.adam.get()));
     CHECK(resumed.adam->steps() == 4);
-    for (int i = 4; i < 8; ++i) CHECK(resumed.step() == expected[static_cast<std::size_t>(i)]);  // bit for bit
+    for (int i = 4; i < 8; ++i)
+      CHECK(resumed.step() == expected[static_cast<std::size_t>(i)]);  // bit for bit
   }
 
   TEST_CASE("a model file from one save and a training file from another are refused") {

@@ -22,17 +22,21 @@ struct Outcome {
 Outcome train_three_steps(int threads) {
   set_num_threads(threads);
   Generator gen(11);
-  nn::Transformer model({.source_vocab = 200, .target_vocab = 200,
+  nn::Transformer model({.source_vocab = 200,
+                         .target_vocab = 200,
                          .layer = {.d_model = 64, .heads = 4, .d_ff = 256, .dropout = 0.1},
-                         .encoder_layers = 1, .decoder_layers = 1, .max_len = 32},
+                         .encoder_layers = 1,
+                         .decoder_layers = 1,
+                         .max_len = 32},
                         gen);
   optim::Adam adam(model.parameters(), {.lr = 1e-3});
   Outcome out;
   for (int step = 0; step < 3; ++step) {
     const Tensor src = randint(2, 200, {64, 16}, gen), tgt = randint(2, 200, {64, 17}, gen);
     model.zero_grad();
-    Tensor loss = nn::cross_entropy(model(src, tgt.narrow(1, 0, 16).contiguous()), tgt.narrow(1, 1, 16).contiguous(),
-                                    /*ignore_index=*/0, /*label_smoothing=*/0.1);
+    Tensor loss =
+        nn::cross_entropy(model(src, tgt.narrow(1, 0, 16).contiguous()), tgt.narrow(1, 1, 16).contiguous(),
+                          /*ignore_index=*/0, /*label_smoothing=*/0.1);
     loss.backward();
     optim::clip_grad_norm(model.parameters(), 1.0);
     adam.step();

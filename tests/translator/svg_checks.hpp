@@ -14,10 +14,12 @@ inline std::string problems(const std::string& svg) {
     if (svg[i] == '&') {
       const std::size_t semicolon = svg.find(';', i);
       const std::string entity = svg.substr(i, semicolon == std::string::npos ? 1 : semicolon - i + 1);
-      if (entity != "&amp;" && entity != "&lt;" && entity != "&gt;" && entity != "&quot;" && entity != "&apos;")
+      if (entity != "&amp;" && entity != "&lt;" && entity != "&gt;" && entity != "&quot;" &&
+          entity != "&apos;")
         return "bad entity at byte " + std::to_string(i);
     }
-    if (svg[i] == '>' && (i == 0 || svg.rfind('<', i) == std::string::npos)) return "stray > at byte " + std::to_string(i);
+    if (svg[i] == '>' && (i == 0 || svg.rfind('<', i) == std::string::npos))
+      return "stray > at byte " + std::to_string(i);
     if (svg[i] != '<') continue;
     const std::size_t end = svg.find('>', i);
     if (end == std::string::npos) return "unclosed tag at byte " + std::to_string(i);

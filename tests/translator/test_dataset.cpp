@@ -37,9 +37,11 @@ int reserved_uses(const std::vector<std::string>& w, const HeldOut& held) {
     const Noun& noun = nouns()[static_cast<std::size_t>(n)];
     for (std::size_t i = 0; i < w.size(); ++i) {
       if (w[i] != adj.english) continue;
-      if ((i + 1 < w.size() && is_noun(w[i + 1], noun)) || (i + 2 < w.size() && is_noun(w[i + 2], noun))) ++uses;
+      if ((i + 1 < w.size() && is_noun(w[i + 1], noun)) || (i + 2 < w.size() && is_noun(w[i + 2], noun)))
+        ++uses;
       const std::size_t be = w[i - 1] == "not" ? i - 2 : i - 1;
-      if (i + 1 == w.size() && be >= 1 && (w[be] == "is" || w[be] == "are") && is_noun(w[be - 1], noun)) ++uses;
+      if (i + 1 == w.size() && be >= 1 && (w[be] == "is" || w[be] == "are") && is_noun(w[be - 1], noun))
+        ++uses;
     }
   }
   for (const auto& [v, n] : held.verb_object) {
@@ -62,7 +64,8 @@ int reserved_uses(const std::vector<std::string>& w, const HeldOut& held) {
 
 TEST_SUITE("ch13-translator") {
   TEST_CASE("dataset: sizes - lengths - and no sentence in two places") {
-    const Dataset data = make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
+    const Dataset data =
+        make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
     CHECK(data.train.size() == 3000);
     CHECK(data.validation.size() == 300);
     CHECK(data.test.size() == 300);
@@ -78,12 +81,15 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("dataset: held-out combinations occur only in the test set - and in every test sentence") {
-    const Dataset data = make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
+    const Dataset data =
+        make_dataset({.seed = 3, .train_size = 3000, .validation_size = 300, .test_size = 300});
     CHECK(data.held_out.adjective_noun.size() > 50);
     CHECK(data.held_out.verb_object.size() > 50);
     for (const auto* split : {&data.train, &data.validation})
-      for (const SentencePair& p : *split) CHECK_MESSAGE(reserved_uses(lower_words(p.source), data.held_out) == 0, p.source);
-    for (const SentencePair& p : data.test) CHECK_MESSAGE(reserved_uses(lower_words(p.source), data.held_out) > 0, p.source);
+      for (const SentencePair& p : *split)
+        CHECK_MESSAGE(reserved_uses(lower_words(p.source), data.held_out) == 0, p.source);
+    for (const SentencePair& p : data.test)
+      CHECK_MESSAGE(reserved_uses(lower_words(p.source), data.held_out) > 0, p.source);
   }
 
   TEST_CASE("dataset: every French token of the test set is seen in training") {
@@ -92,12 +98,15 @@ TEST_SUITE("ch13-translator") {
       std::vector<std::string> out;
       for (const std::string& w : lower_words(sentence)) {
         const std::size_t apostrophe = w.find('\'');
-        if (apostrophe == std::string::npos) out.push_back(w);
-        else out.insert(out.end(), {w.substr(0, apostrophe + 1), w.substr(apostrophe + 1)});
+        if (apostrophe == std::string::npos)
+          out.push_back(w);
+        else
+          out.insert(out.end(), {w.substr(0, apostrophe + 1), w.substr(apostrophe + 1)});
       }
       return out;
     };
-    const Dataset data = make_dataset({.seed = 3, .train_size = 10000, .validation_size = 0, .test_size = 500});
+    const Dataset data =
+        make_dataset({.seed = 3, .train_size = 10000, .validation_size = 0, .test_size = 500});
     std::set<std::string> train_tokens;
     for (const SentencePair& p : data.train)
       for (const std::string& t : tokens(p.target)) train_tokens.insert(t);
@@ -116,10 +125,11 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("dataset: impossible settings are refused with a clear message") {
-    CHECK_THROWS_WITH_AS(make_dataset({.min_words = 9, .max_words = 4}), doctest::Contains("min_words <= max_words"),
-                         sf::ValueError);
-    CHECK_THROWS_WITH_AS(make_dataset({.train_size = 100, .validation_size = 0, .test_size = 0, .max_words = 3}),
-                         doctest::Contains("allow longer sentences"), sf::ValueError);
+    CHECK_THROWS_WITH_AS(make_dataset({.min_words = 9, .max_words = 4}),
+                         doctest::Contains("min_words <= max_words"), sf::ValueError);
+    CHECK_THROWS_WITH_AS(
+        make_dataset({.train_size = 100, .validation_size = 0, .test_size = 0, .max_words = 3}),
+        doctest::Contains("allow longer sentences"), sf::ValueError);
     CHECK_THROWS_WITH_AS(choose_held_out(1, 0.9), doctest::Contains("held_out_fraction"), sf::ValueError);
   }
 

@@ -40,11 +40,12 @@ TEST_SUITE("ch13-translator") {
         // vieil before a vowel; petit stays before the noun
         {91, "The old man reads a small book.", "Le vieil homme lit un petit livre."},
         // à + le → au, still before vieil; colour after the noun, agreeing in the plural
-        {509, "These pretty black elephants go to the old hospital.", "Ces jolis éléphants noirs vont au vieil hôpital."},
+        {509, "These pretty black elephants go to the old hospital.",
+         "Ces jolis éléphants noirs vont au vieil hôpital."},
         // de, not des, before a plural adjective
         {96, "The sad mothers wash some big black dogs.", "Les mères tristes lavent de grands chiens noirs."},
-        {105, "I like this forest.", "J'aime cette forêt."},                            // j'
-        {32, "You do not write the newspaper.", "Tu n'écris pas le journal."},          // n' ... pas
+        {105, "I like this forest.", "J'aime cette forêt."},                    // j'
+        {32, "You do not write the newspaper.", "Tu n'écris pas le journal."},  // n' ... pas
         {2480, "I do not have the key.", "Je n'ai pas la clé."},
         {175, "The pretty girl walks under this tree.", "La jolie fille marche sous cet arbre."},  // cet
         // number + feminine plural agreement of both adjectives; l'eau
@@ -52,12 +53,12 @@ TEST_SUITE("ch13-translator") {
         {59, "Two big owls go to the schools.", "Deux grands hiboux vont aux écoles."},  // aux; hiboux
         {1429, "The young white owl plays near eight green churches.",
          "Le jeune hibou blanc joue près de huit églises vertes."},  // le hibou, de huit: aspirated h
-        {273, "They run near the newspaper.", "Ils courent près du journal."},         // du
-        {122, "He is not beautiful.", "Il n'est pas beau."},                            // no bel after est
+        {273, "They run near the newspaper.", "Ils courent près du journal."},  // du
+        {122, "He is not beautiful.", "Il n'est pas beau."},                    // no bel after est
         {4951, "We eat seven tomatoes.", "Nous mangeons sept tomates."},
-        {1843, "I live with an owl.", "J'habite avec un hibou."},                       // silent h: j'habite
+        {1843, "I live with an owl.", "J'habite avec un hibou."},  // silent h: j'habite
         {184, "The sad aunts close the small box near a kitchen.",
-         "Les tantes tristes ferment la petite boîte près d'une cuisine."},             // d'une
+         "Les tantes tristes ferment la petite boîte près d'une cuisine."},  // d'une
         {16, "She does not go to the school.", "Elle ne va pas à l'école."},
     };
     for (const Case& c : cases) {
@@ -82,8 +83,8 @@ TEST_SUITE("ch13-translator") {
       REQUIRE(p.source.back() == '.');
       REQUIRE(p.target.back() == '.');
       const auto en = split_words(p.source), fr = split_words(p.target);
-      CHECK((p.source.find(" not ") != std::string::npos) == (p.target.find(" pas ") != std::string::npos ||
-                                                              p.target.ends_with(" pas.")));
+      CHECK((p.source.find(" not ") != std::string::npos) ==
+            (p.target.find(" pas ") != std::string::npos || p.target.ends_with(" pas.")));
       // No indefinite object after pas (that would need "pas de").
       for (const char* wrong : {" pas un ", " pas une ", " pas des ", " pas de ", " pas d'"})
         CHECK(p.target.find(wrong) == std::string::npos);

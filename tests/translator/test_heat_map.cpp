@@ -13,7 +13,9 @@ using namespace sf;
 TEST_SUITE("ch13-translator") {
   TEST_CASE("heat map: an attention matrix with words and a causal mask") {
     const double inf = std::numeric_limits<double>::infinity();
-    svg::HeatMap map({.title = "attention", .row_labels = {"l'", "étudiant"}, .column_labels = {"the", "<s>"},
+    svg::HeatMap map({.title = "attention",
+                      .row_labels = {"l'", "étudiant"},
+                      .column_labels = {"the", "<s>"},
                       .annotate = true},
                      2, 2, {1.0, -inf, 0.25, 0.75});
     const std::string svg = map.to_svg();
@@ -25,7 +27,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(svg.find(">-inf<") != std::string::npos);
     CHECK(svg.find("fill=\"#fde725\"") != std::string::npos);  // the largest value is the top colour
     CHECK(svg.find("fill=\"#440154\"") != std::string::npos);  // the smallest is the bottom one
-    CHECK(svg.find(">0.25<") != std::string::npos);             // annotation and colour-bar label
+    CHECK(svg.find(">0.25<") != std::string::npos);            // annotation and colour-bar label
     CHECK(svg.find("<linearGradient id=\"scale\"") != std::string::npos);
   }
 
@@ -38,9 +40,10 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("heat map: wrong sizes are refused") {
-    CHECK_THROWS_WITH_AS(svg::HeatMap({}, 2, 3, {1, 2, 3}), doctest::Contains("2x3 needs 6 values, got 3"), ValueError);
-    CHECK_THROWS_WITH_AS(svg::HeatMap({.row_labels = {"a"}}, 2, 1, {1, 2}), doctest::Contains("1 row labels for 2 rows"),
+    CHECK_THROWS_WITH_AS(svg::HeatMap({}, 2, 3, {1, 2, 3}), doctest::Contains("2x3 needs 6 values, got 3"),
                          ValueError);
+    CHECK_THROWS_WITH_AS(svg::HeatMap({.row_labels = {"a"}}, 2, 1, {1, 2}),
+                         doctest::Contains("1 row labels for 2 rows"), ValueError);
     CHECK_THROWS_WITH_AS(svg::HeatMap({}, 0, 1, {}), doctest::Contains("at least one row"), ValueError);
   }
 }

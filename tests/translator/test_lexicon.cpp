@@ -14,8 +14,8 @@ TEST_SUITE("ch13-translator") {
     CHECK(starts_with_vowel_sound("arbre"));
     CHECK(starts_with_vowel_sound("éléphant"));
     CHECK(starts_with_vowel_sound("œuf"));
-    CHECK(starts_with_vowel_sound("homme"));   // silent h: l'homme
-    CHECK(starts_with_vowel_sound("habite"));  // j'habite
+    CHECK(starts_with_vowel_sound("homme"));        // silent h: l'homme
+    CHECK(starts_with_vowel_sound("habite"));       // j'habite
     CHECK_FALSE(starts_with_vowel_sound("hibou"));  // aspirated h: le hibou
     CHECK_FALSE(starts_with_vowel_sound("huit"));   // près de huit arbres
     CHECK_FALSE(starts_with_vowel_sound("chat"));
@@ -25,8 +25,11 @@ TEST_SUITE("ch13-translator") {
 
   TEST_CASE("lexicon: regular -er conjugation - with nous mangeons") {
     for (const Verb& v : verbs()) {
-      if (v.english == "eat") CHECK(v.french == std::array<std::string, 6>{"mange", "manges", "mange", "mangeons", "mangez", "mangent"});
-      if (v.english == "like") CHECK(v.french == std::array<std::string, 6>{"aime", "aimes", "aime", "aimons", "aimez", "aiment"});
+      if (v.english == "eat")
+        CHECK(v.french ==
+              std::array<std::string, 6>{"mange", "manges", "mange", "mangeons", "mangez", "mangent"});
+      if (v.english == "like")
+        CHECK(v.french == std::array<std::string, 6>{"aime", "aimes", "aime", "aimons", "aimez", "aiment"});
     }
   }
 

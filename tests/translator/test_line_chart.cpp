@@ -16,9 +16,12 @@ TEST_SUITE("ch13-translator") {
   TEST_CASE("line chart: exact output of a tiny chart") {
     // Any change to the layout or the number format shows up here; check the new picture by eye
     // before updating this text.
-    svg::LineChart chart({.title = "loss", .x_label = "step", .y_label = "nats", .width = 320, .height = 200});
+    svg::LineChart chart(
+        {.title = "loss", .x_label = "step", .y_label = "nats", .width = 320, .height = 200});
     chart.add_series("train", {0, 1, 2}, {2.0, 1.0, 0.5});
-    CHECK(chart.to_svg() == R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200" font-family="sans-serif">
+    CHECK(
+        chart.to_svg() ==
+        R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="160" y="24" font-size="16" text-anchor="middle" fill="#222222">loss</text>
 <line x1="70" y1="145" x2="170" y2="145" stroke="#e5e5e5" stroke-width="1"/>
@@ -62,16 +65,17 @@ TEST_SUITE("ch13-translator") {
     CHECK(svg.find(">0.01<") != std::string::npos);  // log ticks 0.01 .. 10
     CHECK(svg.find(">10<") != std::string::npos);
     std::size_t polylines = 0;
-    for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
+    for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1))
+      ++polylines;
     CHECK(polylines == 3);  // the NaN splits the first series in two
   }
 
   TEST_CASE("line chart: bad data is refused with the series named") {
     svg::LineChart chart({.log_y = true});
-    CHECK_THROWS_WITH_AS(chart.add_series("lr", {0, 1}, {1.0}), doctest::Contains("'lr' has 2 x values but 1 y values"),
-                         ValueError);
-    CHECK_THROWS_WITH_AS(chart.add_series("lr", {0, 1}, {1.0, 0.0}), doctest::Contains("y[1] = 0 cannot be drawn on a log scale"),
-                         ValueError);
+    CHECK_THROWS_WITH_AS(chart.add_series("lr", {0, 1}, {1.0}),
+                         doctest::Contains("'lr' has 2 x values but 1 y values"), ValueError);
+    CHECK_THROWS_WITH_AS(chart.add_series("lr", {0, 1}, {1.0, 0.0}),
+                         doctest::Contains("y[1] = 0 cannot be drawn on a log scale"), ValueError);
     CHECK_THROWS_WITH_AS(chart.add_series("lr", {}, {}), doctest::Contains("no points"), ValueError);
     CHECK_THROWS_WITH_AS(chart.to_svg(), doctest::Contains("nothing to draw"), ValueError);
   }
@@ -87,7 +91,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(contents.str() == chart.to_svg());
     CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
     std::filesystem::remove(path);
-    CHECK_THROWS_WITH_AS(chart.save("/nonexistent/dir/loss.svg"), doctest::Contains("cannot write '/nonexistent/dir/loss.svg'"),
-                         IOError);
+    CHECK_THROWS_WITH_AS(chart.save("/nonexistent/dir/loss.svg"),
+                         doctest::Contains("cannot write '/nonexistent/dir/loss.svg'"), IOError);
   }
 }

@@ -158,7 +158,8 @@ TEST_SUITE("ch13-translator") {
   TEST_CASE("pictures: decoding step by step shows greedy, the beams with their fates, and sampling") {
     const translator::Vocabularies v = toy_vocabularies();
     auto model = toy_model(v, 2);
-    const std::string svg = pictures::decoding_svg(*model, translator::Tokeniser(v), "the cat sleeps .", {.width = 2, .max_len = 9});
+    const std::string svg = pictures::decoding_svg(*model, translator::Tokeniser(v), "the cat sleeps .",
+                                                   {.width = 2, .max_len = 9});
     CHECK(svg_checks::problems(svg) == "");
     CHECK(has(svg, ">Decoding &quot;the cat sleeps .&quot; step by step<"));
     CHECK(has(svg, ">greedy: "));

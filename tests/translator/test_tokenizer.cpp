@@ -26,13 +26,16 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("tokenizer: English contractions stay whole") {
-    CHECK(tokenize("Don't go, it's late. I'm here") == Tokens{"don't", "go", ",", "it's", "late", ".", "i'm", "here"});
+    CHECK(tokenize("Don't go, it's late. I'm here") ==
+          Tokens{"don't", "go", ",", "it's", "late", ".", "i'm", "here"});
   }
 
   TEST_CASE("tokenizer: punctuation - French spaces and numbers") {
     CHECK(tokenize("Va !") == Tokens{"va", "!"});
-    CHECK(tokenize("Quoi\u202F? Il dit\u00A0: « oui ».") == Tokens{"quoi", "?", "il", "dit", ":", "«", "oui", "»", "."});
-    CHECK(tokenize("He said \"no\"; (really)") == Tokens{"he", "said", "\"", "no", "\"", ";", "(", "really", ")"});
+    CHECK(tokenize("Quoi\u202F? Il dit\u00A0: « oui ».") ==
+          Tokens{"quoi", "?", "il", "dit", ":", "«", "oui", "»", "."});
+    CHECK(tokenize("He said \"no\"; (really)") ==
+          Tokens{"he", "said", "\"", "no", "\"", ";", "(", "really", ")"});
     CHECK(tokenize("3.5 kg, 1,5 l.") == Tokens{"3.5", "kg", ",", "1,5", "l", "."});
     CHECK(tokenize("'quoted'") == Tokens{"'", "quoted", "'"});
     CHECK(tokenize("  ") == Tokens{});
@@ -45,7 +48,8 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("tokenizer: detokenize joins back readable text") {
-    CHECK(detokenize({"l'", "homme", "n'", "aime", "pas", "le", "chat", "."}) == "l'homme n'aime pas le chat.");
+    CHECK(detokenize({"l'", "homme", "n'", "aime", "pas", "le", "chat", "."}) ==
+          "l'homme n'aime pas le chat.");
     CHECK(detokenize({"quoi", "?", "«", "oui", "»", "(", "non", ")", ","}) == "quoi? «oui» (non),");
     CHECK(detokenize({"he", "said", "\"", "no", "\"", "."}) == "he said \"no\".");
     CHECK(detokenize({}).empty());
