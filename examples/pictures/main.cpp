@@ -45,11 +45,7 @@ int model_command(const std::vector<std::string>& args) {
   o.add("out", "DIR", "where model_shapes.svg goes", ".")
       .add("preset", "NAME", "base (the paper's) or small (the toy translator's)", "base")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   nn::TransformerConfig config = preset(o.text("preset"));
   config.layer.dropout = 0.0;
   nn::Transformer model(config);
@@ -65,11 +61,7 @@ int matrices_command(const std::vector<std::string>& args) {
                         "Draws the head split (right and wrong) and Q, K, V with their score matrix.");
   o.add("out", "DIR", "where ch06_head_split.svg and ch05_qkv_scores.svg go", ".")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   for (const auto& [name, svg] : {std::pair{"ch06_head_split.svg", pictures::head_split_svg()},
                                   std::pair{"ch05_qkv_scores.svg", pictures::qkv_scores_svg()}}) {
     const std::string path = (std::filesystem::path(o.text("out")) / name).string();
@@ -89,11 +81,7 @@ int decoding_command(const std::vector<std::string>& args) {
       .add("sentence", "TEXT", "the English sentence (default: the first where greedy and beam disagree)")
       .add("beam", "N", "beam width", "4")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   translator::TrainedRun run = translator::load_trained_run(o.text("run"));
   const translator::BeamConfig config{.width = o.integer("beam", 1), .max_len = run.config.max_len};
   std::string sentence = o.text("sentence");
@@ -119,11 +107,7 @@ int attention_command(const std::vector<std::string>& args) {
       .add("out", "DIR", "where the pictures go", ".")
       .add("name", "NAME", "file name prefix", "ch13_attention")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   translator::TrainedRun run = translator::load_trained_run(o.text("run"));
   std::string sentence = o.positional().empty() ? "" : o.positional()[0];
   if (sentence.empty()) {
@@ -154,11 +138,7 @@ int attention_training_command(const std::vector<std::string>& args) {
       .add("layer", "L", "decoder layer (from 1; default: the last)", "0")
       .add("head", "H", "head (from 1)", "1")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   translator::RunConfig config;
   config.steps = o.integer("steps", 1);
   const translator::RunData data = translator::load_run_data(config);

@@ -325,11 +325,7 @@ int explore_command(const std::vector<std::string>& args) {
       .add("checkpoint", "NAME", "best or latest", "best")
       .add("out", "FILE", "the HTML file to write (default: DIR/explorer.html)")
       .add_flag("help", "show this help");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return 0;
-  }
+  if (!o.parse_unless_help(args)) return 0;
   if (o.positional().size() != 1)
     fail<ValueError>("translator explore: give exactly one sentence in quotes, got ", o.positional().size());
   TrainedRun run = load_trained_run(o.text("run"), o.text("checkpoint"));

@@ -44,11 +44,7 @@ const char* kDefaultAttentionSentence = "The small black cats eat the red apples
 /// asked for; otherwise sets the number of threads and returns true.
 bool parse_command_line(Options& o, const std::vector<std::string>& args) {
   o.add_flag("help", "show this help").add("threads", "N", "worker threads (default: every core)");
-  o.parse(args);
-  if (o.flag("help")) {
-    std::cout << o.help();
-    return false;
-  }
+  if (!o.parse_unless_help(args)) return false;
   if (o.given("threads")) set_num_threads(o.integer("threads"));  // the whole value: its own bound check
   return true;
 }

@@ -2,6 +2,7 @@
 #include "examples/translator/options.hpp"
 
 #include <charconv>
+#include <iostream>
 #include <sstream>
 #include <string_view>
 
@@ -23,6 +24,13 @@ Options& Options::add_flag(const std::string& name, const std::string& help) {
   order_.push_back(name);
   specs_[name] = {"", help, "", true};
   return *this;
+}
+
+bool Options::parse_unless_help(const std::vector<std::string>& args) {
+  parse(args);
+  if (specs_.count("help") == 0 || !flag("help")) return true;
+  std::cout << help();
+  return false;
 }
 
 void Options::parse(const std::vector<std::string>& args) {

@@ -23,6 +23,9 @@ class Options {
   /// Parses the arguments after the subcommand. Throws sf::ValueError naming an unknown option, a
   /// missing value, or a value given to a flag. Arguments not starting with -- are positional.
   void parse(const std::vector<std::string>& args);
+  /// parse(args); then, if the command's --help flag was given, prints help() to standard output and
+  /// returns false (the command has nothing more to do). Usage: `if (!o.parse_unless_help(args)) return 0;`
+  bool parse_unless_help(const std::vector<std::string>& args);
 
   bool given(const std::string& name) const;     // set on the command line (not just defaulted)
   std::vector<std::string> given_names() const;  // every option set on the command line
