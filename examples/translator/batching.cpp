@@ -52,9 +52,17 @@ Batch collate(const std::vector<const EncodedPair*>& pairs) {
 }
 // [doc:end]
 
+std::int64_t padded_tokens(const std::vector<const EncodedPair*>& pairs) {
+  std::size_t longest = 0;
+  for (const EncodedPair* p : pairs) longest = std::max({longest, p->source.size(), p->target.size() - 1});
+  return static_cast<std::int64_t>(pairs.size() * longest);
+}
+
 std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config,
                                 Generator& gen) {
-  if (config.batch_size <= 0)
+  if (config.max_tokens < 0)
+    fail<ValueError>("make_batches: max_tokens must be 0 (off) or positive, got ", config.max_tokens);
+  if (config.max_tokens == 0 && config.batch_size <= 0)
     fail<ValueError>("make_batches: batch_size must be positive, got ", config.batch_size);
   std::vector<std::size_t> order(pairs.size());
   std::iota(order.begin(), order.end(), 0);
@@ -66,13 +74,25 @@ std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const Bat
              std::pair(pairs[b].target.size(), pairs[b].source.size());
     });
   std::vector<Batch> batches;
-  for (std::size_t at = 0; at < order.size(); at += static_cast<std::size_t>(config.batch_size)) {
-    std::vector<const EncodedPair*> group;
-    for (std::size_t i = at; i < std::min(order.size(), at + static_cast<std::size_t>(config.batch_size));
-         ++i)
-      group.push_back(&pairs[order[i]]);
-    batches.push_back(collate(group));
+  std::vector<const EncodedPair*> group;
+  std::size_t longest = 0;  // the group's longest padded side
+  for (std::size_t i : order) {
+    const EncodedPair& next = pairs[i];
+    const std::size_t side = std::max(next.source.size(), next.target.size() - 1);
+    const bool fits =
+        group.empty() ||
+        (config.max_tokens > 0
+             ? static_cast<std::int64_t>((group.size() + 1) * std::max(longest, side)) <= config.max_tokens
+             : static_cast<std::int64_t>(group.size()) < config.batch_size);
+    if (!fits) {
+      batches.push_back(collate(group));
+      group.clear();
+      longest = 0;
+    }
+    group.push_back(&next);
+    longest = std::max(longest, side);
   }
+  if (!group.empty()) batches.push_back(collate(group));
   for (std::size_t i = batches.size(); i > 1; --i)
     std::swap(batches[i - 1],
               batches[static_cast<std::size_t>(gen.randint(0, static_cast<std::int64_t>(i)))]);

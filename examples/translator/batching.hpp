@@ -41,12 +41,19 @@ struct Batch {
 Batch collate(const std::vector<const EncodedPair*>& pairs);
 
 struct BatchingConfig {
-  std::int64_t batch_size = 64;  // sentences per batch
+  std::int64_t batch_size = 64;  // sentences per batch (when max_tokens is 0)
+  std::int64_t max_tokens = 0;   // or: batches by size, pairs × longest padded side ≤ max_tokens (0 = off)
   bool bucket = true;            // group sentences of similar length
 };
 
+/// The padded size of a batch: its pairs times its longest padded side, the source's S or the
+/// decoder's T (the target without one of <s> and </s>), as collate() pads them.
+std::int64_t padded_tokens(const std::vector<const EncodedPair*>& pairs);
+
 /// One epoch of batches in a seeded random order: shuffle, sort by length into buckets (when
-/// bucketing), cut into batches, shuffle the batches.
+/// bucketing), cut into batches, shuffle the batches. Cutting by tokens (max_tokens > 0) takes pairs
+/// in that order while the batch's padded_tokens stays within max_tokens; a pair that is alone over the
+/// budget is a batch of its own, so every pair is in exactly one batch of the epoch.
 std::vector<Batch> make_batches(const std::vector<EncodedPair>& pairs, const BatchingConfig& config,
                                 Generator& gen);
 

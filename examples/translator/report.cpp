@@ -84,8 +84,10 @@ void write_report(const std::string& dir, const ReportContents& c) {
   md << "# Translator run\n\n";
   md << "- Data: " << c.data_description << "\n";
   md << "- Model: preset " << c.config.preset << ", dropout " << c.config.dropout << "\n";
-  md << "- Training: " << c.training.steps << " steps of " << c.config.batch_size << " sentences, "
-     << c.config.schedule << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up "
+  md << "- Training: " << c.training.steps << " steps of "
+     << (c.config.batch_tokens > 0 ? "up to " + std::to_string(c.config.batch_tokens) + " tokens"
+                                   : std::to_string(c.config.batch_size) + " sentences")
+     << ", " << c.config.schedule << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up "
      << c.config.warmup << "), label smoothing " << c.config.label_smoothing << std::fixed << "; "
      << c.training.train_seconds << " s of training, " << std::setprecision(0) << c.training.tokens_per_second
      << " target tokens per second\n\n";

@@ -61,6 +61,7 @@ void for_each_field(RunConfig& c, F&& f) {
   f("steps", c.steps);
   f("minutes", c.minutes);
   f("batch_size", c.batch_size);
+  f("batch_tokens", c.batch_tokens);
   f("schedule", c.schedule);
   f("lr", c.lr);
   f("warmup", c.warmup);
@@ -115,12 +116,16 @@ constexpr Bound kBounds[] = {
     {"steps", 1, 1'000'000'000},
     {"minutes", 0, 10'000'000},
     {"batch_size", 1, 65536},
+    {"batch_tokens", 0, 10'000'000},
     {"lr", 0, 1e9},
     {"warmup", 0, 1'000'000'000},
     {"label_smoothing", 0, 0.99},
     {"clip", 0, 1e9},
     {"eval_every", 1, 1'000'000'000},
 };
+
+/// The settings added after runs were already being saved: a checkpoint without one did not use it.
+bool is_newer_setting(const std::string& name) { return name == "batch_tokens"; }
 
 std::string option_of(const char* name) {
   std::string o = std::string("--") + name;
@@ -175,6 +180,7 @@ RunConfig RunConfig::from_metadata(const std::map<std::string, std::string>& met
   RunConfig c;
   for_each_field(c, [&](const char* name, auto& v) {
     const auto it = metadata.find("run." + std::string(name));
+    if (it == metadata.end() && is_newer_setting(name)) return;  // a run saved before it: the default
     if (it == metadata.end()) fail<IOError>("run config: the checkpoint has no '", name, "' setting");
     read_value(name, it->second, v);
   });

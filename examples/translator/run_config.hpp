@@ -37,6 +37,7 @@ struct RunConfig {
   std::int64_t steps = 2400;        // optimizer steps (the run stops at steps or minutes, whichever is first)
   double minutes = 0;               // a time budget; 0 = none
   std::int64_t batch_size = 64;     // sentences per batch
+  std::int64_t batch_tokens = 0;    // or: batches of up to this many padded tokens (0 = by batch_size)
   std::string schedule = "cosine";  // "cosine" (warm-up then cosine decay) or "noam" (the paper's)
   double lr = 2e-3;                 // peak learning rate (cosine); noam's is set by d_model and warmup
   std::int64_t warmup = 200;
@@ -51,7 +52,8 @@ struct RunConfig {
   nn::TransformerConfig model_config(std::int64_t source_vocab, std::int64_t target_vocab) const;
   /// As checkpoint metadata (strings), and back. from_metadata throws IOError for a missing key, a
   /// value that is not a number, or one outside its bounds (validate; a stored run has its sizes
-  /// resolved, so a size of 0 is an error there).
+  /// resolved, so a size of 0 is an error there). Settings added after runs were already being saved
+  /// (batch_tokens) take their default when missing: a run saved before them did not use them.
   std::map<std::string, std::string> to_metadata() const;
   static RunConfig from_metadata(const std::map<std::string, std::string>& metadata);
 

@@ -27,15 +27,15 @@ using Clock = std::chrono::steady_clock;
 /// progress recorded when the epoch began, so a resumed run takes the same batches.
 class BatchSequence {
  public:
-  BatchSequence(const std::vector<EncodedPair>& pairs, std::int64_t batch_size, Progress& progress)
-      : pairs_(pairs), batch_size_(batch_size), progress_(progress) {}
+  BatchSequence(const std::vector<EncodedPair>& pairs, const BatchingConfig& batching, Progress& progress)
+      : pairs_(pairs), batching_(batching), progress_(progress) {}
 
   /// The batch at progress.batch_in_epoch, beginning the next epoch when this one is used up.
   const Batch& next() {
     while (true) {
       if (batches_.empty()) {
         order_.set_state(progress_.order_at_epoch_start);
-        batches_ = make_batches(pairs_, {.batch_size = batch_size_}, order_);
+        batches_ = make_batches(pairs_, batching_, order_);
         if (batches_.empty()) fail<ValueError>("train: no training pair is short enough to make a batch");
       }
       if (progress_.batch_in_epoch < static_cast<std::int64_t>(batches_.size()))
@@ -49,7 +49,7 @@ class BatchSequence {
 
  private:
   const std::vector<EncodedPair>& pairs_;
-  std::int64_t batch_size_;
+  BatchingConfig batching_;
   Progress& progress_;
   Generator order_;
   std::vector<Batch> batches_;
@@ -197,7 +197,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   print_model(out, config, model);
 
   const StopRules stop(config.steps, config.minutes, adam.steps(), p.train_seconds);
-  BatchSequence batches(d.pairs, config.batch_size, p);
+  BatchSequence batches(d.pairs, {.batch_size = config.batch_size, .max_tokens = config.batch_tokens}, p);
   ProgressBar bar(out, isatty(STDOUT_FILENO) == 1 && !options.out);
   while (!stop.should_stop(adam.steps(), p.train_seconds)) {
     const Batch& batch = batches.next();

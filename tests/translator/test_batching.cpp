@@ -50,4 +50,55 @@ TEST_SUITE("ch13-translator") {
     auto again = make_batches(pairs, {.batch_size = 8}, g2);
     CHECK(again[0].source.to_vector<std::int64_t>() == batches[0].source.to_vector<std::int64_t>());
   }
+
+  TEST_CASE(
+      "batches by tokens: each within the budget, every pair once per epoch, the same seed the same "
+      "batches") {
+    std::vector<EncodedPair> pairs;
+    for (int i = 0; i < 120; ++i) {
+      std::vector<int> source{1}, target{1};
+      for (int k = 0; k < i % 11 + 1; ++k) source.push_back(4 + k);     // sources of 1..11 words
+      for (int k = 0; k < i % 13 + 1; ++k) target.push_back(1000 + i);  // targets of 1..13 words, a marker
+      source.push_back(2);
+      target.push_back(2);
+      pairs.push_back({source, target});
+    }
+    std::vector<int> long_source(60, 5);  // a pair alone over the budget makes a batch of its own
+    pairs.push_back({long_source, {1, 1000 + 120, 2}});
+    const BatchingConfig by_tokens{.batch_size = 3, .max_tokens = 40};  // batch_size is ignored then
+    Generator g1(9), g2(9), g3(10);
+    const auto batches = make_batches(pairs, by_tokens, g1);
+    std::multiset<std::int64_t> markers;
+    std::int64_t alone = 0;
+    for (const Batch& b : batches) {
+      const std::int64_t padded = b.source.size(0) * std::max(b.source.size(1), b.target_out.size(1));
+      if (b.source.size(1) == 60) {
+        ++alone;
+        CHECK(b.source.size(0) == 1);
+      } else {
+        CHECK(padded <= 40);
+      }
+      for (auto v : b.target_out.to_vector<std::int64_t>())
+        if (v >= 1000) markers.insert(v);
+    }
+    CHECK(alone == 1);
+    std::set<std::int64_t> distinct(markers.begin(), markers.end());
+    CHECK(distinct.size() == 121);  // every pair, each once (a pair's marker repeats only within its target)
+    std::int64_t marker_tokens = 0;
+    for (const EncodedPair& p : pairs) marker_tokens += static_cast<std::int64_t>(p.target.size()) - 2;
+    CHECK(static_cast<std::int64_t>(markers.size()) == marker_tokens);
+    const auto again = make_batches(pairs, by_tokens, g2);
+    REQUIRE(again.size() == batches.size());
+    for (std::size_t i = 0; i < batches.size(); ++i)
+      CHECK(again[i].target_out.to_vector<std::int64_t>() == batches[i].target_out.to_vector<std::int64_t>());
+    const auto other = make_batches(pairs, by_tokens, g3);
+    bool same = other.size() == batches.size();
+    for (std::size_t i = 0; same && i < batches.size(); ++i)
+      same = other[i].target_out.to_vector<std::int64_t>() == batches[i].target_out.to_vector<std::int64_t>();
+    CHECK_FALSE(same);  // another seed, another order
+    std::vector<const EncodedPair*> two{&pairs[0], &pairs[12]};
+    CHECK(padded_tokens(two) == 2 * 14);  // pair 12: 4 source tokens, 13 words + <s> fed to the decoder
+    CHECK_THROWS_WITH_AS(make_batches(pairs, {.max_tokens = -1}, g1), doctest::Contains("max_tokens"),
+                         ValueError);
+  }
 }
