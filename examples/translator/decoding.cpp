@@ -34,7 +34,24 @@ Tensor column(const std::vector<int>& tokens) {
                 {static_cast<std::int64_t>(tokens.size()), 1}, {.dtype = kInt64});
 }
 
+/// Each row's limit: decoding_limit of its real (non-padding) tokens.
+std::vector<std::int64_t> row_limits(const Tensor& source, std::int64_t max_len) {
+  const std::int64_t B = source.size(0), S = source.size(1);
+  const std::vector<std::int64_t> ids = source.contiguous().to_vector<std::int64_t>();
+  std::vector<std::int64_t> limits;
+  for (std::int64_t b = 0; b < B; ++b)
+    limits.push_back(decoding_limit(std::count_if(ids.begin() + b * S, ids.begin() + (b + 1) * S,
+                                                  [](auto id) { return id != Vocab::pad_id; }),
+                                    max_len));
+  return limits;
+}
+
 }  // namespace
+
+std::int64_t decoding_limit(std::int64_t source_tokens, std::int64_t max_len) {
+  const std::int64_t words = std::max<std::int64_t>(source_tokens - 2, 0);  // without <s> and </s>
+  return std::min(max_len, kSourceLengthLimit.per_source_token * words + kSourceLengthLimit.extra);
+}
 
 // [doc:greedy]
 std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const Tensor& source,
@@ -45,6 +62,8 @@ std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const 
   std::vector<std::vector<int>> out(B);
   std::vector<bool> done(B, false);
   std::vector<int> last(B, Vocab::bos_id);  // every sentence starts from <s>
+  // Each sentence stops at its own limit too: decoding_limit of its source's length.
+  const std::vector<std::int64_t> limit = row_limits(source, max_len);
   for (std::int64_t step = 0; step < max_len; ++step) {
     const auto lp = next_log_probs(model.generation_step(state, column(last)));  // one token per sentence
     for (std::size_t b = 0; b < B; ++b) {
@@ -65,6 +84,7 @@ std::vector<std::vector<int>> greedy_decode(const nn::Transformer& model, const 
         done[b] = true;
       else
         out[b].push_back(last[b]);
+      if (static_cast<std::int64_t>(out[b].size()) >= limit[b]) done[b] = true;  // long enough
     }
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
   }
@@ -87,10 +107,11 @@ std::vector<int> beam_search(const nn::Transformer& model, const Tensor& source,
   };
   const auto width = static_cast<std::size_t>(config.width);
   nn::GenerationState state = model.start_generation(source, config.max_len);
+  const std::int64_t limit = row_limits(source, config.max_len)[0];
   std::vector<Hypothesis> live{{}};  // one empty hypothesis; its next input is <s>
   std::vector<int> last{Vocab::bos_id};
   std::vector<std::pair<double, std::vector<int>>> finished;  // (penalised score, tokens)
-  for (std::int64_t step = 0; step < config.max_len; ++step) {
+  for (std::int64_t step = 0; step < limit; ++step) {
     const auto lp = next_log_probs(model.generation_step(state, column(last)));
     // Every one-token extension of every live hypothesis; keep the 2·width best (ties broken by
     // beam and token, so the search is deterministic).

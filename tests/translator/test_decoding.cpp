@@ -69,4 +69,26 @@ TEST_SUITE("ch13-translator") {
     CHECK_THROWS_AS(beam_search(*model, tensor({1, 2, 1, 2}, {2, 2}, {.dtype = kInt64}), {}), ShapeError);
     CHECK_THROWS_AS(beam_search(*model, sentence({1, 2}), {.width = 0}), ValueError);
   }
+
+  TEST_CASE(
+      "the source sets a length limit: min(max_len, 2 words + 10), for greedy decoding and beam search") {
+    CHECK(kSourceLengthLimit.per_source_token == 2);
+    CHECK(kSourceLengthLimit.extra == 10);
+    CHECK(decoding_limit(5, 256) == 2 * 3 + 10);  // <s> w1 w2 w3 </s>
+    CHECK(decoding_limit(5, 12) == 12);           // the caller's max_len when it is shorter
+    CHECK(decoding_limit(2, 256) == 10);          // an empty sentence
+    // An untrained model babbles: without the limit it would go on to max_len.
+    int stopped_by_the_limit = 0;
+    for (std::uint64_t seed : {1, 2, 3, 4, 5, 6, 7, 8}) {
+      auto model = tiny_model(seed);
+      const Tensor batch = tensor({1, 5, 9, 13, 2, 1, 7, 2, 0, 0}, {2, 5}, {.dtype = kInt64});
+      const auto greedy = greedy_decode(*model, batch, 200);
+      CHECK(greedy[0].size() <= 16);  // three words
+      stopped_by_the_limit += greedy[0].size() == 16;
+      CHECK(greedy[1].size() <= 12);  // one word (the padding is not counted)
+      CHECK(greedy[1] == greedy_decode(*model, sentence({1, 7, 2}), 200)[0]);
+      CHECK(beam_search(*model, sentence({1, 5, 9, 13, 2}), {.width = 3, .max_len = 200}).size() <= 16);
+    }
+    CHECK(stopped_by_the_limit > 0);
+  }
 }
