@@ -40,7 +40,8 @@ optim::Metadata progress_metadata(const TrainingState& s) {
   m["progress.batch_in_epoch"] = std::to_string(p.batch_in_epoch);
   m["progress.tokens"] = std::to_string(p.tokens);
   m["progress.train_seconds"] = exact(p.train_seconds);
-  m["progress.best_exact"] = exact(p.best_exact);
+  m["progress.elapsed_seconds"] = exact(p.elapsed_seconds);
+  m["progress.best_exact"] = exact(p.best_score);  // the key's name from when the score was exact match
   m["progress.best_loss"] = exact(p.best_loss);
   put_generator_state(m, "progress.order_at_epoch_start", p.order_at_epoch_start);
   put_generator_state(m, "progress.model_generator", s.model_generator.state());
@@ -88,7 +89,12 @@ Progress read_progress(const optim::Metadata& m, Generator& model_generator) {
   p.train_seconds = number("progress.train_seconds", false);
   if (p.train_seconds < 0)
     fail<IOError>("resume: 'progress.train_seconds' is negative (a damaged checkpoint)");
-  p.best_exact = number("progress.best_exact", false);
+  if (m.contains("progress.elapsed_seconds")) {  // absent from checkpoints saved before it was kept
+    p.elapsed_seconds = number("progress.elapsed_seconds", false);
+    if (p.elapsed_seconds < 0)
+      fail<IOError>("resume: 'progress.elapsed_seconds' is negative (a damaged checkpoint)");
+  }
+  p.best_score = number("progress.best_exact", false);
   p.best_loss = number("progress.best_loss", true);
   p.order_at_epoch_start = get_generator_state(m, "progress.order_at_epoch_start");
   model_generator.set_state(get_generator_state(m, "progress.model_generator"));
@@ -307,6 +313,7 @@ std::vector<HistoryRow> read_history(const std::string& path) {
     HistoryRow r;
     if (!(fields >> r.step >> r.train_loss >> r.lr)) fail<IOError>(path, ":", number, ": not a history row");
     if (fields >> r.val_loss >> r.val_exact >> r.val_bleu) r.validated = true;
+    if (r.validated && !(fields >> r.train_seconds)) r.train_seconds = 0;  // a history written before it
     rows.push_back(r);
   }
   return rows;
@@ -314,10 +321,12 @@ std::vector<HistoryRow> read_history(const std::string& path) {
 
 void write_history(const std::string& path, const std::vector<HistoryRow>& rows) {
   std::ostringstream os;
-  os << "step\ttrain_loss\tlr\tval_loss\tval_exact_match\tval_bleu\n" << std::setprecision(17);  // exact
+  os << "step\ttrain_loss\tlr\tval_loss\tval_exact_match\tval_bleu\ttrain_seconds\n"
+     << std::setprecision(17);  // exact
   for (const HistoryRow& r : rows) {
     os << r.step << '\t' << r.train_loss << '\t' << r.lr;
-    if (r.validated) os << '\t' << r.val_loss << '\t' << r.val_exact << '\t' << r.val_bleu;
+    if (r.validated)
+      os << '\t' << r.val_loss << '\t' << r.val_exact << '\t' << r.val_bleu << '\t' << r.train_seconds;
     os << '\n';
   }
   io::write_file_atomically(path, os.str());

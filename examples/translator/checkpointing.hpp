@@ -6,7 +6,8 @@
 //                                        its Progress (optim/checkpoint.hpp says what each file holds),
 //                                        and history.tsv up to that step
 //   history.tsv                          the training loss of every step and each validation's results
-//                                        (a copy of the latest checkpoint's, for reading and plotting)
+//                                        with the training time so far (a copy of the latest
+//                                        checkpoint's, for reading and plotting)
 //   run.lock                             locked (flock) while a process writes the directory
 //
 // A checkpoint is one unit: it is written whole into a new directory ("latest.tmp-<pid>-<n>"), each
@@ -36,6 +37,7 @@ struct HistoryRow {
   double train_loss = 0, lr = 0;
   bool validated = false;
   double val_loss = 0, val_exact = 0, val_bleu = 0;
+  double train_seconds = 0;  // validated rows: the training time so far (added up across --resume)
 };
 
 /// Reads and writes history.tsv.
@@ -45,8 +47,9 @@ void write_history(const std::string& path, const std::vector<HistoryRow>& rows)
 /// Where the run is: enough to rebuild the exact batch sequence and random state after a resume.
 struct Progress {
   std::int64_t epoch = 0, batch_in_epoch = 0, tokens = 0;
-  double train_seconds = 0;
-  double best_exact = -1, best_loss = INFINITY;  // the best validation so far
+  double train_seconds = 0;    // in training steps
+  double elapsed_seconds = 0;  // in all: setup, training, validation and saves (to the last checkpoint)
+  double best_score = -1, best_loss = INFINITY;  // the best validation so far (training.hpp: the score)
   Generator::State order_at_epoch_start{};       // the batch order's generator when this epoch began
 };
 

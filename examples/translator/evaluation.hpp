@@ -52,8 +52,6 @@ struct EvalResult {
 
   /// Each translated sentence with its first reference (for samples: first_distinct_sources).
   std::vector<SentencePair> translated_pairs() const;
-  /// What chooses the best checkpoint: exact match for a words run, BLEU for a bpe run.
-  double selection_score() const { return text_scores ? bleu.score / 100 : exact_match; }
 };
 
 /// Evaluates `model` (put it in eval mode first) on `pairs`.

@@ -109,7 +109,8 @@ int train_command(const std::vector<std::string>& args) {
                                         .init_from = o.text("init-from"),
                                         .extend_steps = resume && o.given("steps") ? c.steps : 0,
                                         .extend_minutes = resume && o.given("minutes") ? c.minutes : -1,
-                                        .beam = read_beam(o)});
+                                        .beam = read_beam(o),
+                                        .length_penalty = o.number("length-penalty")});
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 
@@ -89,22 +90,29 @@ void print_model(std::ostream& out, const RunConfig& config, const nn::Transform
       << " parameters\n";
 }
 
-/// Loss, exact match and BLEU on (up to 200 of) the validation pairs, printed with three samples,
+/// Loss, exact match and BLEU on (up to 200 of) the validation pairs, printed with the training time
+/// so far (`train_seconds`; `elapsed_seconds` with setup, validations and saves) and three samples,
 /// and recorded in `row`.
 EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs,
-                    const Tokeniser& tokeniser, const RunConfig& config, std::int64_t beam, HistoryRow& row,
+                    const Tokeniser& tokeniser, const RunConfig& config, const TrainOptions& options,
+                    HistoryRow& row, double train_seconds, const std::function<double()>& elapsed_seconds,
                     std::ostream& out) {
   model.eval();
-  const EvalResult r =
-      evaluate(model, pairs, tokeniser, {.max_sentences = 200, .beam = beam, .max_len = config.max_len});
+  const EvalResult r = evaluate(model, pairs, tokeniser,
+                                {.max_sentences = kValidationSentences,
+                                 .beam = options.beam,
+                                 .length_penalty = options.length_penalty,
+                                 .max_len = config.max_len});
   model.train();
   row.validated = true;
   row.val_loss = r.loss;
   row.val_exact = r.exact_match;
   row.val_bleu = r.bleu.score / 100;
-  out << "\nstep " << row.step << ": validation loss " << std::fixed << std::setprecision(3) << r.loss
-      << ", exact match " << std::setprecision(1) << 100 * r.exact_match << "%, BLEU " << r.bleu.score
-      << std::defaultfloat;
+  row.train_seconds = train_seconds;
+  out << "\nstep " << row.step << " (" << std::fixed << std::setprecision(0) << train_seconds
+      << " s of training, " << elapsed_seconds() << " s in all): validation loss " << std::setprecision(3)
+      << r.loss << ", exact match " << std::setprecision(1) << 100 * r.exact_match << "%, BLEU "
+      << r.bleu.score << std::defaultfloat;
   if (tokeniser.is_bpe()) out << " (" << r.sentences << " sentences, " << r.decoding << ")";
   out << '\n';
   for (std::size_t i : first_distinct_sources(r.translated_pairs(), 3))
@@ -114,13 +122,12 @@ EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pai
   return r;
 }
 
-/// Better: a higher exact match (BLEU for a bpe run), or the same with a lower loss. Records it as the best
-/// if so.
-bool record_if_best(Progress& p, const EvalResult& r) {
-  const double score = r.selection_score();
-  const bool better = score > p.best_exact || (score == p.best_exact && r.loss < p.best_loss);
+/// Better: a higher selection_score, or the same with a lower loss. Records it as the best if so.
+bool record_if_best(const RunConfig& config, Progress& p, const EvalResult& r) {
+  const double score = selection_score(config, r);
+  const bool better = score > p.best_score || (score == p.best_score && r.loss < p.best_loss);
   if (!better) return false;
-  p.best_exact = score;
+  p.best_score = score;
   p.best_loss = r.loss;
   return true;
 }
@@ -144,6 +151,10 @@ void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s
 
 }  // namespace
 
+double selection_score(const RunConfig& config, const EvalResult& r) {
+  return config.uses_files() ? r.bleu.score / 100 : r.exact_match;
+}
+
 double divergence_limit(const std::vector<HistoryRow>& history) {
   if (history.empty()) return INFINITY;
   double highest = history.front().train_loss;
@@ -153,6 +164,7 @@ double divergence_limit(const std::vector<HistoryRow>& history) {
 }
 
 TrainResult train(const RunConfig& requested, const TrainOptions& options) {
+  const auto session_start = Clock::now();
   std::ostream& out = options.out ? *options.out : std::cout;
   const RunDirectory run(options.out_dir);
   if (options.resume && options.overwrite) fail<ValueError>("train: give --resume or --overwrite, not both");
@@ -194,6 +206,11 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
     run.resume(state);
     out << "resuming at step " << adam.steps() << '\n';
   }
+  const double elapsed_before = p.elapsed_seconds;  // the earlier sessions' (0 for a new run)
+  const std::function<double()> elapsed = [&] {
+    p.elapsed_seconds = elapsed_before + std::chrono::duration<double>(Clock::now() - session_start).count();
+    return p.elapsed_seconds;
+  };
   print_model(out, config, model);
 
   const StopRules stop(config.steps, config.minutes, adam.steps(), p.train_seconds);
@@ -219,15 +236,17 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                stop.seconds_left(adam.steps(), p.train_seconds));
     if (adam.steps() % config.eval_every == 0 || stop.finished(adam.steps(), p.train_seconds)) {
       bar.finish();
-      const EvalResult r =
-          validate(model, d.data.validation, d.tokeniser, config, options.beam, result.history.back(), out);
-      const bool best = record_if_best(p, r);
+      const EvalResult r = validate(model, d.data.validation, d.tokeniser, config, options,
+                                    result.history.back(), p.train_seconds, elapsed, out);
+      const bool best = record_if_best(config, p, r);
+      elapsed();
       run.save(run.latest(), state);
       if (best) run.save(run.best(), state);
     }
   }
   bar.finish();
 
+  elapsed();
   if (stop.interrupted() && !result.diverged) {
     run.save(run.latest(), state);
     out << "\ninterrupted at step " << adam.steps() << ": saved " << run.latest()
@@ -238,6 +257,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   }
   result.steps = adam.steps();
   result.train_seconds = p.train_seconds;
+  result.elapsed_seconds = p.elapsed_seconds;
   result.tokens_per_second = p.train_seconds > 0 ? static_cast<double>(p.tokens) / p.train_seconds : 0.0;
   return result;
 }

@@ -3,8 +3,9 @@
 // Each step (training_step.hpp): take a batch, run the model on the source and the shifted target
 // (teacher forcing), compute the label-smoothed cross-entropy, backpropagate, clip the gradient,
 // take an Adam step at the schedule's learning rate. Every `eval_every` steps: validation loss,
-// exact match and BLEU, three sample translations, and a checkpoint (the latest, and the best so
-// far) in the output directory (checkpointing.hpp lists its files). Training stops at the run's
+// exact match and BLEU, printed with the training time so far, three sample translations, and a
+// checkpoint (the latest, and the best so far by selection_score) in the output directory
+// (checkpointing.hpp lists its files). Training stops at the run's
 // steps, its minutes or Ctrl-C (stop_rules.hpp); Ctrl-C saves the latest checkpoint first. A loss
 // or gradient that turns NaN or infinite, or a loss above ten times the highest of the first step's
 // and the last 100 steps' (divergence_limit), stops training before the update and without saving,
@@ -34,12 +35,14 @@ struct TrainOptions {
   std::int64_t extend_steps = 0;  // resume: train to this many steps instead of the stored (0 = stored)
   double extend_minutes = -1;     // resume: this time budget instead of the stored (-1 = stored)
   std::int64_t beam = kDefaultBeam;  // the decoding validation uses (1 = greedy)
+  double length_penalty = 0.6;       // and its length penalty (beam search)
   std::ostream* out = nullptr;       // progress and results (standard output if null)
 };
 
 struct TrainResult {
   std::int64_t steps = 0;
   double train_seconds = 0;      // time spent in training steps (validation excluded)
+  double elapsed_seconds = 0;    // in all: setup, training, validation and saves (every session)
   double tokens_per_second = 0;  // target tokens per second of training
   bool interrupted = false;      // stopped by Ctrl-C (after saving)
   bool diverged = false;         // stopped by a NaN or infinite loss or gradient, or a loss far above
@@ -49,6 +52,13 @@ struct TrainResult {
 
 /// Trains a model as `config` says (ignored when resuming: the stored settings are used).
 TrainResult train(const RunConfig& config, const TrainOptions& options);
+
+/// How many validation sentences each validation translates (the loss uses every pair).
+inline constexpr std::int64_t kValidationSentences = 200;
+
+/// What chooses the best checkpoint: validation BLEU for a run on files (real text), exact match for
+/// the toy grammar (whose BLEU saturates near 100 while exact match still tells models apart).
+double selection_score(const RunConfig& config, const EvalResult& r);
 
 /// The highest loss a step may have before training stops as diverging: ten times the highest of
 /// the first step's loss and the last 100 steps' (infinite before the first step).

@@ -4,9 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "examples/translator/dataset.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/training.hpp"
@@ -34,6 +36,32 @@ RunConfig tiny_run() {
   c.batch_size = 16;
   c.warmup = 2;
   c.eval_every = 2;
+  return c;
+}
+
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path);
+  for (const std::string& line : lines) out << line << '\n';
+}
+
+/// train.en/.fr (300 toy pairs), val.en/.fr (20) and test.en/.fr (12) in `dir`, and a run on them with a
+/// word vocabulary (the quickest to build).
+RunConfig file_run(const TempDir& dir) {
+  const Dataset d = make_dataset({.seed = 3, .train_size = 300, .validation_size = 20, .test_size = 12});
+  for (const auto& [name, pairs] : {std::pair{"train", d.train}, {"val", d.validation}, {"test", d.test}}) {
+    std::vector<std::string> en, fr;
+    for (const SentencePair& p : pairs) {
+      en.push_back(p.source);
+      fr.push_back(p.target);
+    }
+    write_lines(dir / (std::string(name) + ".en"), en);
+    write_lines(dir / (std::string(name) + ".fr"), fr);
+  }
+  RunConfig c = tiny_run();
+  c.source_path = dir / "train.en";
+  c.target_path = dir / "train.fr";
+  c.valid_source_path = dir / "val.en";
+  c.valid_target_path = dir / "val.fr";
   return c;
 }
 
@@ -74,5 +102,57 @@ TEST_SUITE("ch13-translator") {
     optim::Metadata older = stored;  // a run saved before --batch-tokens existed batched by sentences
     older.erase("run.batch_tokens");
     CHECK(RunConfig::from_metadata(older).batch_tokens == 0);
+  }
+
+  TEST_CASE(
+      "validation as training goes: the step, the training time, loss and BLEU; the history keeps them") {
+    TempDir dir;
+    const RunConfig c = file_run(dir);
+    std::ostringstream log;
+    const TrainResult first = train(c, {.out_dir = dir / "run", .out = &log});
+    CHECK(log.str().find("\nstep 2 (") != std::string::npos);
+    CHECK(log.str().find(" s of training, ") != std::string::npos);
+    CHECK(log.str().find(" s in all): validation loss ") != std::string::npos);
+    CHECK(log.str().find("%, BLEU ") != std::string::npos);
+    std::vector<double> seconds;
+    for (const HistoryRow& r : read_history(dir / "run/history.tsv"))
+      if (r.validated) seconds.push_back(r.train_seconds);
+    REQUIRE(seconds.size() == 3);  // steps 2, 4 and 6
+    CHECK(seconds[0] > 0);
+    CHECK(seconds[1] >= seconds[0]);
+    CHECK(seconds[2] == first.train_seconds);
+    CHECK(first.elapsed_seconds >= first.train_seconds);
+
+    // --resume: the training time adds up across pieces, in the history and in the result.
+    const TrainResult second =
+        train(c, {.out_dir = dir / "run", .resume = true, .extend_steps = 8, .out = &log});
+    const std::vector<HistoryRow> history = read_history(dir / "run/history.tsv");
+    REQUIRE(history.size() == 8);
+    CHECK(history[5].train_seconds == seconds[2]);  // step 6, from the first piece
+    CHECK(history[7].train_seconds > seconds[2]);
+    CHECK(history[7].train_seconds == second.train_seconds);
+    CHECK(second.elapsed_seconds > first.elapsed_seconds);
+
+    // A history written before the training time was kept still reads (its times are 0).
+    write_lines(dir / "old.tsv", {"step\ttrain_loss\tlr\tval_loss\tval_exact_match\tval_bleu",
+                                  "1\t2.5\t0.001", "2\t2.0\t0.002\t1.5\t0.25\t0.125"});
+    const std::vector<HistoryRow> old = read_history(dir / "old.tsv");
+    REQUIRE(old.size() == 2);
+    CHECK(old[1].validated);
+    CHECK(old[1].val_bleu == 0.125);
+    CHECK(old[1].train_seconds == 0);
+  }
+
+  TEST_CASE(
+      "the best checkpoint: by validation BLEU for a run on files, by exact match for the toy grammar") {
+    EvalResult r;
+    r.bleu.score = 40;
+    r.exact_match = 0.1;
+    RunConfig toy;
+    CHECK(selection_score(toy, r) == 0.1);
+    RunConfig files;
+    files.source_path = "train.en";
+    files.tokeniser = "words";  // whatever the tokeniser
+    CHECK(selection_score(files, r) == 0.4);
   }
 }
