@@ -5,12 +5,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <sstream>
 
@@ -147,16 +149,17 @@ std::string swap_in(const std::string& fresh, const std::string& target) {
   return aside;
 }
 
-/// The pictures the report draws (loss.svg, validation.svg, attention_L<l>_H<h>.svg).
+/// The pictures the report draws (loss.svg, validation.svg, validation_bleu.svg,
+/// attention_L<l>_H<h>.svg).
 bool is_report_picture(const std::string& name) {
-  return name == "loss.svg" || name == "validation.svg" ||
+  return name == "loss.svg" || name == "validation.svg" || name == "validation_bleu.svg" ||
          (name.starts_with("attention_") && name.ends_with(".svg"));
 }
 
 /// The files and directories a run writes here (a leftover's name is one of these + ".tmp-...").
 bool is_run_file(const std::string& name) {
-  for (const char* file : {"latest", "best", "history.tsv", "tokeniser.bpe", "vocab.source.txt",
-                           "vocab.target.txt", "report.md"})
+  for (const char* file : {"latest", "best", "averaged", "snapshots", "history.tsv", "tokeniser.bpe",
+                           "vocab.source.txt", "vocab.target.txt", "report.md"})
     if (name == file) return true;
   return is_report_picture(name);
 }
@@ -189,16 +192,17 @@ RunLock::~RunLock() {
 
 bool RunDirectory::holds_run() const {
   namespace fs = std::filesystem;
-  for (const char* name :
-       {"latest", "best", "history.tsv", "tokeniser.bpe", "vocab.source.txt", "vocab.target.txt"})
+  for (const char* name : {"latest", "best", "averaged", "snapshots", "history.tsv", "tokeniser.bpe",
+                           "vocab.source.txt", "vocab.target.txt"})
     if (fs::exists(dir_ / name)) return true;
   return false;
 }
 
 void RunDirectory::remove_run() const {
   namespace fs = std::filesystem;
-  for (const char* name : {"latest", "best", "latest.old", "best.old", "history.tsv", "tokeniser.bpe",
-                           "vocab.source.txt", "vocab.target.txt", "report.md"})
+  for (const char* name :
+       {"latest", "best", "averaged", "latest.old", "best.old", "averaged.old", "snapshots", "history.tsv",
+        "tokeniser.bpe", "vocab.source.txt", "vocab.target.txt", "report.md"})
     fs::remove_all(dir_ / name);
   std::vector<fs::path> pictures;  // the old run's report pictures (the new run may draw fewer)
   for (const fs::directory_entry& e : fs::directory_iterator(dir_))
@@ -209,7 +213,7 @@ void RunDirectory::remove_run() const {
 void RunDirectory::remove_leftovers() const {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir_)) return;
-  for (const char* name : {"latest", "best"})
+  for (const char* name : {"latest", "best", "averaged"})
     if (!fs::exists(dir_ / name) && fs::exists(dir_ / (std::string(name) + ".old")))
       fs::rename(dir_ / (std::string(name) + ".old"), dir_ / name);
   std::vector<fs::path> leftovers;
@@ -217,9 +221,12 @@ void RunDirectory::remove_leftovers() const {
     const std::string name = e.path().filename().string();
     const std::size_t tmp = name.find(".tmp-");
     if ((tmp != std::string::npos && is_run_file(name.substr(0, tmp))) || name == "latest.old" ||
-        name == "best.old")
+        name == "best.old" || name == "averaged.old")
       leftovers.push_back(e.path());  // only the run's own: --out may be a folder with other files
   }
+  if (fs::is_directory(dir_ / "snapshots"))
+    for (const fs::directory_entry& e : fs::directory_iterator(dir_ / "snapshots"))
+      if (e.path().filename().string().find(".tmp-") != std::string::npos) leftovers.push_back(e.path());
   for (const fs::path& p : leftovers) fs::remove_all(p);
 }
 
@@ -271,18 +278,13 @@ Tokeniser RunDirectory::load_tokeniser(const RunConfig& config,
                                 Vocab::load((dir_ / "vocab.target.txt").string())});
 }
 
-void RunDirectory::save(const std::string& checkpoint, const TrainingState& state) const {
+void RunDirectory::write_unit(const std::string& checkpoint,
+                              const std::function<void(const std::string&)>& write) const {
   namespace fs = std::filesystem;
-  if (const std::string bad = first_non_finite(state.model); !bad.empty())
-    fail<ValueError>("checkpoint: the weight '", bad, "' is not finite at step ", state.adam.steps(),
-                     "; not saved (", checkpoint, " keeps the previous checkpoint)");
   const std::string fresh = temporary_name(checkpoint);
   io::file_operation("create the directory", fresh);
   fs::create_directories(fresh);
-  optim::Metadata metadata = progress_metadata(state);
-  metadata["tokeniser.crc32"] = tokeniser_fingerprint(state.config);
-  optim::save_checkpoint(fresh, state.model, &state.adam, metadata);
-  write_history((fs::path(fresh) / "history.tsv").string(), state.history);
+  write(fresh);
   sync_directory(fresh, fresh);
   const std::string old = swap_in(fresh, checkpoint);
   sync_directory(dir_.string(), checkpoint);
@@ -290,7 +292,76 @@ void RunDirectory::save(const std::string& checkpoint, const TrainingState& stat
     io::file_operation("remove", old);
     fs::remove_all(old);
   }
+}
+
+void RunDirectory::save(const std::string& checkpoint, const TrainingState& state) const {
+  namespace fs = std::filesystem;
+  if (const std::string bad = first_non_finite(state.model); !bad.empty())
+    fail<ValueError>("checkpoint: the weight '", bad, "' is not finite at step ", state.adam.steps(),
+                     "; not saved (", checkpoint, " keeps the previous checkpoint)");
+  write_unit(checkpoint, [&](const std::string& fresh) {
+    optim::Metadata metadata = progress_metadata(state);
+    metadata["tokeniser.crc32"] = tokeniser_fingerprint(state.config);
+    optim::save_checkpoint(fresh, state.model, &state.adam, metadata);
+    write_history((fs::path(fresh) / "history.tsv").string(), state.history);
+  });
   write_history((dir_ / "history.tsv").string(), state.history);
+}
+
+void RunDirectory::save_averaged(const nn::Module& model, const RunConfig& config,
+                                 const std::map<std::string, std::string>& extra) const {
+  if (const std::string bad = first_non_finite(model); !bad.empty())
+    fail<ValueError>("checkpoint averaging: the weight '", bad, "' is not finite; not saved");
+  write_unit(averaged(), [&](const std::string& fresh) {
+    optim::Metadata metadata = config.to_metadata();
+    metadata.insert(extra.begin(), extra.end());
+    metadata["tokeniser.crc32"] = tokeniser_fingerprint(config);
+    optim::save_checkpoint(fresh, model, nullptr, metadata);
+  });
+}
+
+namespace {
+
+/// The step of a snapshot's file name ("step-000001500.safetensors"), or -1 for another file.
+std::int64_t snapshot_step(const std::string& name) {
+  if (!name.starts_with("step-") || !name.ends_with(".safetensors")) return -1;
+  const std::string digits = name.substr(5, name.size() - 5 - 12);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 15)
+    return -1;
+  return std::stoll(digits);
+}
+
+}  // namespace
+
+void RunDirectory::save_snapshot(const nn::Module& model, std::int64_t step, std::int64_t keep) const {
+  namespace fs = std::filesystem;
+  if (const std::string bad = first_non_finite(model); !bad.empty())
+    fail<ValueError>("checkpoint: the weight '", bad, "' is not finite at step ", step,
+                     "; no snapshot saved");
+  fs::create_directories(dir_ / "snapshots");
+  char name[64];
+  std::snprintf(name, sizeof name, "step-%09lld.safetensors", static_cast<long long>(step));
+  io::write_file_atomically(
+      (dir_ / "snapshots" / name).string(),
+      serialize_safetensors(model.state_dict(), {{"snapshot.step", std::to_string(step)}}));
+  std::vector<std::string> all = snapshots();
+  for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) {
+    io::file_operation("remove", all[i]);
+    fs::remove(all[i]);
+  }
+}
+
+std::vector<std::string> RunDirectory::snapshots() const {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::int64_t, std::string>> found;
+  if (fs::is_directory(dir_ / "snapshots"))
+    for (const fs::directory_entry& e : fs::directory_iterator(dir_ / "snapshots"))
+      if (const std::int64_t step = snapshot_step(e.path().filename().string()); step >= 0)
+        found.emplace_back(step, e.path().string());
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> paths;
+  for (auto& [step, path] : found) paths.push_back(std::move(path));
+  return paths;
 }
 
 void RunDirectory::resume(const TrainingState& state) const {
@@ -301,6 +372,9 @@ void RunDirectory::resume(const TrainingState& state) const {
   if (state.history.size() != static_cast<std::size_t>(state.adam.steps()))
     fail<IOError>("resume: ", latest(), "/history.tsv has ", state.history.size(), " rows for ",
                   state.adam.steps(), " steps (a damaged checkpoint)");
+  for (const std::string& path : snapshots())  // written before a latest/ that was never saved
+    if (snapshot_step(std::filesystem::path(path).filename().string()) > state.adam.steps())
+      std::filesystem::remove(path);
 }
 
 std::vector<HistoryRow> read_history(const std::string& path) {

@@ -5,6 +5,10 @@
 //   starts latest/, best/                       checkpoints: the model, Adam's state, the run's settings and
 //                                        its Progress (optim/checkpoint.hpp says what each file holds),
 //                                        and history.tsv up to that step
+//   snapshots/step-<step>.safetensors    with --average-last N: the weights of the last N validation
+//                                        saves (written before latest/, atomically, with checksums)
+//   averaged/                            with --average-last N: their mean, a checkpoint without
+//                                        Adam's state, written when training ends (averaging.hpp)
 //   history.tsv                          the training loss of every step and each validation's results
 //                                        with the training time so far (a copy of the latest
 //                                        checkpoint's, for reading and plotting)
@@ -20,6 +24,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -83,6 +88,7 @@ class RunDirectory {
 
   std::string latest() const { return (dir_ / "latest").string(); }
   std::string best() const { return (dir_ / "best").string(); }
+  std::string averaged() const { return (dir_ / "averaged").string(); }
 
   /// The metadata stored with the latest checkpoint, and its settings (a resumed run uses them, not
   /// the command line's).
@@ -111,11 +117,24 @@ class RunDirectory {
   /// or best()) as one unit (see the top of this file), then the copy of history.tsv. ValueError
   /// naming the parameter if a weight is not finite (nothing is written then).
   void save(const std::string& checkpoint, const TrainingState& state) const;
-  /// Loads latest() into `state` (model, Adam, dropout's generator, progress) and its history.
+  /// Loads latest() into `state` (model, Adam, dropout's generator, progress) and its history, and
+  /// removes the snapshots of steps after it (a save that the crash or kill cut short).
   void resume(const TrainingState& state) const;
+
+  /// Writes the model's weights as the snapshot of `step` (atomically, with checksums; ValueError
+  /// naming the parameter if a weight is not finite), then removes all but the last `keep` snapshots.
+  void save_snapshot(const nn::Module& model, std::int64_t step, std::int64_t keep) const;
+  /// The snapshots' paths, oldest first.
+  std::vector<std::string> snapshots() const;
+  /// Saves `model` (averaged weights) as averaged() with the run's settings, as one unit like save().
+  void save_averaged(const nn::Module& model, const RunConfig& config,
+                     const std::map<std::string, std::string>& metadata) const;
 
  private:
   std::filesystem::path dir_;
+  /// Writes a checkpoint directory whole (see the top of this file): `write` fills a new directory,
+  /// which then takes the place of `checkpoint` atomically.
+  void write_unit(const std::string& checkpoint, const std::function<void(const std::string&)>& write) const;
 };
 
 }  // namespace sf::translator

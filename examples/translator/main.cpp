@@ -52,7 +52,7 @@ bool parse_command_line(Options& o, const std::vector<std::string>& args) {
 /// --run and --checkpoint: which trained model translate and eval load.
 void add_trained_run_options(Options& o) {
   o.add("run", "DIR", "the training run's output directory", TrainOptions{}.out_dir)
-      .add("checkpoint", "NAME", "best or latest", "best");
+      .add("checkpoint", "NAME", "best, latest, or averaged (a run with --average-last)", "best");
 }
 
 /// --beam and --length-penalty: the decoding every command uses and reports.
@@ -114,8 +114,9 @@ int train_command(const std::vector<std::string>& args) {
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 
-  // Judge the best checkpoint on sentences it never saw.
-  TrainedRun run = load_trained_run(out, "best");
+  // Judge the final model (the best checkpoint, or the averaged one if it scored higher) on sentences it
+  // never saw.
+  TrainedRun run = load_trained_run(out, trained.final_checkpoint);
   const RunData data = load_run_data(run.config);
   const EvalResult test =
       evaluate(*run.model, data.test, run.tokeniser, read_decoding_options(o, run.config.max_len));

@@ -69,6 +69,7 @@ void for_each_field(RunConfig& c, F&& f) {
   f("clip", c.clip);
   f("seed", c.seed);
   f("eval_every", c.eval_every);
+  f("average_last", c.average_last);
 }
 
 template <class T>
@@ -122,10 +123,11 @@ constexpr Bound kBounds[] = {
     {"label_smoothing", 0, 0.99},
     {"clip", 0, 1e9},
     {"eval_every", 1, 1'000'000'000},
+    {"average_last", 0, 100},
 };
 
 /// The settings added after runs were already being saved: a checkpoint without one did not use it.
-bool is_newer_setting(const std::string& name) { return name == "batch_tokens"; }
+bool is_newer_setting(const std::string& name) { return name == "batch_tokens" || name == "average_last"; }
 
 std::string option_of(const char* name) {
   std::string o = std::string("--") + name;

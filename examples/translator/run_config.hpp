@@ -45,6 +45,7 @@ struct RunConfig {
   double clip = 1.0;              // gradient clipping by global norm; 0 = off
   std::uint64_t seed = 1;         // initial weights, dropout and batch order
   std::int64_t eval_every = 400;  // steps between validations
+  std::int64_t average_last = 0;  // at the end, average the last N validation saves' weights (0 = off)
 
   /// Whether the data are files of real text (a TSV file or parallel files), not the toy grammar.
   bool uses_files() const { return !data_path.empty() || !source_path.empty(); }
@@ -53,7 +54,7 @@ struct RunConfig {
   /// As checkpoint metadata (strings), and back. from_metadata throws IOError for a missing key, a
   /// value that is not a number, or one outside its bounds (validate; a stored run has its sizes
   /// resolved, so a size of 0 is an error there). Settings added after runs were already being saved
-  /// (batch_tokens) take their default when missing: a run saved before them did not use them.
+  /// (batch_tokens, average_last) take their default when missing: a run saved before them did not use them.
   std::map<std::string, std::string> to_metadata() const;
   static RunConfig from_metadata(const std::map<std::string, std::string>& metadata);
 

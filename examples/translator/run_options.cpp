@@ -54,6 +54,10 @@ const RunOption kRunOptions[] = {
     {"train-size", "N", "toy grammar: training pairs", &RunConfig::train_size, 1},
     {"min-count", "N", "words: words seen fewer times become <unk>", &RunConfig::min_count, 1},
     {"eval-every", "N", "steps between validations", &RunConfig::eval_every, 1},
+    {"average-last", "N",
+     "keep the weights of the last N validations and, at the end, average them into 'averaged' if that "
+     "scores better on validation than 'best' (0 = off)",
+     &RunConfig::average_last, 0},
     {"seed", "N", "seed of the weights, dropout and batch order", &RunConfig::seed, 0},
 };
 

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "examples/translator/averaging.hpp"
 #include "examples/translator/batching.hpp"
 #include "examples/translator/progress.hpp"
 #include "examples/translator/stop_rules.hpp"
@@ -149,6 +150,47 @@ void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s
   out << "; try a lower learning rate (--lr) or a longer warm-up (--warmup).\n";
 }
 
+/// Checkpoint averaging at the end of a run: the mean of the last average_last snapshots becomes the
+/// checkpoint "averaged", scored on validation as every save is; the final model is whichever of it
+/// and "best" scores higher (best on a tie).
+void average_and_choose(const RunDirectory& run, const RunConfig& config, const TrainingData& d,
+                       const TrainOptions& options, TrainResult& result, std::ostream& out) {
+  const std::vector<std::string> all = run.snapshots();
+  const std::size_t n = std::min(all.size(), static_cast<std::size_t>(config.average_last));
+  if (n < 2) {
+    out << "\ncheckpoint averaging: " << n
+        << " validation save to average, nothing to do; the final model is "
+        << "best\n";
+    return;
+  }
+  const std::vector<std::string> last(all.end() - static_cast<std::ptrdiff_t>(n), all.end());
+  nn::Transformer model(config.model_config(d.tokeniser.source_size(), d.tokeniser.target_size()));
+  model.load_state_dict(average_snapshots(last));
+  std::string steps;
+  for (const std::string& path : last) {
+    const std::string name = std::filesystem::path(path).stem().string();  // step-000001500
+    result.averaged_steps.push_back(std::stoll(name.substr(5)));
+    steps += (steps.empty() ? "" : ", ") + std::to_string(result.averaged_steps.back());
+  }
+  run.save_averaged(model, config, {{"averaged.steps", steps}});
+  model.eval();
+  const EvalResult r = evaluate(model, d.data.validation, d.tokeniser,
+                                {.max_sentences = kValidationSentences,
+                                 .beam = options.beam,
+                                 .length_penalty = options.length_penalty,
+                                 .max_len = config.max_len});
+  result.averaged_score = selection_score(config, r);
+  const bool averaged_wins = result.averaged_score > result.best_score;
+  result.final_checkpoint = averaged_wins ? "averaged" : "best";
+  const char* what = config.uses_files() ? "BLEU" : "exact match";
+  out << "\naveraged the last " << n << " validation saves (steps " << steps << "): validation loss "
+      << std::fixed << std::setprecision(3) << r.loss << ", exact match " << std::setprecision(1)
+      << 100 * r.exact_match << "%, BLEU " << r.bleu.score << "\nfinal model: " << result.final_checkpoint
+      << " (validation " << what << ": averaged " << 100 * result.averaged_score << ", best "
+      << 100 * result.best_score << ")\n"
+      << std::defaultfloat << std::flush;
+}
+
 }  // namespace
 
 double selection_score(const RunConfig& config, const EvalResult& r) {
@@ -240,6 +282,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                                     result.history.back(), p.train_seconds, elapsed, out);
       const bool best = record_if_best(config, p, r);
       elapsed();
+      if (config.average_last > 0) run.save_snapshot(model, adam.steps(), config.average_last);  // first
       run.save(run.latest(), state);
       if (best) run.save(run.best(), state);
     }
@@ -255,6 +298,9 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   } else if (!result.diverged && (result.history.empty() || !result.history.back().validated)) {
     run.save(run.latest(), state);
   }
+  result.best_score = p.best_score;
+  if (config.average_last > 0 && !result.diverged && !result.interrupted)
+    average_and_choose(run, config, d, options, result, out);
   result.steps = adam.steps();
   result.train_seconds = p.train_seconds;
   result.elapsed_seconds = p.elapsed_seconds;

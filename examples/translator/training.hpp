@@ -48,6 +48,10 @@ struct TrainResult {
   bool diverged = false;         // stopped by a NaN or infinite loss or gradient, or a loss far above
                                  // its recent range (without saving)
   std::vector<HistoryRow> history;
+  std::string final_checkpoint = "best";     // the final model: "best", or "averaged" when it scores higher
+  double best_score = -1;                    // the best checkpoint's selection_score on validation
+  double averaged_score = -1;                // the averaged checkpoint's (-1: none was made)
+  std::vector<std::int64_t> averaged_steps;  // the validation saves averaged
 };
 
 /// Trains a model as `config` says (ignored when resuming: the stored settings are used).

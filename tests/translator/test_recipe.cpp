@@ -8,9 +8,12 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/io/safetensors.hpp"
+#include "examples/translator/averaging.hpp"
 #include "examples/translator/dataset.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/run_options.hpp"
+#include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
 #include "optim/checkpoint.hpp"
 #include "support.hpp"
@@ -154,5 +157,91 @@ TEST_SUITE("ch13-translator") {
     files.source_path = "train.en";
     files.tokeniser = "words";  // whatever the tokeniser
     CHECK(selection_score(files, r) == 0.4);
+  }
+
+  TEST_CASE("checkpoint averaging: three known snapshots give their mean; a damaged one is a clear error") {
+    TempDir dir;
+    auto snapshot = [&](const std::string& name, double scale) {
+      save_safetensors(dir / name, {{"w", tensor({1 * scale, 2 * scale, 3 * scale, 4 * scale}, {2, 2})},
+                                    {"b", tensor({scale, -scale}, {2}, {.dtype = kFloat64})}});
+      return dir / name;
+    };
+    const std::vector<std::string> paths = {snapshot("a.safetensors", 1), snapshot("b.safetensors", 2),
+                                            snapshot("c.safetensors", 6)};
+    const nn::StateDict mean = average_snapshots(paths);  // (1 + 2 + 6) / 3 = 3 times the pattern
+    REQUIRE(mean.size() == 2);
+    CHECK(mean.at("w").to_vector<double>() == std::vector<double>{3, 6, 9, 12});
+    CHECK(mean.at("w").dtype() == kFloat32);
+    CHECK(mean.at("b").to_vector<double>() == std::vector<double>{3, -3});
+    CHECK(mean.at("b").dtype() == kFloat64);
+
+    {  // one byte of c's data flipped: its checksum no longer matches
+      std::fstream f(paths[2], std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(-3, std::ios::end);
+      char byte = 0;
+      f.get(byte);
+      f.seekp(-3, std::ios::end);
+      f.put(static_cast<char>(byte ^ 0x10));
+    }
+    const std::string damaged = message_of<IOError>([&] { average_snapshots(paths); });
+    CHECK(damaged.find("checkpoint averaging: the snapshot " + paths[2] + " cannot be used: ") == 0);
+    save_safetensors(dir / "d.safetensors", {{"w", tensor({1, 2}, {2})}, {"b", tensor({1, 2}, {2})}});
+    CHECK(message_of<IOError>([&] {
+            average_snapshots({paths[0], dir / "d.safetensors"});
+          }).find("the tensor 'w' is [2] in " + dir / "d.safetensors" + " but [2, 2] in " + paths[0]) !=
+          std::string::npos);
+    CHECK(message_of<IOError>([&] {
+            average_snapshots({paths[0], dir / "missing.safetensors"});
+          }).find("the snapshot " + dir / "missing.safetensors" + " cannot be used") != std::string::npos);
+    CHECK_THROWS_AS(average_snapshots({}), ValueError);
+  }
+
+  TEST_CASE(
+      "--average-last: the last N validation saves kept on disk, averaged at the end, the better model "
+      "final") {
+    CHECK(read_options({"--average-last", "5"}).average_last == 5);
+    CHECK(message_of<ValueError>([] {
+            read_options({"--average-last", "101"});
+          }) == "run setting 'average_last' (--average-last) is 101, outside 0 to 100");
+    CHECK(message_of<ValueError>([] {
+            read_options({"--average-last", "-1"});
+          }).find("--average-last") != std::string::npos);
+
+    TempDir dir;
+    RunConfig c = file_run(dir);
+    c.average_last = 3;
+    const std::string out = dir / "run";
+    std::ostringstream log;
+    const TrainResult r = train(c, {.out_dir = out, .out = &log});
+    const RunDirectory run(out);
+    REQUIRE(run.snapshots().size() == 3);  // steps 2, 4, 6: all three
+    CHECK(r.averaged_steps == std::vector<std::int64_t>{2, 4, 6});
+    CHECK(log.str().find("averaged the last 3 validation saves (steps 2, 4, 6): validation loss ") !=
+          std::string::npos);
+    CHECK(log.str().find("\nfinal model: " + r.final_checkpoint + " (validation BLEU: averaged ") !=
+          std::string::npos);
+    CHECK(r.averaged_score >= 0);
+    CHECK(r.final_checkpoint == (r.averaged_score > r.best_score ? "averaged" : "best"));
+    const TrainedRun averaged = load_trained_run(out, "averaged");  // a checkpoint translate and eval load
+    CHECK(averaged.config.average_last == 3);
+    CHECK(optim::read_checkpoint_metadata(out + "/averaged").at("averaged.steps") == "2, 4, 6");
+
+    // A snapshot newer than latest/ (a kill between the two saves) is dropped on --resume; afterwards
+    // only the last 3 are kept.
+    std::filesystem::copy_file(run.snapshots().back(), out + "/snapshots/step-000000007.safetensors");
+    const TrainResult more = train(c, {.out_dir = out, .resume = true, .extend_steps = 10, .out = &log});
+    CHECK(more.averaged_steps == std::vector<std::int64_t>{6, 8, 10});
+    std::vector<std::string> names;
+    for (const std::string& p : run.snapshots())
+      names.push_back(std::filesystem::path(p).filename().string());
+    CHECK(names == std::vector<std::string>{"step-000000006.safetensors", "step-000000008.safetensors",
+                                            "step-000000010.safetensors"});
+
+    RunConfig off = tiny_run();  // without --average-last: no snapshots, the best model is final
+    std::ostringstream quiet;
+    const TrainResult plain = train(off, {.out_dir = dir / "plain", .out = &quiet});
+    CHECK(plain.final_checkpoint == "best");
+    CHECK_FALSE(std::filesystem::exists(dir / "plain/snapshots"));
+    CHECK_FALSE(std::filesystem::exists(dir / "plain/averaged"));
   }
 }
