@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel/thread_pool.hpp"
+#include "examples/translator/after_training.hpp"
 #include "examples/translator/evaluation.hpp"
 #include "examples/translator/explorer.hpp"
 #include "examples/translator/options.hpp"
@@ -37,8 +38,6 @@ using namespace sf;
 using namespace sf::translator;
 
 namespace {
-
-const char* kDefaultAttentionSentence = "The small black cats eat the red apples.";
 
 /// Adds --help and --threads to `o` and parses `args`. Prints the help and returns false if it was
 /// asked for; otherwise sets the number of threads and returns true.
@@ -80,15 +79,23 @@ int train_command(const std::vector<std::string>& args) {
       "Trains an English → French Transformer: on sentences from the toy grammar (the default), on a file\n"
       "of pairs (--data), or on parallel files (--src, --tgt, with --valid-src and --valid-tgt), then\n"
       "evaluates it on held-out sentences, translates a few, and writes a report with pictures into the\n"
-      "output directory. Real text uses a BPE tokeniser learned from the training text (--vocab-size);\n"
-      "score a test set afterwards with `translator eval --src test.en --ref test.fr`.");
+      "output directory. Real text uses a BPE tokeniser learned from the training text (--vocab-size).\n"
+      "A test set given with --test-src and --test-tgt is scored once the training ends, with the final\n"
+      "model (the best checkpoint, or the average of the last saves with --average-last if it is better on\n"
+      "validation), outside the time budget; or score one later with `translator eval --src --ref`.");
   o.add("out", "DIR", "where checkpoints, the report and pictures go", TrainOptions{}.out_dir);
   add_run_options(o);
   add_decoding_options(o);
-  o.add("attention-sentence", "TEXT", "sentence whose cross-attention is drawn", kDefaultAttentionSentence)
-      .add_flag("resume",
-                "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
-                "extend it), --threads, --beam, --length-penalty, --attention-sentence")
+  o.add("test-src", "FILE",
+        "a test set's English (e.g. test_2016_flickr.en), scored once after training with the final model")
+      .add("test-tgt", "FILE", "its references (test_2016_flickr.fr)")
+      .add("attention-sentence", "TEXT",
+           std::string("sentence whose cross-attention is drawn (default: the first test sentence, or \"") +
+               kDefaultAttentionSentence + "\")")
+      .add_flag(
+          "resume",
+          "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
+          "extend it), --threads, --beam, --length-penalty, --test-src, --test-tgt, --attention-sentence")
       .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)")
       .add("init-from", "FILE", "start from the weights of a safetensors file (one PyTorch wrote, say)");
   if (!parse_command_line(o, args)) return 0;
@@ -96,12 +103,19 @@ int train_command(const std::vector<std::string>& args) {
   if (resume)
     for (const std::string& name : o.given_names())
       if (name != "resume" && name != "out" && name != "steps" && name != "minutes" && name != "threads" &&
-          name != "beam" && name != "length-penalty" && name != "attention-sentence")
+          name != "beam" && name != "length-penalty" && name != "test-src" && name != "test-tgt" &&
+          name != "attention-sentence")
         fail<ValueError>("--", name,
                          " cannot be given with --resume: a resumed run keeps its stored settings "
                          "(only --steps and --minutes extend it)");
   const RunConfig c = read_run_options(o);
   const std::string out = o.text("out");
+  const AfterTrainingOptions after{.out_dir = out,
+                                   .decoding = read_decoding_options(o, c.max_len),
+                                   .test_source = o.text("test-src"),
+                                   .test_target = o.text("test-tgt"),
+                                   .attention_sentence = o.text("attention-sentence")};
+  check_after_training_options(after);  // a missing test file is found now, not after training
 
   const TrainResult trained = train(c, {.out_dir = out,
                                         .resume = resume,
@@ -114,42 +128,7 @@ int train_command(const std::vector<std::string>& args) {
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 
-  // Judge the final model (the best checkpoint, or the averaged one if it scored higher) on sentences it
-  // never saw.
-  TrainedRun run = load_trained_run(out, trained.final_checkpoint);
-  const RunData data = load_run_data(run.config);
-  const EvalResult test =
-      evaluate(*run.model, data.test, run.tokeniser, read_decoding_options(o, run.config.max_len));
-  const bool toy = !run.config.uses_files();
-  std::cout << '\n';
-  std::cout << format_result(toy ? "held-out test set (unseen word combinations)" : "validation set", test,
-                             run.config.max_len);
-  std::cout << std::fixed << std::setprecision(0) << "training: " << trained.steps << " steps in "
-            << trained.train_seconds << " s, " << trained.tokens_per_second << " target tokens per second\n"
-            << std::defaultfloat;
-  ReportContents report{run.config,
-                        data.description,
-                        trained,
-                        test,
-                        toy ? "held-out test set" : "validation set",
-                        {},
-                        {},
-                        o.text("attention-sentence")};
-  std::cout << "\ntranslations of sentences it never saw:\n";
-  for (std::size_t i : first_distinct_sources(test.translated_pairs(), 6)) {
-    report.examples.emplace_back(test.sources[i], test.hypotheses[i]);
-    std::cout << "  " << test.sources[i] << "\n    → " << test.hypotheses[i] << '\n';
-  }
-  report.attention_pictures = draw_cross_attention(*run.model, run.tokeniser, report.attention_sentence, out);
-  write_report(out, report);
-  std::cout << "\ncheckpoints: " << out << "/best and " << out
-            << "/latest (model.safetensors opens in PyTorch)\n"
-            << "report:      " << out << "/report.md (curves: loss.svg, validation.svg; cross-attention: "
-            << report.attention_pictures.size() << " pictures)\n"
-            << "try:         build/release/examples/translator/translator translate --run " << out << " \""
-            << (toy || data.test.empty() ? std::string("the small cats are not happy.")
-                                         : data.test.front().source)
-            << "\"\n";
+  after_training(trained, after);
   return 0;
 }
 

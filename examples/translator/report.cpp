@@ -52,6 +52,26 @@ std::vector<std::string> draw_cross_attention(const nn::Transformer& model, cons
   return files;
 }
 
+std::vector<std::pair<double, double>> validation_bleu_points(const std::vector<HistoryRow>& history) {
+  std::vector<std::pair<double, double>> points;
+  for (const HistoryRow& r : history)
+    if (r.validated) points.emplace_back(r.train_seconds / 60, 100 * r.val_bleu);
+  return points;
+}
+
+svg::LineChart validation_bleu_chart(const std::vector<HistoryRow>& history) {
+  std::vector<double> minutes, bleu;
+  for (const auto& [x, y] : validation_bleu_points(history)) {
+    minutes.push_back(x);
+    bleu.push_back(y);
+  }
+  svg::LineChart chart({.title = "Validation BLEU as training goes",
+                        .x_label = "training time (minutes)",
+                        .y_label = "validation BLEU"});
+  chart.add_series("BLEU", minutes, bleu);
+  return chart;
+}
+
 void write_report(const std::string& dir, const ReportContents& c) {
   std::vector<double> steps, losses, val_steps, val_losses, val_exact, val_bleu;
   for (const HistoryRow& r : c.training.history) {
@@ -78,6 +98,7 @@ void write_report(const std::string& dir, const ReportContents& c) {
     val.add_series("exact match", val_steps, val_exact);
     val.add_series("BLEU", val_steps, val_bleu);
     val.save((fs::path(dir) / "validation.svg").string());
+    validation_bleu_chart(c.training.history).save((fs::path(dir) / "validation_bleu.svg").string());
   }
   std::ostringstream md;
   md << std::fixed << std::setprecision(1);
@@ -89,8 +110,21 @@ void write_report(const std::string& dir, const ReportContents& c) {
                                    : std::to_string(c.config.batch_size) + " sentences")
      << ", " << c.config.schedule << " schedule (peak " << std::defaultfloat << c.config.lr << ", warm-up "
      << c.config.warmup << "), label smoothing " << c.config.label_smoothing << std::fixed << "; "
-     << c.training.train_seconds << " s of training, " << std::setprecision(0) << c.training.tokens_per_second
-     << " target tokens per second\n\n";
+     << c.training.train_seconds << " s of training (" << c.training.elapsed_seconds
+     << " s with setup, validation and saves), " << std::setprecision(0) << c.training.tokens_per_second
+     << " target tokens per second\n";
+  const char* score = c.config.uses_files() ? "BLEU" : "exact match";
+  md << "- Final model: **" << c.training.final_checkpoint << "**";
+  if (c.training.averaged_score >= 0) {
+    md << " (validation " << score << ": averaged " << std::setprecision(1) << 100 * c.training.averaged_score
+       << ", best " << 100 * c.training.best_score << "; averaged the saves of steps";
+    for (std::size_t i = 0; i < c.training.averaged_steps.size(); ++i)
+      md << (i ? ", " : " ") << c.training.averaged_steps[i];
+    md << ")";
+  } else {
+    md << " (the checkpoint with the best validation " << score << ")";
+  }
+  md << "\n\n";
   md << std::setprecision(1) << "## Results on the " << c.test_name << "\n\n";
   md << "| sentences | exact match | BLEU | loss |\n|---|---|---|---|\n";
   md << "| " << c.test.sentences << " | " << 100 * c.test.exact_match << "% | " << c.test.bleu.score << " | "
@@ -98,9 +132,26 @@ void write_report(const std::string& dir, const ReportContents& c) {
   if (c.test.text_scores)
     md << "Scores (" << c.test.decoding << "):\n\n    " << c.test.bleu.format() << "\n    "
        << c.test.lowercase_bleu.format() << "\n    " << c.test.chrf.format() << "\n\n";
+  if (c.test_set) {
+    const EvalResult& t = *c.test_set;
+    md << "## Test set\n\n"
+       << c.test_set_name << ": " << t.sentences << " sentences, " << t.references << " references, "
+       << t.decoding << ", scored once after training (never used for a choice).\n\n";
+    md << std::setprecision(2);
+    if (t.text_scores) {
+      md << "| BLEU | BLEU (lowercased) | chrF2 |\n|---|---|---|\n| " << t.bleu.score << " | "
+         << t.lowercase_bleu.score << " | " << t.chrf.score << " |\n\n";
+      md << "    " << t.bleu.format() << "\n    " << t.lowercase_bleu.format() << "\n    " << t.chrf.format()
+         << "\n\n";
+    } else {
+      md << "| exact match | BLEU (words) |\n|---|---|\n| " << 100 * t.exact_match << "% | " << t.bleu.score
+         << " |\n\n";
+    }
+  }
   md << "## Translations of sentences the model never saw\n\n| English | French (model) |\n|---|---|\n";
   for (const auto& [src, tgt] : c.examples) md << "| " << src << " | " << tgt << " |\n";
-  md << "\n## Curves\n\n![loss](loss.svg)\n\n![validation](validation.svg)\n\n";
+  md << "\n## Curves\n\n![loss](loss.svg)\n\n![validation](validation.svg)\n\n"
+     << "![validation BLEU against training time](validation_bleu.svg)\n\n";
   if (!c.attention_pictures.empty()) {
     md << "## Cross-attention\n\nFor \"" << c.attention_sentence
        << "\": each row is a French word the decoder produced, each column an English word; a bright cell "

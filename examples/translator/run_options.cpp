@@ -45,7 +45,7 @@ const RunOption kRunOptions[] = {
     {"minutes", "M", "stop after this much training time (0 = no limit)", &RunConfig::minutes},
     {"batch-size", "N", "sentences per batch (unless --batch-tokens is given)", &RunConfig::batch_size, 1},
     {"batch-tokens", "N",
-     "or: batches by size, as many pairs as fit in N padded tokens (pairs x longest side; 0 = off)",
+     "or: as many pairs per batch as fit in N padded tokens (pairs x longest side; 0 = off)",
      &RunConfig::batch_tokens, 0},
     {"schedule", "NAME", "learning-rate schedule: cosine, or noam (the paper's)", &RunConfig::schedule},
     {"lr", "RATE", "peak learning rate of the cosine schedule", &RunConfig::lr},
@@ -54,9 +54,7 @@ const RunOption kRunOptions[] = {
     {"train-size", "N", "toy grammar: training pairs", &RunConfig::train_size, 1},
     {"min-count", "N", "words: words seen fewer times become <unk>", &RunConfig::min_count, 1},
     {"eval-every", "N", "steps between validations", &RunConfig::eval_every, 1},
-    {"average-last", "N",
-     "keep the weights of the last N validations and, at the end, average them into 'averaged' if that "
-     "scores better on validation than 'best' (0 = off)",
+    {"average-last", "N", "at the end, average the last N validations' weights; final if better (0 = off)",
      &RunConfig::average_last, 0},
     {"seed", "N", "seed of the weights, dropout and batch order", &RunConfig::seed, 0},
 };

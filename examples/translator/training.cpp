@@ -154,7 +154,7 @@ void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s
 /// checkpoint "averaged", scored on validation as every save is; the final model is whichever of it
 /// and "best" scores higher (best on a tie).
 void average_and_choose(const RunDirectory& run, const RunConfig& config, const TrainingData& d,
-                       const TrainOptions& options, TrainResult& result, std::ostream& out) {
+                        const TrainOptions& options, TrainResult& result, std::ostream& out) {
   const std::vector<std::string> all = run.snapshots();
   const std::size_t n = std::min(all.size(), static_cast<std::size_t>(config.average_last));
   if (n < 2) {

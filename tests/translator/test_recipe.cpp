@@ -9,14 +9,18 @@
 
 #include "core/error.hpp"
 #include "core/io/safetensors.hpp"
+#include "examples/translator/after_training.hpp"
 #include "examples/translator/averaging.hpp"
 #include "examples/translator/dataset.hpp"
 #include "examples/translator/options.hpp"
+#include "examples/translator/report.hpp"
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
 #include "optim/checkpoint.hpp"
 #include "support.hpp"
+#include "svg_checks.hpp"
+#include "translator_program.hpp"
 
 using namespace sf;
 using namespace sf::translator;
@@ -66,6 +70,13 @@ RunConfig file_run(const TempDir& dir) {
   c.valid_source_path = dir / "val.en";
   c.valid_target_path = dir / "val.fr";
   return c;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 RunConfig read_options(const std::vector<std::string>& args) {
@@ -243,5 +254,114 @@ TEST_SUITE("ch13-translator") {
     CHECK(plain.final_checkpoint == "best");
     CHECK_FALSE(std::filesystem::exists(dir / "plain/snapshots"));
     CHECK_FALSE(std::filesystem::exists(dir / "plain/averaged"));
+  }
+
+  TEST_CASE(
+      "the test table at the end: the final model on --test-src/--test-tgt, in the output and the report") {
+    TempDir dir;
+    RunConfig c = file_run(dir);
+    c.tokeniser = "bpe";  // real text's scores: sacreBLEU's BLEU, lowercased BLEU and chrF2
+    c.vocab_size = 400;
+    c.max_len = 40;
+    c.average_last = 2;
+    const std::string out = dir / "run";
+    std::ostringstream log;
+    const TrainResult trained = train(c, {.out_dir = out, .out = &log});
+    const AfterTrainingOptions options{
+        .out_dir = out, .test_source = dir / "test.en", .test_target = dir / "test.fr", .out = &log};
+    check_after_training_options(options);
+    after_training(trained, options);
+    const std::string printed = log.str();
+    const std::string name = dir / "test.en" + " → " + dir / "test.fr";
+    CHECK(printed.find("\n" + name + ": 12 sentences, 12 references, greedy decoding\nloss ") !=
+          std::string::npos);
+    CHECK(printed.find("\nBLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp = ") != std::string::npos);
+    CHECK(printed.find("\nBLEU|nrefs:1|case:lc|eff:no|tok:13a|smooth:exp = ") != std::string::npos);
+    CHECK(printed.find("\nchrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no = ") != std::string::npos);
+    CHECK(printed.find("/averaged; the final model is " + out + "/" + trained.final_checkpoint) !=
+          std::string::npos);
+
+    const std::string report = file_text(out + "/report.md");
+    CHECK(report.find("## Test set\n\n" + name + ": 12 sentences, 12 references, greedy decoding") !=
+          std::string::npos);
+    CHECK(report.find("| BLEU | BLEU (lowercased) | chrF2 |") != std::string::npos);
+    CHECK(report.find("    BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp = ") != std::string::npos);
+    CHECK(report.find("- Final model: **" + trained.final_checkpoint + "** (validation BLEU: averaged ") !=
+          std::string::npos);
+    CHECK(report.find("averaged the saves of steps 4, 6)") != std::string::npos);
+    CHECK(report.find("![validation BLEU against training time](validation_bleu.svg)") != std::string::npos);
+    CHECK(std::filesystem::exists(out + "/validation_bleu.svg"));
+    // The attention pictures show the first test sentence (no --attention-sentence given).
+    std::ifstream test_en(dir / "test.en");
+    std::string first;
+    std::getline(test_en, first);
+    CHECK(report.find("For \"" + first + "\": each row") != std::string::npos);
+
+    // Without a test set the report has no test table, and the toy sentence is drawn.
+    std::ostringstream quiet;
+    after_training(trained, {.out_dir = out, .out = &quiet});
+    CHECK(file_text(out + "/report.md").find("## Test set") == std::string::npos);
+    CHECK(file_text(out + "/report.md").find(std::string("For \"") + kDefaultAttentionSentence) !=
+          std::string::npos);
+    after_training(trained, {.out_dir = out, .attention_sentence = "A dog runs.", .out = &quiet});
+    CHECK(file_text(out + "/report.md").find("For \"A dog runs.\"") != std::string::npos);
+
+    CHECK(message_of<ValueError>([&] { check_after_training_options({.test_source = dir / "test.en"}); }) ==
+          "a test set needs both --test-src and --test-tgt");
+    CHECK(message_of<IOError>([&] {
+            check_after_training_options({.test_source = dir / "test.en", .test_target = dir / "none.fr"});
+          }).find("the test set (--test-src, --test-tgt): ") == 0);
+    write_lines(dir / "short.fr", {"Un."});
+    CHECK(message_of<ValueError>([&] {
+            check_after_training_options({.test_source = dir / "test.en", .test_target = dir / "short.fr"});
+          }).find("the test set (--test-src, --test-tgt): ") == 0);
+  }
+
+  TEST_CASE("validation_bleu.svg: validation BLEU against training minutes, its points and axis labels") {
+    std::vector<HistoryRow> history;
+    for (int step = 1; step <= 6; ++step) {
+      HistoryRow r{.step = step, .train_loss = 2.0, .lr = 1e-3};
+      if (step % 2 == 0) {
+        r.validated = true;
+        r.val_bleu = 0.1 * step / 2;    // 10, 20, 30 BLEU
+        r.train_seconds = 30.0 * step;  // at 1, 2 and 3 minutes
+      }
+      history.push_back(r);
+    }
+    CHECK(validation_bleu_points(history) ==
+          std::vector<std::pair<double, double>>{{1, 10}, {2, 20}, {3, 30.000000000000004}});
+    const std::string svg = validation_bleu_chart(history).to_svg();
+    CHECK(svg_checks::problems(svg) == "");
+    CHECK(svg.find(">training time (minutes)</text>") != std::string::npos);
+    CHECK(svg.find(">validation BLEU</text>") != std::string::npos);
+    CHECK(svg.find(">Validation BLEU as training goes</text>") != std::string::npos);
+    const std::size_t points = svg.find("<polyline points=\"");
+    REQUIRE(points != std::string::npos);
+    const std::string list = svg.substr(points + 18, svg.find('"', points + 18) - points - 18);
+    CHECK(std::count(list.begin(), list.end(), ',') == 3);   // three points, one per validation
+    CHECK_THROWS_AS(validation_bleu_chart({}), ValueError);  // nothing to draw
+  }
+
+  TEST_CASE("translator train: --help lists the recipe's options; bad values name the option") {
+    TempDir dir;
+    const std::string out = " --out " + dir / "run";  // nothing is trained: each is refused first
+    const std::string help = translator_program::run("train --help").second;
+    for (const char* option : {"--batch-tokens N", "--average-last N", "--test-src FILE", "--test-tgt FILE",
+                               "--attention-sentence TEXT"})
+      CHECK_MESSAGE(help.find(option) != std::string::npos, option);
+    CHECK(translator_program::run("train --batch-tokens lots" + out) ==
+          std::pair<int, std::string>{
+              1, "translator train: option --batch-tokens expects a whole number, got 'lots'\n"});
+    CHECK(translator_program::run("train --average-last -1" + out) ==
+          std::pair<int, std::string>{
+              1, "translator train: option --average-last must be at least 0, got -1\n"});
+    CHECK(translator_program::run("train --test-tgt x.fr" + out) ==
+          std::pair<int, std::string>{1,
+                                      "translator train: a test set needs both --test-src and --test-tgt\n"});
+    const auto missing =
+        translator_program::run("train --test-src " + dir / "a.en" + " --test-tgt " + dir / "a.fr" + out);
+    CHECK(missing.first == 1);
+    CHECK(missing.second.find("translator train: the test set (--test-src, --test-tgt): ") == 0);
+    CHECK_FALSE(std::filesystem::exists(dir / "run"));  // refused before training began
   }
 }

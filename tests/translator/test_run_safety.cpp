@@ -21,6 +21,7 @@
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/training.hpp"
 #include "support.hpp"
+#include "translator_program.hpp"
 
 using namespace sf;
 using namespace sf::translator;
@@ -295,43 +296,26 @@ TEST_SUITE("ch13-translator") {
   }
 }
 
-namespace {
-
-/// Runs the translator program with `args` (no shell quoting needed: single-quoted), returning its exit
-/// status and what it wrote to standard error and output.
-std::pair<int, std::string> run_translator(const std::string& args) {
-  std::fflush(nullptr);
-  FILE* pipe = ::popen((std::string(SF_TRANSLATOR_PATH) + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-}  // namespace
-
 TEST_SUITE("ch13-translator") {
   TEST_CASE("the command line: the real thread count, empty sentences, and flags --resume cannot honour") {
     TempDir dir;
     const std::string out = " --out " + dir / "run";
-    CHECK(run_translator("train --threads 99999999999" + out) ==
+    CHECK(translator_program::run("train --threads 99999999999" + out) ==
           std::pair<int, std::string>{
               1, "translator train: set_num_threads: 99999999999 threads is more than the limit of 256\n"});
-    CHECK(run_translator("train --resume --steps 400 --lr 0.1" + out) ==
+    CHECK(translator_program::run("train --resume --steps 400 --lr 0.1" + out) ==
           std::pair<int, std::string>{
               1,
               "translator train: --lr cannot be given with --resume: a resumed run keeps "
               "its stored settings (only --steps and --minutes extend it)\n"});
-    CHECK(run_translator("translate ''") ==
+    CHECK(translator_program::run("translate ''") ==
           std::pair<int, std::string>{1,
                                       "translator translate: an empty sentence was given (\"\"): nothing to "
                                       "translate\n"});
-    CHECK(run_translator("translate --beam 100000 hello") ==
+    CHECK(translator_program::run("translate --beam 100000 hello") ==
           std::pair<int, std::string>{
               1, "translator translate: option --beam is 100000, above the limit of 64\n"});
-    CHECK(run_translator("train --help")
+    CHECK(translator_program::run("train --help")
               .second.find("--resume                  continue the run in --out with its stored settings; "
                            "honours only --steps "
                            "and --minutes") != std::string::npos);
@@ -354,8 +338,8 @@ TEST_SUITE("ch13-translator") {
         message.find("the tokeniser's files in " + out +
                      " (vocab.source.txt, vocab.target.txt) changed after the checkpoint was written: their "
                      "CRC-32 is ") == 0);
-    CHECK(run_translator("translate --run " + out + " hello").second.find("changed after the checkpoint") !=
-          std::string::npos);
+    CHECK(translator_program::run("translate --run " + out + " hello")
+              .second.find("changed after the checkpoint") != std::string::npos);
   }
 
   TEST_CASE(
