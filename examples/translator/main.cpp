@@ -1,7 +1,8 @@
 // main.cpp: the translator program.
 //
 //   translator train [options]             train (by default: the toy grammar, the small model;
-//                                          real text: --src train.en --tgt train.fr --valid-src ...)
+//                                          real text: --src train.en --tgt train.fr --valid-src ...,
+//                                          and a test set scored at the end: --test-src, --test-tgt)
 //   translator translate [--run DIR] [sentence ...]   translate sentences (or standard input, one per line)
 //   translator eval [--run DIR] [--src test.en --ref test.fr]   scores on a test set (or the run's own)
 //   translator explore [--run DIR] "sentence"   an attention explorer page (explorer.hpp)

@@ -248,12 +248,14 @@ TEST_SUITE("ch13-translator") {
     CHECK(names == std::vector<std::string>{"step-000000006.safetensors", "step-000000008.safetensors",
                                             "step-000000010.safetensors"});
 
-    RunConfig off = tiny_run();  // without --average-last: no snapshots, the best model is final
+    // Without --average-last: no snapshots, the best model is final; --overwrite removes the old ones.
+    RunConfig off = tiny_run();
     std::ostringstream quiet;
-    const TrainResult plain = train(off, {.out_dir = dir / "plain", .out = &quiet});
+    const TrainResult plain = train(off, {.out_dir = out, .overwrite = true, .out = &quiet});
     CHECK(plain.final_checkpoint == "best");
-    CHECK_FALSE(std::filesystem::exists(dir / "plain/snapshots"));
-    CHECK_FALSE(std::filesystem::exists(dir / "plain/averaged"));
+    CHECK(plain.averaged_score == -1);
+    CHECK_FALSE(std::filesystem::exists(out + "/snapshots"));
+    CHECK_FALSE(std::filesystem::exists(out + "/averaged"));
   }
 
   TEST_CASE(
