@@ -322,7 +322,8 @@ void RunDirectory::save_averaged(const nn::Module& model, const RunConfig& confi
 
 namespace {
 
-/// The step of a snapshot's file name ("step-000001500.safetensors"), or -1 for another file.
+/// The step of a snapshot's file name ("step-<step>.safetensors", the step in 9 digits), or -1 for another
+/// file.
 std::int64_t snapshot_step(const std::string& name) {
   if (!name.starts_with("step-") || !name.ends_with(".safetensors")) return -1;
   const std::string digits = name.substr(5, name.size() - 5 - 12);

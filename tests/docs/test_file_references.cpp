@@ -44,6 +44,7 @@ const std::set<std::string> kWrittenOrSupplied = {
     "loss.svg",
     "tokens.txt",
     "validation.svg",
+    "validation_bleu.svg",
     "checkpoint.safetensors",
     "tatoeba-eng-fra.tsv",
 };
