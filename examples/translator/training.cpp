@@ -159,8 +159,7 @@ void average_and_choose(const RunDirectory& run, const RunConfig& config, const 
   const std::size_t n = std::min(all.size(), static_cast<std::size_t>(config.average_last));
   if (n < 2) {
     out << "\ncheckpoint averaging: " << n
-        << " validation save to average, nothing to do; the final model is "
-        << "best\n";
+        << " validation save, nothing to average; the final model is best\n";
     return;
   }
   const std::vector<std::string> last(all.end() - static_cast<std::ptrdiff_t>(n), all.end());
@@ -282,7 +281,8 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                                     result.history.back(), p.train_seconds, elapsed, out);
       const bool best = record_if_best(config, p, r);
       elapsed();
-      if (config.average_last > 0) run.save_snapshot(model, adam.steps(), config.average_last);  // first
+      // The snapshot before latest/: a resume drops a snapshot newer than latest/, never lacks one.
+      if (config.average_last > 0) run.save_snapshot(model, adam.steps(), config.average_last);
       run.save(run.latest(), state);
       if (best) run.save(run.best(), state);
     }

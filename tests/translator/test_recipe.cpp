@@ -256,6 +256,15 @@ TEST_SUITE("ch13-translator") {
     CHECK(plain.averaged_score == -1);
     CHECK_FALSE(std::filesystem::exists(out + "/snapshots"));
     CHECK_FALSE(std::filesystem::exists(out + "/averaged"));
+
+    RunConfig once = tiny_run();  // one validation save: nothing to average
+    once.steps = 2;
+    once.average_last = 3;
+    std::ostringstream single;
+    CHECK(train(once, {.out_dir = dir / "once", .out = &single}).final_checkpoint == "best");
+    CHECK(single.str().find("checkpoint averaging: 1 validation save, nothing to average; the final model is "
+                            "best") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "once/averaged"));
   }
 
   TEST_CASE(
