@@ -42,7 +42,7 @@ const RunOption kRunOptions[] = {
     {"layers", "N", "encoder (and decoder) layers instead of the preset's, if not 0", &RunConfig::layers, 1},
     {"dropout", "P", "dropout probability", &RunConfig::dropout},
     {"steps", "N", "optimizer steps", &RunConfig::steps, 1},
-    {"minutes", "M", "stop after this much training time (0 = no limit)", &RunConfig::minutes},
+    {"minutes", "M", "stop after this much wall time (0 = no limit; validations count)", &RunConfig::minutes},
     {"batch-size", "N", "sentences per batch (unless --batch-tokens is given)", &RunConfig::batch_size, 1},
     {"batch-tokens", "N",
      "or: as many pairs per batch as fit in N padded tokens (pairs x longest side; 0 = off)",

@@ -1,6 +1,9 @@
-// stop_rules.hpp: when training stops. After the run's number of steps, after its time budget
-// (minutes of training steps, validation excluded), or when Ctrl-C is pressed, whichever comes
-// first. (A loss that is not finite stops it too; training_step reports that.)
+// stop_rules.hpp: when training stops. After the run's number of steps, after its time budget, or
+// when Ctrl-C is pressed, whichever comes first. (A loss that is not finite stops it too;
+// training_step reports that.) The budget is wall-clock time: the command's setup, training steps,
+// validations and saves all count, added up over --resume pieces; what follows the last step
+// (averaging, the final scores, the report) does not. A budget met on a step that is no validation
+// step still ends with a validation, so the final model is chosen as every other.
 #pragma once
 
 #include <csignal>
@@ -11,8 +14,9 @@ namespace sf::translator {
 class StopRules {
  public:
   /// `steps` and `minutes` (0 = no budget) as in RunConfig; the run starts at `step`, with
-  /// `train_seconds` already spent (both 0 unless resumed). Catches Ctrl-C until destroyed.
-  StopRules(std::int64_t steps, double minutes, std::int64_t step, double train_seconds);
+  /// `elapsed_seconds` of wall time already spent (both 0 unless resumed). Catches Ctrl-C until
+  /// destroyed.
+  StopRules(std::int64_t steps, double minutes, std::int64_t step, double elapsed_seconds);
   ~StopRules();
   StopRules(const StopRules&) = delete;
   StopRules& operator=(const StopRules&) = delete;
@@ -20,12 +24,12 @@ class StopRules {
   /// Ctrl-C was pressed (training saves and stops).
   bool interrupted() const;
   /// The run has done what it was asked: its steps, or its minutes.
-  bool finished(std::int64_t step, double train_seconds) const;
-  bool should_stop(std::int64_t step, double train_seconds) const {
-    return interrupted() || finished(step, train_seconds);
+  bool finished(std::int64_t step, double elapsed_seconds) const;
+  bool should_stop(std::int64_t step, double elapsed_seconds) const {
+    return interrupted() || finished(step, elapsed_seconds);
   }
-  /// The training time left, estimated from this session's pace, for the progress line.
-  double seconds_left(std::int64_t step, double train_seconds) const;
+  /// The wall time left, estimated from this session's pace, for the progress line.
+  double seconds_left(std::int64_t step, double elapsed_seconds) const;
 
  private:
   std::int64_t steps_;

@@ -254,10 +254,10 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   };
   print_model(out, config, model);
 
-  const StopRules stop(config.steps, config.minutes, adam.steps(), p.train_seconds);
+  const StopRules stop(config.steps, config.minutes, adam.steps(), elapsed());
   BatchSequence batches(d.pairs, {.batch_size = config.batch_size, .max_tokens = config.batch_tokens}, p);
   ProgressBar bar(out, isatty(STDOUT_FILENO) == 1 && !options.out);
-  while (!stop.should_stop(adam.steps(), p.train_seconds)) {
+  while (!stop.should_stop(adam.steps(), elapsed())) {
     const Batch& batch = batches.next();
     const auto start = Clock::now();
     const double limit = divergence_limit(result.history);
@@ -273,9 +273,8 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
     ++p.batch_in_epoch;  // a checkpoint from here on resumes with the next batch
     result.history.push_back({.step = adam.steps(), .train_loss = step.loss, .lr = adam.lr()});
     bar.update(adam.steps(), config.steps, step.loss, adam.lr(),
-               static_cast<double>(p.tokens) / p.train_seconds,
-               stop.seconds_left(adam.steps(), p.train_seconds));
-    if (adam.steps() % config.eval_every == 0 || stop.finished(adam.steps(), p.train_seconds)) {
+               static_cast<double>(p.tokens) / p.train_seconds, stop.seconds_left(adam.steps(), elapsed()));
+    if (adam.steps() % config.eval_every == 0 || stop.finished(adam.steps(), elapsed())) {
       bar.finish();
       const EvalResult r = validate(model, d.data.validation, d.tokeniser, config, options,
                                     result.history.back(), p.train_seconds, elapsed, out);
