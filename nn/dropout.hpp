@@ -29,6 +29,9 @@ class Dropout : public Module {
   /// forward(relu(x)), fused (relu_dropout).
   Tensor after_relu(const Tensor& x) const { return relu_dropout(x, config_.p, is_training(), *gen_); }
   double p() const { return config_.p; }
+  /// The generator the masks are drawn from (for ops that apply this dropout inside them, as
+  /// flash_attention does to the attention weights).
+  Generator& generator() const { return *gen_; }
 
  private:
   DropoutConfig config_;

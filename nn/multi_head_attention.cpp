@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/elementwise.hpp"
+#include "core/ops/flash_attention.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/matmul.hpp"
 #include "core/ops/reduce.hpp"
@@ -111,7 +112,14 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
 Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
                                   Tensor* weights) const {
   const std::int64_t B = q.size(0), Lq = q.size(2), E = config_.d_model;
-  // 3. Attend, every head of every sentence in one batched product.
+  // 3. Attend, every head of every sentence at once. Unless the weights are asked for (or a float
+  //    mask wants its gradient), in O(L) memory: the weights are never stored (flash_attention).
+  if (!weights && !(mask.defined() && mask.dtype() != kBool && mask.requires_grad() && grad_enabled())) {
+    const Tensor heads = flash_attention(
+        q, k, v, mask,
+        {.p = dropout.p(), .training = dropout.is_training(), .generator = &dropout.generator()});
+    return out_proj(heads.transpose(1, 2).contiguous().view({B, Lq, E}));  // already in place: no copy
+  }
   Tensor w = attention_weights_fused(q, k, mask);  // [B, h, Lq, Lk]: scale, mask and softmax in one op
   Tensor heads = matmul(dropout(w), v);            // [B, h, Lq, d_k]
 
