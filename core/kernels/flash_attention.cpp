@@ -10,6 +10,7 @@
 #include "core/gemm/gemm.hpp"
 #include "core/kernels/dropout.hpp"
 #include "core/kernels/math.hpp"
+#include "core/kernels/softmax.hpp"
 #include "core/parallel/thread_pool.hpp"
 
 namespace sf::kernels {
@@ -86,6 +87,26 @@ void block_scores(T* s, std::int64_t ld, const T* q0, std::int64_t q_stride, con
   if (hidden == Hidden::some || mask.bias) mask.apply(s, ld, i0, ni, j0, nj);  // a bias is added everywhere
 }
 
+/// The weights of query rows [i0, i0 + ni) when every key fits in one block (nj <= kFlashKeyBlock),
+/// computed as the plain path computes them: the scores unscaled, then masked_softmax's row kernel (or,
+/// for a float mask, scale, add and softmax), the same operations in the same order, so the same bits.
+template <class T>
+void plain_weights(T* w, std::int64_t ld, const T* q0, std::int64_t q_stride, const T* k0,
+                   std::int64_t k_stride, std::int64_t ni, std::int64_t nj, std::int64_t d_k, T scale,
+                   const HeadMask<T>& mask, std::int64_t i0) {
+  product(ni, nj, d_k, T(1), {q0, q_stride, 1}, {k0, 1, k_stride}, T(0), {w, ld, 1});
+  for (std::int64_t r = 0; r < ni; ++r) {
+    T* row = w + r * ld;
+    const std::int64_t at = (i0 + r) * mask.query_stride;
+    if (mask.bias) {
+      for (std::int64_t c = 0; c < nj; ++c) row[c] = row[c] * scale + mask.bias[at + c * mask.key_stride];
+      exp_and_normalise(row, row, nj, 1, row_max(row, nj, 1));
+    } else {
+      masked_softmax_row(row, row, nj, scale, mask.hidden ? mask.hidden + at : nullptr, mask.key_stride);
+    }
+  }
+}
+
 /// The first draw of row i of head (b, h) in the dropout stream (flash_attention.hpp).
 std::uint64_t dropout_row_start(const FlashSizes& s, const FlashDropout& d, std::int64_t b, std::int64_t h,
                                 std::int64_t i) {
@@ -115,6 +136,21 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
       const std::int64_t bh = t / query_blocks, b = bh / s.heads, h = bh % s.heads;
       const std::int64_t i0 = t % query_blocks * BQ, ni = std::min(BQ, s.queries - i0);
       const HeadMask<T> head_mask(mask, b, h);
+      T* lse_block = lse + bh * s.queries + i0;
+      if (s.keys <= BK) {  // every key in one block: the plain softmax, no running one needed
+        T* W = scores.data();
+        plain_weights(W, BK, q.row(b, h, i0), q.row_stride, k.row(b, h, 0), k.row_stride, ni, s.keys, s.d_k,
+                      scale, head_mask, i0);
+        if (dropout.p > 0)
+          for (std::int64_t r = 0; r < ni; ++r)
+            dropout_apply(W + r * BK, W + r * BK, 0, s.keys, dropout.key,
+                          dropout_row_start(s, dropout, b, h, i0 + r), static_cast<float>(dropout.p),
+                          keep_scale);
+        product(ni, s.d_v, s.keys, T(1), {W, BK, 1}, {v.row(b, h, 0), v.row_stride, 1}, T(0),
+                {out.row(b, h, i0), out.row_stride, 1});
+        std::fill_n(lse_block, ni, T(0));  // unused: backward recomputes these weights the same way
+        continue;
+      }
       std::fill(m.begin(), m.end(), -kInf);
       std::fill(l.begin(), l.end(), T(0));
       for (std::int64_t r = 0; r < ni; ++r) std::fill_n(out.row(b, h, i0 + r), s.d_v, T(0));
@@ -156,7 +192,6 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
                 {out.row(b, h, i0), out.row_stride, 1});
       }
       // O / l, and lse = m + log l for backward; a row that saw no key stays 0, with lse = +inf.
-      T* lse_block = lse + bh * s.queries + i0;
       for (std::int64_t r = 0; r < ni; ++r) {
         if (l[r] == T(0)) {
           lse_block[r] = kInf;
@@ -172,6 +207,44 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
 }
 // [doc:end]
 
+namespace {
+/// Backward of one head when every key fits in one block: the plain path's backward, the same products
+/// over all Lq queries at once (so dK and dV are each one sum over the queries, as there) and the same
+/// softmax kernel, in `scratch` (3·Lq·kFlashKeyBlock numbers: linear in Lq, since Lk is at most a block).
+template <class T>
+void one_block_backward(const FlashSizes& s, std::int64_t b, std::int64_t h, HeadsView<const T> q,
+                        HeadsView<const T> k, HeadsView<const T> v, HeadsView<const T> dout,
+                        const HeadMask<T>& mask, const FlashDropout& dropout, T keep_scale, T scale,
+                        HeadsView<T> dq, HeadsView<T> dk, HeadsView<T> dv, std::vector<T>& scratch) {
+  constexpr std::int64_t BK = kFlashKeyBlock;
+  const std::int64_t Lq = s.queries, Lk = s.keys;
+  T *P = scratch.data(), *Pd = P + Lq * BK, *dS = Pd + Lq * BK;
+  plain_weights(P, BK, q.row(b, h, 0), q.row_stride, k.row(b, h, 0), k.row_stride, Lq, Lk, s.d_k, scale, mask,
+                0);
+  if (dropout.p > 0)
+    for (std::int64_t i = 0; i < Lq; ++i)
+      dropout_apply(Pd + i * BK, P + i * BK, 0, Lk, dropout.key, dropout_row_start(s, dropout, b, h, i),
+                    static_cast<float>(dropout.p), keep_scale);
+  const T* used = dropout.p > 0 ? Pd : P;
+  product(Lk, s.d_v, Lq, T(1), {used, 1, BK}, {dout.row(b, h, 0), dout.row_stride, 1}, T(0),
+          {dv.row(b, h, 0), dv.row_stride, 1});  // dV = P̃ᵀ·dO
+  product(Lq, Lk, s.d_v, T(1), {dout.row(b, h, 0), dout.row_stride, 1}, {v.row(b, h, 0), 1, v.row_stride},
+          T(0), {dS, BK, 1});  // dP̃ = dO·Vᵀ
+  for (std::int64_t i = 0; i < Lq; ++i) {
+    T* row = dS + i * BK;
+    if (dropout.p > 0)
+      dropout_apply(row, row, 0, Lk, dropout.key, dropout_row_start(s, dropout, b, h, i),
+                    static_cast<float>(dropout.p), keep_scale);
+    softmax_backward(row, P + i * BK, row, 1, Lk, 1);  // dS = P ⊙ (dP - ⟨dP, P⟩)
+    for (std::int64_t c = 0; c < Lk; ++c) row[c] *= scale;
+  }
+  product(Lq, s.d_k, Lk, T(1), {dS, BK, 1}, {k.row(b, h, 0), k.row_stride, 1}, T(0),
+          {dq.row(b, h, 0), dq.row_stride, 1});  // dQ = dS·K
+  product(Lk, s.d_k, Lq, T(1), {dS, 1, BK}, {q.row(b, h, 0), q.row_stride, 1}, T(0),
+          {dk.row(b, h, 0), dk.row_stride, 1});  // dK = dSᵀ·Q
+}
+}  // namespace
+
 // [doc:flash-backward]
 template <class T>
 void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsView<const T> k,
@@ -185,9 +258,14 @@ void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsVi
     std::vector<T> weights(static_cast<std::size_t>(BQ * BK)), dropped(weights.size()),
         dscores(weights.size());
     std::vector<T> D(static_cast<std::size_t>(s.queries));
+    std::vector<T> whole(s.keys <= BK ? static_cast<std::size_t>(3 * s.queries * BK) : 0);
     for (std::int64_t bh = t0; bh < t1; ++bh) {
       const std::int64_t b = bh / s.heads, h = bh % s.heads;
       const HeadMask<T> head_mask(mask, b, h);
+      if (s.keys <= BK) {
+        one_block_backward(s, b, h, q, k, v, dout, head_mask, dropout, keep_scale, scale, dq, dk, dv, whole);
+        continue;
+      }
       const T* lse_head = lse + bh * s.queries;
       // D_i = ⟨dO_i, O_i⟩ = ⟨dP_i, P_i⟩ of the dropped-out weights: softmax's backward needs it per row.
       for (std::int64_t i = 0; i < s.queries; ++i) {
