@@ -107,6 +107,22 @@ void plain_weights(T* w, std::int64_t ld, const T* q0, std::int64_t q_stride, co
   }
 }
 
+/// x[0] + ... + x[n-1] summed in kLanes interleaved partial sums, then those in order: the same bits
+/// every time, and unlike one running sum (each addition waiting for the one before) the compiler
+/// can keep the partial sums in one vector register.
+template <class T>
+T lane_sum(const T* x, std::int64_t n) {
+  constexpr std::int64_t kLanes = 16;
+  T partial[kLanes] = {};
+  std::int64_t c = 0;
+  for (; c + kLanes <= n; c += kLanes)
+    for (std::int64_t u = 0; u < kLanes; ++u) partial[u] += x[c + u];
+  for (std::int64_t u = 0; c < n; ++c, ++u) partial[u] += x[c];
+  T total = 0;
+  for (std::int64_t u = 0; u < kLanes; ++u) total += partial[u];
+  return total;
+}
+
 /// The first draw of row i of head (b, h) in the dropout stream (flash_attention.hpp).
 std::uint64_t dropout_row_start(const FlashSizes& s, const FlashDropout& d, std::int64_t b, std::int64_t h,
                                 std::int64_t i) {
@@ -164,18 +180,13 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
         // The running softmax: a new maximum m' rescales what the row has gathered by e^(m - m').
         for (std::int64_t r = 0; r < ni; ++r) {
           T* row = S + r * BK;
-          T row_max = -kInf;
-          for (std::int64_t c = 0; c < nj; ++c) row_max = row[c] > row_max ? row[c] : row_max;
-          const T m_new = std::max(m[r], row_max);
+          const T m_new = std::max(m[r], row_max(row, nj, 1));
           if (m_new == -kInf) {  // hidden everywhere so far: adds nothing
             std::fill_n(row, nj, T(0));
             continue;
           }
-          T sum = 0;
-          for (std::int64_t c = 0; c < nj; ++c) {
-            row[c] = exp_of(row[c] - m_new);
-            sum += row[c];
-          }
+          for (std::int64_t c = 0; c < nj; ++c) row[c] = exp_of(row[c] - m_new);
+          const T sum = lane_sum(row, nj);
           if (m_new != m[r]) {
             const T rescale = exp_of(m[r] - m_new);  // 0 when m was -inf (the row had nothing yet)
             l[r] *= rescale;
