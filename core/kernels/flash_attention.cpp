@@ -12,6 +12,7 @@
 #include "core/kernels/math.hpp"
 #include "core/kernels/softmax.hpp"
 #include "core/parallel/thread_pool.hpp"
+#include "core/random.hpp"
 
 namespace sf::kernels {
 namespace {
@@ -123,6 +124,13 @@ T lane_sum(const T* x, std::int64_t n) {
   return total;
 }
 
+/// ln x with the same bits on every machine (portable_log, as exp_of is portable), for x > 0 and finite;
+/// anything else (NaN from NaN inputs) as the C library gives it.
+template <class T>
+T log_of(T x) {
+  return x > T(0) && std::isfinite(x) ? static_cast<T>(portable_log(static_cast<double>(x))) : std::log(x);
+}
+
 /// The first draw of row i of head (b, h) in the dropout stream (flash_attention.hpp).
 std::uint64_t dropout_row_start(const FlashSizes& s, const FlashDropout& d, std::int64_t b, std::int64_t h,
                                 std::int64_t i) {
@@ -211,7 +219,7 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
         const T inv = T(1) / l[r];
         T* o = out.row(b, h, i0 + r);
         for (std::int64_t c = 0; c < s.d_v; ++c) o[c] *= inv;
-        lse_block[r] = m[r] + std::log(l[r]);
+        lse_block[r] = m[r] + log_of(l[r]);
       }
     }
   });
