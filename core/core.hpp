@@ -10,6 +10,7 @@
 #include "core/ops/cross_entropy.hpp"
 #include "core/ops/dropout.hpp"
 #include "core/ops/elementwise.hpp"
+#include "core/ops/flash_attention.hpp"
 #include "core/ops/index.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/layer_norm.hpp"

@@ -101,9 +101,14 @@ class Module {
  protected:
   /// Reports `t` to the thread's ShapeRecording, if any, and returns it: `return recorded(y);`.
   Tensor recorded(Tensor t, const char* what = "output") const {
-    if (ShapeRecording::current_) [[unlikely]]
-      ShapeRecording::current_->shapes_.push_back({this, what, t.shape()});
+    record_shape(t.shape(), what);
     return t;
+  }
+  /// Reports a shape alone: that of a tensor the module's work makes only conceptually (the attention
+  /// weights that flash_attention drops out block by block, never storing them).
+  void record_shape(const Shape& shape, const char* what = "output") const {
+    if (ShapeRecording::current_) [[unlikely]]
+      ShapeRecording::current_->shapes_.push_back({this, what, shape});
   }
 
   /// Registers a member tensor as a parameter (it gets requires_grad).

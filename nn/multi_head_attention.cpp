@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/ops/compare.hpp"
 #include "core/ops/elementwise.hpp"
+#include "core/ops/flash_attention.hpp"
 #include "core/ops/join.hpp"
 #include "core/ops/matmul.hpp"
 #include "core/ops/reduce.hpp"
@@ -103,9 +104,29 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
 
   // 2. Split into heads: [B, L, E] → [B, L, h, d_k] → [B, h, L, d_k] (split_heads: a view, then a
   //    transpose; no data moves, and each head sees d_k features of every token).
-  return attend(recorded(split_heads(q), "Q"), recorded(split_heads(k), "K"), recorded(split_heads(v), "V"),
-                mask, weights);
+  const Tensor qh = recorded(split_heads(q), "Q"), kh = recorded(split_heads(k), "K"),
+               vh = recorded(split_heads(v), "V");
+  // 3.-5. in O(L) memory unless the weights are asked for (or a float mask wants its gradient,
+  //    which flash_attention does not compute): the L×L weights are then never stored.
+  const bool mask_wants_grad =
+      mask.defined() && mask.dtype() != kBool && mask.requires_grad() && grad_enabled();
+  if (!weights && !mask_wants_grad) return attend_in_linear_memory(qh, kh, vh, mask);
+  return attend(qh, kh, vh, mask, weights);
 }
+
+// [doc:mha-flash]
+Tensor MultiHeadAttention::attend_in_linear_memory(const Tensor& q, const Tensor& k, const Tensor& v,
+                                                   const Tensor& mask) const {
+  const std::int64_t B = q.size(0), h = q.size(1), Lq = q.size(2), E = config_.d_model;
+  // Scale, mask, softmax, dropout and the product with v, block by block: [B, h, Lq, d_k], with the
+  // dropout drawn from the module's generator exactly as dropout(w) would draw it for w [B, h, Lq, Lk].
+  Generator& gen = dropout.applied_inside({B, h, Lq, k.size(2)});
+  const Tensor heads = flash_attention(
+      q, k, v, mask, {.p = dropout.p(), .training = dropout.is_training(), .generator = &gen});
+  // Its memory is already [B, Lq, h, d_k]: contiguous() copies nothing, and view merges the heads.
+  return out_proj(heads.transpose(1, 2).contiguous().view({B, Lq, E}));
+}
+// [doc:end]
 
 // [doc:mha-heads]
 Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,

@@ -93,6 +93,9 @@ class MultiHeadAttention : public Module {
   Tensor split_heads(const Tensor& t) const;
   /// Attention of per-head queries over per-head keys and values, heads merged, then W^O.
   Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, Tensor* weights) const;
+  /// The same without the weights, in O(L) memory (flash_attention): what forward runs when the weights
+  /// are not asked for.
+  Tensor attend_in_linear_memory(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) const;
 
   MultiHeadAttentionConfig config_;
 };

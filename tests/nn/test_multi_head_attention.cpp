@@ -90,6 +90,52 @@ TEST_SUITE("ch06-multi-head-attention") {
     CHECK(sf::test::same_values(before[0].narrow(0, 0, 5), after[0].narrow(0, 0, 5)));
   }
 
+  TEST_CASE(
+      "without weights asked for, the O(L) path (flash_attention): the same numbers, dropout included") {
+    // Whether the graph below `t` holds an op named `name`.
+    const auto uses = [](const Tensor& t, const std::string& name) {
+      std::vector<const Node*> todo{t.grad_fn().get()};
+      while (!todo.empty()) {
+        const Node* n = todo.back();
+        todo.pop_back();
+        if (!n) continue;
+        if (n->name() == name) return true;
+        for (const auto& next : n->next) todo.push_back(next.get());
+      }
+      return false;
+    };
+    Generator gen(8);
+    MultiHeadAttention mha({.d_model = 8, .heads = 2, .dropout = 0.25, .dtype = kFloat64}, gen);
+    const Tensor x = rand64({2, 70, 8}, 9), R = rand64({2, 70, 8}, 10);
+    std::vector<double> ids(140, 1.0);
+    std::fill(ids.end() - 9, ids.end(), 0.0);  // the second sentence ends in 9 padding tokens
+    const Tensor mask = logical_or(causal_mask(70), padding_mask(tensor(ids, {2, 70}, {.dtype = kInt64}), 0));
+    std::vector<std::vector<double>> grads[2];
+    Tensor outs[2];
+    const Generator::State start = gen.state();
+    for (const int with_weights : {0, 1}) {
+      gen.set_state(start);  // the same dropout draws for both paths
+      mha.zero_grad();
+      x.set_grad(Tensor());
+      Tensor w;
+      outs[with_weights] = mha(x, x, x, mask, with_weights ? &w : nullptr);
+      CHECK(uses(outs[with_weights], "flash_attention") == !with_weights);
+      CHECK(uses(outs[with_weights], "masked_softmax") == bool(with_weights));
+      sum(outs[with_weights] * R).backward();
+      grads[with_weights].push_back(x.grad().to_vector<double>());
+      for (const Tensor& p : mha.parameters()) grads[with_weights].push_back(p.grad().to_vector<double>());
+    }
+    check_values(outs[0], outs[1].to_vector<double>(), 1e-12);
+    for (std::size_t i = 0; i < grads[0].size(); ++i)
+      for (std::size_t j = 0; j < grads[0][i].size(); ++j)
+        CHECK(std::fabs(grads[0][i][j] - grads[1][i][j]) < 1e-12);
+    // A float mask that wants its gradient takes the plain path (flash_attention gives the mask none).
+    const Tensor bias = rand64({70, 70}, 11);
+    CHECK(uses(mha(x, x, x, bias), "masked_softmax") == false);
+    CHECK(uses(mha(x, x, x, bias), "flash_attention") == false);
+    CHECK(uses(mha(x, x, x, bias.detach()), "flash_attention"));
+  }
+
   TEST_CASE("unbatched input [L, E] works like a batch of one") {
     Generator gen(3);
     MultiHeadAttention mha({.d_model = 4, .heads = 2}, gen);
@@ -136,8 +182,15 @@ TEST_SUITE("ch06-multi-head-attention") {
                          "MultiHeadAttention: key [2, 4, 8] and value [2, 5, 8] must have the same shape",
                          ShapeError);
     Tensor x = zeros({2, 3, 8});
+    // Without weights asked for, the O(L) path checks the mask; with them, the plain path does.
     CHECK_THROWS_WITH_AS(
         mha(x, x, x, causal_mask(4)),
+        "flash_attention: mask of shape [4, 4] does not broadcast to the scores' shape [2, 2, 3, 3] ([B, "
+        "heads, queries, keys])",
+        ShapeError);
+    Tensor weights;
+    CHECK_THROWS_WITH_AS(
+        mha(x, x, x, causal_mask(4), &weights),
         "attention: mask of shape [4, 4] does not broadcast to the scores' shape [2, 2, 3, 3] ([.., "
         "queries, keys])",
         ShapeError);
