@@ -27,15 +27,15 @@ using Clock = std::chrono::steady_clock;
 /// progress recorded when the epoch began, so a resumed run takes the same batches.
 class BatchSequence {
  public:
-  BatchSequence(const std::vector<EncodedPair>& pairs, std::int64_t batch_size, Progress& progress)
-      : pairs_(pairs), batch_size_(batch_size), progress_(progress) {}
+  BatchSequence(const std::vector<EncodedPair>& pairs, const BatchingConfig& config, Progress& progress)
+      : pairs_(pairs), config_(config), progress_(progress) {}
 
   /// The batch at progress.batch_in_epoch, beginning the next epoch when this one is used up.
   const Batch& next() {
     while (true) {
       if (batches_.empty()) {
         order_.set_state(progress_.order_at_epoch_start);
-        batches_ = make_batches(pairs_, {.batch_size = batch_size_}, order_);
+        batches_ = make_batches(pairs_, config_, order_);
         if (batches_.empty()) fail<ValueError>("train: no training pair is short enough to make a batch");
       }
       if (progress_.batch_in_epoch < static_cast<std::int64_t>(batches_.size()))
@@ -49,7 +49,7 @@ class BatchSequence {
 
  private:
   const std::vector<EncodedPair>& pairs_;
-  std::int64_t batch_size_;
+  BatchingConfig config_;
   Progress& progress_;
   Generator order_;
   std::vector<Batch> batches_;
@@ -89,14 +89,15 @@ void print_model(std::ostream& out, const RunConfig& config, const nn::Transform
       << " parameters\n";
 }
 
-/// Loss, exact match and BLEU on (up to 200 of) the validation pairs, printed with three samples,
-/// and recorded in `row`.
+/// Loss, exact match and BLEU on (up to kValidationSentences of) the validation pairs, printed with three
+/// samples, and recorded in `row`.
 EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs,
                     const Tokeniser& tokeniser, const RunConfig& config, std::int64_t beam, HistoryRow& row,
                     std::ostream& out) {
   model.eval();
   const EvalResult r =
-      evaluate(model, pairs, tokeniser, {.max_sentences = 200, .beam = beam, .max_len = config.max_len});
+      evaluate(model, pairs, tokeniser,
+               {.max_sentences = kValidationSentences, .beam = beam, .max_len = config.max_len});
   model.train();
   row.validated = true;
   row.val_loss = r.loss;
@@ -144,12 +145,16 @@ void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s
 
 }  // namespace
 
+BatchingConfig batching_config(const RunConfig& config) { return {.batch_size = config.batch_size}; }
+
+Generator batch_order_generator(const RunConfig& config) { return Generator(config.seed + 1); }
+
 double divergence_limit(const std::vector<HistoryRow>& history) {
   if (history.empty()) return INFINITY;
   double highest = history.front().train_loss;
-  const std::size_t from = history.size() > 100 ? history.size() - 100 : 0;
+  const std::size_t from = history.size() > kDivergenceWindow ? history.size() - kDivergenceWindow : 0;
   for (std::size_t i = from; i < history.size(); ++i) highest = std::max(highest, history[i].train_loss);
-  return 10 * highest;
+  return kDivergenceFactor * highest;
 }
 
 TrainResult train(const RunConfig& requested, const TrainOptions& options) {
@@ -180,7 +185,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                         model_generator);
   optim::Adam adam(model.parameters(), optim::kPaperAdam);
   TrainResult result;
-  Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
+  Progress p{.order_at_epoch_start = batch_order_generator(config).state()};
   const TrainingState state{config, model, adam, model_generator, p, result.history};
   if (!options.init_from.empty()) {
     optim::import_weights(options.init_from, model);  // the one loader that accepts files without checksums
@@ -197,7 +202,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   print_model(out, config, model);
 
   const StopRules stop(config.steps, config.minutes, adam.steps(), p.train_seconds);
-  BatchSequence batches(d.pairs, config.batch_size, p);
+  BatchSequence batches(d.pairs, batching_config(config), p);
   ProgressBar bar(out, isatty(STDOUT_FILENO) == 1 && !options.out);
   while (!stop.should_stop(adam.steps(), p.train_seconds)) {
     const Batch& batch = batches.next();
