@@ -195,6 +195,7 @@ def main():
     threads = ["--threads", str(a.threads)]
 
     sys.path.insert(0, HERE)
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     import step_vs_pytorch  # the environment PyTorch runs fastest in here (BASELINE.md's "tuned", and more)
     step_vs_pytorch.KEEP_CORETYPE = a.keep_coretype
     env = step_vs_pytorch.pytorch_environment(a.threads)
@@ -409,7 +410,7 @@ def peer(a):
 
     def beam_search(model, src, width, alpha, max_len):
         memory, src_pad = model.encode(src)
-        score = lambda log_prob, n: log_prob / ((5.0 + n) / 6.0) ** alpha  # noqa: E731
+        penalised = lambda log_prob, n: log_prob / ((5.0 + n) / 6.0) ** alpha  # noqa: E731
         live, finished = [([], 0.0)], []  # (tokens without <s>, log P)
         for _ in range(max_len):
             n = len(live)
@@ -424,7 +425,7 @@ def peer(a):
                     break
                 b, token = divmod(i, V)
                 if token == eos:
-                    finished.append((score(log_prob, len(live[b][0]) + 1), live[b][0]))
+                    finished.append((penalised(log_prob, len(live[b][0]) + 1), live[b][0]))
                 else:
                     nxt.append((live[b][0] + [token], log_prob))
             live = nxt
@@ -432,7 +433,7 @@ def peer(a):
                 break
         if finished:
             return max(finished, key=lambda f: f[0])[1]  # the earliest of equal scores, as ours
-        return max(live, key=lambda h: score(h[1], len(h[0])))[0] if live else []
+        return max(live, key=lambda h: penalised(h[1], len(h[0])))[0] if live else []
 
     def decode_limit(source):
         """The most tokens decoding feeds (<s> included) for a framed source: decode_max_len for now."""
@@ -455,7 +456,8 @@ def peer(a):
                     out[i] = beam_search(model, src, beam, alpha, decode_limit(sources[i]))
         return out
 
-    def score(hypotheses, path, extra):
+    def bleu_of(hypotheses, path, extra):
+        """BLEU of translations (ids), as `translator score` computes it."""
         with open(path, "w") as f:
             for h in hypotheses:
                 f.write(" ".join(map(str, h)) + "\n")
@@ -500,7 +502,7 @@ def peer(a):
         hyps = translate(model, valid_sources, I("valid_beam"), X("valid_length_penalty"),
                          I("eval_batch_size"))
         model.train()
-        bleu = score(hyps, os.path.join(export, "torch_valid.ids"),
+        bleu = bleu_of(hyps, os.path.join(export, "torch_valid.ids"),
                      ["--src", a.valid_src, "--ref", a.valid_ref, "--max-sentences", s["valid_sentences"]])
         loss = total / max(tokens, 1)
         print(f"step {step}: validation loss {loss:.3f}, BLEU {bleu:.2f}", flush=True)
@@ -544,9 +546,9 @@ def peer(a):
         step += 1
         losses.append(value)
         if step % I("eval_every") == 0 or finished(step, seconds):
-            score_, vloss = validate(model, step)
-            if score_ > best[0] or (score_ == best[0] and vloss < best[1]):
-                best = (score_, vloss, copy.deepcopy(model.state_dict()))
+            selection, vloss = validate(model, step)
+            if selection > best[0] or (selection == best[0] and vloss < best[1]):
+                best = (selection, vloss, copy.deepcopy(model.state_dict()))
     if best[2] is not None:
         model.load_state_dict(best[2])
     model.eval()
