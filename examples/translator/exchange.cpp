@@ -252,7 +252,8 @@ void export_run(const ExportOptions& o) {
 
   out << "export: " << o.run_dir << " → " << o.out_dir << ": " << train.size() << " training pairs";
   if (dropped) out << " (" << dropped << " over " << c.max_len << " tokens left out)";
-  out << ", " << valid.size() << " validation pairs, " << listed << " batches (" << epochs << " epochs)";
+  out << ", " << valid.size() << " validation pairs, " << listed << " batches (" << epochs
+      << (epochs == 1 ? " epoch)" : " epochs)");
   if (!o.test_source.empty()) out << ", " << test_sentences << " test sentences";
   out << '\n';
 }
