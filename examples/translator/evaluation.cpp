@@ -106,10 +106,10 @@ void score_words(const nn::Transformer& model, const std::vector<SentencePair>& 
   if (!encoded.empty()) r.bleu = text::corpus_bleu(hypotheses, references, words);
 }
 
-/// A bpe run: the pairs grouped by source, each source translated once and scored against all its
-/// references, on text.
-void score_text(const nn::Transformer& model, const std::vector<SentencePair>& pairs,
-                const Tokeniser& tokeniser, const EvalOptions& o, EvalResult& r) {
+/// Groups `pairs` by source: r.sources gets the distinct sources in order of first appearance (at most
+/// o.max_sentences of them); returns every reference of each.
+std::vector<std::vector<std::string>> group_references(const std::vector<SentencePair>& pairs,
+                                                       const EvalOptions& o, EvalResult& r) {
   // [doc:group-references]
   std::vector<std::vector<std::string>> references;  // every reference of each distinct source
   std::map<std::string, std::size_t> group_of;
@@ -126,20 +126,11 @@ void score_text(const nn::Transformer& model, const std::vector<SentencePair>& p
     references[it->second].push_back(p.target);
   }
   // [doc:end]
-  std::vector<EncodedPair> encoded;
-  std::vector<std::size_t> index;  // of each encoded source in r.sources
-  for (std::size_t i = 0; i < r.sources.size(); ++i) {
-    std::vector<int> source = tokeniser.encode_source(r.sources[i]);
-    if (static_cast<std::int64_t>(source.size()) > model.config().max_len) {
-      ++r.too_long;
-      continue;
-    }
-    encoded.push_back({std::move(source), {Vocab::bos_id, Vocab::eos_id}});
-    index.push_back(i);
-  }
-  const std::vector<std::vector<int>> ids = translate_all(model, encoded, o);
-  r.hypotheses.assign(r.sources.size(), "");
-  for (std::size_t k = 0; k < encoded.size(); ++k) r.hypotheses[index[k]] = tokeniser.decode_target(ids[k]);
+  return references;
+}
+
+/// Exact match, BLEU, lowercased BLEU and chrF2 of r.hypotheses (one per r.sources) against `references`.
+void score_hypotheses(EvalResult& r, const std::vector<std::vector<std::string>>& references) {
   std::int64_t exact = 0;
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
     r.first_references.push_back(references[i].front());
@@ -159,6 +150,28 @@ void score_text(const nn::Transformer& model, const std::vector<SentencePair>& p
   r.lowercase_bleu = text::corpus_bleu(r.hypotheses, references, {.lowercase = true});
   r.chrf = text::corpus_chrf(r.hypotheses, references);
   // [doc:end]
+}
+
+/// A bpe run: the pairs grouped by source, each source translated once and scored against all its
+/// references, on text.
+void score_text(const nn::Transformer& model, const std::vector<SentencePair>& pairs,
+                const Tokeniser& tokeniser, const EvalOptions& o, EvalResult& r) {
+  const std::vector<std::vector<std::string>> references = group_references(pairs, o, r);
+  std::vector<EncodedPair> encoded;
+  std::vector<std::size_t> index;  // of each encoded source in r.sources
+  for (std::size_t i = 0; i < r.sources.size(); ++i) {
+    std::vector<int> source = tokeniser.encode_source(r.sources[i]);
+    if (static_cast<std::int64_t>(source.size()) > model.config().max_len) {
+      ++r.too_long;
+      continue;
+    }
+    encoded.push_back({std::move(source), {Vocab::bos_id, Vocab::eos_id}});
+    index.push_back(i);
+  }
+  const std::vector<std::vector<int>> ids = translate_all(model, encoded, o);
+  r.hypotheses.assign(r.sources.size(), "");
+  for (std::size_t k = 0; k < encoded.size(); ++k) r.hypotheses[index[k]] = tokeniser.decode_target(ids[k]);
+  score_hypotheses(r, references);
 }
 
 }  // namespace
@@ -186,6 +199,26 @@ EvalResult evaluate(const nn::Transformer& model, const std::vector<SentencePair
     score_text(model, pairs, tokeniser, o, r);
   else
     score_words(model, pairs, tokeniser, o, r);
+  return r;
+}
+
+std::vector<std::string> distinct_sources(const std::vector<SentencePair>& pairs,
+                                          std::int64_t max_sentences) {
+  EvalResult r;
+  group_references(pairs, {.max_sentences = max_sentences}, r);
+  return r.sources;
+}
+
+EvalResult score_translations(const std::vector<SentencePair>& pairs, std::vector<std::string> hypotheses,
+                              std::int64_t max_sentences) {
+  EvalResult r;
+  const std::vector<std::vector<std::string>> references =
+      group_references(pairs, {.max_sentences = max_sentences}, r);
+  if (hypotheses.size() != r.sources.size())
+    fail<ValueError>("score_translations: ", hypotheses.size(), " translations for ", r.sources.size(),
+                     " distinct source sentences");
+  r.hypotheses = std::move(hypotheses);
+  score_hypotheses(r, references);
   return r;
 }
 

@@ -58,6 +58,18 @@ struct EvalResult {
 EvalResult evaluate(const nn::Transformer& model, const std::vector<SentencePair>& pairs,
                     const Tokeniser& tokeniser, const EvalOptions& options);
 
+/// The distinct sources of `pairs` in the order evaluate translates them for a bpe run: first
+/// appearance, at most `max_sentences` (0 = all). A translator elsewhere translates these, line for
+/// line, for score_translations.
+std::vector<std::string> distinct_sources(const std::vector<SentencePair>& pairs,
+                                          std::int64_t max_sentences = 0);
+
+/// Scores translations made elsewhere (by the PyTorch peer, say) as evaluate scores a bpe run's own:
+/// hypotheses[i] (detokenised text) translates distinct_sources(pairs, max_sentences)[i]. Exact match,
+/// BLEU, lowercased BLEU and chrF2; no loss (0). ValueError if the numbers of sentences differ.
+EvalResult score_translations(const std::vector<SentencePair>& pairs, std::vector<std::string> hypotheses,
+                              std::int64_t max_sentences = 0);
+
 /// One sentence of plain text in, its translation out (detokenised). Throws sf::ValueError naming
 /// the limit and the option if the sentence is longer than the model takes.
 std::string translate_text(const nn::Transformer& model, const Tokeniser& tokeniser, const std::string& text,

@@ -6,6 +6,8 @@
 //   translator translate [--run DIR] [sentence ...]   translate sentences (or standard input, one per line)
 //   translator eval [--run DIR] [--src test.en --ref test.fr]   scores on a test set (or the run's own)
 //   translator explore [--run DIR] "sentence"   an attention explorer page (explorer.hpp)
+//   translator export --run DIR --out DIR2      the run's ids, batches and settings for a peer (exchange.hpp)
+//   translator score --run DIR --hyp-ids FILE --ref FILE   a peer's translations scored as eval scores
 //
 // train, eval and translate decode the same way unless --beam says otherwise (greedy), and say which
 // they used.
@@ -24,6 +26,7 @@
 #include "core/parallel/thread_pool.hpp"
 #include "examples/translator/after_training.hpp"
 #include "examples/translator/evaluation.hpp"
+#include "examples/translator/exchange.hpp"
 #include "examples/translator/explorer.hpp"
 #include "examples/translator/options.hpp"
 #include "examples/translator/parallel_files.hpp"
@@ -213,11 +216,15 @@ int main(int argc, char** argv) {
     if (command == "translate") return translate_command(rest);
     if (command == "eval") return eval_command(rest);
     if (command == "explore") return explore_command(rest);
+    if (command == "export") return export_command(rest);
+    if (command == "score") return score_command(rest);
     std::cout << "usage: translator <command> [options]\n\n"
                  "  train       train a translator (default: the toy English → French grammar)\n"
                  "  translate   translate sentences with a trained run\n"
                  "  eval        evaluate a trained run on its held-out sentences\n"
-                 "  explore     write an attention explorer (one HTML page) for a sentence\n\n"
+                 "  explore     write an attention explorer (one HTML page) for a sentence\n"
+                 "  export      write a run's ids, batches and settings for a peer (PyTorch)\n"
+                 "  score       score translations given as ids, as eval scores\n\n"
                  "translator <command> --help lists a command's options.\n";
     return command == "help" || command == "--help" ? 0 : 2;
   } catch (const std::exception& e) {

@@ -196,12 +196,18 @@ double selection_score(const RunConfig& config, const EvalResult& r) {
   return config.uses_files() ? r.bleu.score / 100 : r.exact_match;
 }
 
+BatchingConfig batching_config(const RunConfig& config) {
+  return {.batch_size = config.batch_size, .max_tokens = config.batch_tokens};
+}
+
+Generator batch_order_generator(const RunConfig& config) { return Generator(config.seed + 1); }
+
 double divergence_limit(const std::vector<HistoryRow>& history) {
   if (history.empty()) return INFINITY;
   double highest = history.front().train_loss;
-  const std::size_t from = history.size() > 100 ? history.size() - 100 : 0;
+  const std::size_t from = history.size() > kDivergenceWindow ? history.size() - kDivergenceWindow : 0;
   for (std::size_t i = from; i < history.size(); ++i) highest = std::max(highest, history[i].train_loss);
-  return 10 * highest;
+  return kDivergenceFactor * highest;
 }
 
 TrainResult train(const RunConfig& requested, const TrainOptions& options) {
@@ -233,7 +239,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                         model_generator);
   optim::Adam adam(model.parameters(), optim::kPaperAdam);
   TrainResult result;
-  Progress p{.order_at_epoch_start = Generator(config.seed + 1).state()};
+  Progress p{.order_at_epoch_start = batch_order_generator(config).state()};
   const TrainingState state{config, model, adam, model_generator, p, result.history};
   if (!options.init_from.empty()) {
     optim::import_weights(options.init_from, model);  // the one loader that accepts files without checksums
@@ -255,7 +261,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   print_model(out, config, model);
 
   const StopRules stop(config.steps, config.minutes, adam.steps(), elapsed());
-  BatchSequence batches(d.pairs, {.batch_size = config.batch_size, .max_tokens = config.batch_tokens}, p);
+  BatchSequence batches(d.pairs, batching_config(config), p);
   ProgressBar bar(out, isatty(STDOUT_FILENO) == 1 && !options.out);
   while (!stop.should_stop(adam.steps(), elapsed())) {
     const Batch& batch = batches.next();

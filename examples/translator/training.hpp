@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "core/random.hpp"
+#include "examples/translator/batching.hpp"
 #include "examples/translator/checkpointing.hpp"
 #include "examples/translator/evaluation.hpp"
 #include "examples/translator/run_config.hpp"
@@ -54,18 +56,28 @@ struct TrainResult {
   std::vector<std::int64_t> averaged_steps;  // the validation saves averaged
 };
 
+/// How many validation sentences are translated (and scored) at each validation; the loss uses them all.
+inline constexpr std::int64_t kValidationSentences = 200;
+
+/// How the run cuts its training pairs into batches (make_batches), from its settings.
+BatchingConfig batching_config(const RunConfig& config);
+
+/// The generator that draws the first epoch's batch order; each later epoch's order continues from
+/// the state the previous epoch's make_batches left it in.
+Generator batch_order_generator(const RunConfig& config);
+
 /// Trains a model as `config` says (ignored when resuming: the stored settings are used).
 TrainResult train(const RunConfig& config, const TrainOptions& options);
-
-/// How many validation sentences each validation translates (the loss uses every pair).
-inline constexpr std::int64_t kValidationSentences = 200;
 
 /// What chooses the best checkpoint: validation BLEU for a run on files (real text), exact match for
 /// the toy grammar (whose BLEU saturates near 100 while exact match still tells models apart).
 double selection_score(const RunConfig& config, const EvalResult& r);
 
-/// The highest loss a step may have before training stops as diverging: ten times the highest of
-/// the first step's loss and the last 100 steps' (infinite before the first step).
+/// The highest loss a step may have before training stops as diverging: kDivergenceFactor (ten)
+/// times the highest of the first step's loss and the last kDivergenceWindow (100) steps' (infinite
+/// before the first step).
+inline constexpr double kDivergenceFactor = 10;
+inline constexpr std::size_t kDivergenceWindow = 100;
 double divergence_limit(const std::vector<HistoryRow>& history);
 
 }  // namespace sf::translator

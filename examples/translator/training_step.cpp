@@ -6,17 +6,19 @@
 
 #include "nn/loss.hpp"
 #include "optim/clip.hpp"
-#include "optim/schedule.hpp"
 
 namespace sf::translator {
 
+optim::CosineConfig cosine_schedule(const RunConfig& c) {
+  return {.peak_lr = c.lr,
+          .warmup_steps = c.warmup,
+          .total_steps = std::max(c.steps, c.warmup + 1),
+          .final_lr = c.lr / 20};
+}
+
 double schedule_lr(const RunConfig& c, std::int64_t d_model, std::int64_t step) {
   if (c.schedule == "noam") return optim::NoamSchedule({.d_model = d_model, .warmup = c.warmup}).lr(step);
-  return optim::CosineSchedule({.peak_lr = c.lr,
-                                .warmup_steps = c.warmup,
-                                .total_steps = std::max(c.steps, c.warmup + 1),
-                                .final_lr = c.lr / 20})
-      .lr(step);
+  return optim::CosineSchedule(cosine_schedule(c)).lr(step);
 }
 
 // [doc:training-step]

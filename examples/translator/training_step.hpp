@@ -10,8 +10,13 @@
 #include "examples/translator/run_config.hpp"
 #include "nn/transformer.hpp"
 #include "optim/adam.hpp"
+#include "optim/schedule.hpp"
 
 namespace sf::translator {
+
+/// The cosine schedule of a run: warm-up to its lr over its warm-up steps, then cosine decay over
+/// the rest of its steps to a twentieth of the peak.
+optim::CosineConfig cosine_schedule(const RunConfig& config);
 
 /// The learning rate at `step` (from 1) under the run's schedule: "noam" (the paper's, set by d_model
 /// and the warm-up), otherwise cosine (warm-up, then cosine decay to a twentieth of the peak).
