@@ -3,7 +3,8 @@
 // A small translator trained for a few seconds on the toy grammar, then looked at closely: the
 // shifted target of teacher forcing, label smoothing on three numbers, the loss at each position,
 // greedy decoding step by step (the lecture's "I → am → a → student" animation), beam search, and
-// which English word each French word looked at. With --svg DIR it also draws that attention.
+// which English word each French word looked at, and what the model does with inputs longer than any it
+// was trained on (chapter 7 reads that part). With --svg DIR it also draws that attention.
 #include <unistd.h>
 
 #include <algorithm>
