@@ -144,6 +144,32 @@ void draw_pictures(const std::string& svg_dir, const Tensor& pe4, const Tensor& 
 
 }  // namespace
 
+void section_attention_memory() {
+  std::cout << "=== attention-memory ===\n";
+  // [doc:attention-memory]
+  // Self-attention over L tokens makes one L × L matrix of weights per head: every position against
+  // every position. Seen on a real module, at L = 128 with 8 heads:
+  Generator gen(7);
+  const MultiHeadAttention mha({.d_model = 64, .heads = 8}, gen);
+  const Tensor x = randn({1, 128, 64}, gen);
+  Tensor weights;
+  mha(x, x, x, {}, &weights);
+  std::cout << "weights of one sentence of 128 tokens: shape " << weights.shape() << ", " << weights.numel()
+            << " numbers\n";
+  // For the paper's base model (8 heads, 6 encoder layers, float32) a training step keeps these
+  // weights for the backward pass: 48 matrices of L² numbers per sentence, computed here, not
+  // measured. Beside them, one layer's activations, L × d_model, grow only linearly.
+  std::cout << "     L   one head    48 heads x layers   one activation L x 512\n";
+  for (const std::int64_t L : {128, 256, 512, 1024, 2048, 4096}) {
+    const double head = static_cast<double>(L * L) * 4 / (1 << 20);  // MiB
+    std::cout << std::setw(6) << L << std::setw(8) << std::setprecision(2) << head << " MiB" << std::setw(12)
+              << std::setprecision(0) << 48 * head << " MiB" << std::setw(17) << std::setprecision(2)
+              << static_cast<double>(L * 512) * 4 / (1 << 20) << " MiB\n";
+  }
+  std::cout << std::setprecision(4);
+  // [doc:end]
+}
+
 int main(int argc, char** argv) {
   const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
   std::cout << std::fixed << std::setprecision(4);
@@ -153,6 +179,7 @@ int main(int argc, char** argv) {
   section_distance(pe4, pe512);
   section_shift(pe4);
   section_embed();
+  section_attention_memory();
   if (!svg_dir.empty()) draw_pictures(svg_dir, pe4, pe512);
   return 0;
 }

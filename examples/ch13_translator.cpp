@@ -3,13 +3,16 @@
 // A small translator trained for a few seconds on the toy grammar, then looked at closely: the
 // shifted target of teacher forcing, label smoothing on three numbers, the loss at each position,
 // greedy decoding step by step (the lecture's "I → am → a → student" animation), beam search, and
-// which English word each French word looked at. With --svg DIR it also draws that attention.
+// which English word each French word looked at, and what the model does with inputs longer than any it
+// was trained on (chapter 7 reads that part). With --svg DIR it also draws that attention.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 #include "core/core.hpp"
@@ -96,14 +99,18 @@ TrainedRun section_training(const RunConfig& config, const RunData& data, const 
   std::cout << "=== training ===\n";
   std::ostringstream log;  // the training loop's own output is long: print a summary
   const TrainResult trained = train(config, {.out_dir = dir, .out = &log});
+  TrainedRun run = load_trained_run(dir);
+  const nn::Transformer& model = *run.model;
+  std::cout << "model: d_model " << config.d_model << ", " << config.heads << " heads, d_ff " << config.d_ff
+            << ", " << config.layers << " + " << config.layers << " layers, " << run.tokeniser.source_size()
+            << " English + " << run.tokeniser.target_size() << " French words, " << model.parameter_count()
+            << " parameters\n";
   for (const HistoryRow& row : trained.history)
     if (row.validated)
       std::cout << "step " << std::setw(3) << row.step << ": training loss " << row.train_loss
                 << ", validation loss " << row.val_loss << ", exact match " << std::setprecision(1)
                 << 100 * row.val_exact << "%\n"
                 << std::setprecision(4);
-  TrainedRun run = load_trained_run(dir);
-  const nn::Transformer& model = *run.model;
   const EvalResult held_out = evaluate(model, data.test, run.tokeniser, {.max_len = config.max_len});
   std::cout << std::setprecision(1) << "held-out test set: exact match " << 100 * held_out.exact_match
             << "%, BLEU " << held_out.bleu.score << std::setprecision(4) << '\n';
@@ -167,7 +174,7 @@ void section_attention(const TrainedRun& run, const Batch& batch, const std::vec
   const nn::Transformer& model = *run.model;
   // [doc:attention-argmax]
   // The last decoder layer's cross-attention, averaged over its heads: for each French word the
-  // model produced, the English word it looked at most.
+  // model produced, the English word it looked at most, and the one after it.
   std::vector<int> target_in{Vocab::bos_id};
   target_in.insert(target_in.end(), greedy.begin(), greedy.end());
   std::vector<Tensor> cross;
@@ -176,14 +183,91 @@ void section_attention(const TrainedRun& run, const Batch& batch, const std::vec
     model.decode(ids_tensor(target_in), model.encode(batch.source), batch.source, &cross);
   }
   const Tensor weights = mean(cross.back()[0], 0);  // [T, S]
+  const Vocab &french = run.tokeniser.words().target, &english = run.tokeniser.words().source;
   for (std::size_t t = 0; t < greedy.size(); ++t) {
-    const auto source_word = argmax(weights[static_cast<std::int64_t>(t)], 0).item();
-    std::cout
-        << std::setw(10) << run.tokeniser.words().target.token(greedy[t]) << "  ←  "
-        << run.tokeniser.words().source.token(encoded[0].source[static_cast<std::size_t>(source_word)])
-        << "  ("
-        << weights[static_cast<std::int64_t>(t)].select(0, static_cast<std::int64_t>(source_word)).item()
-        << ")\n";
+    const Tensor row = weights[static_cast<std::int64_t>(t)];  // [S]: one weight per English token
+    const auto w = [&](std::int64_t s) { return row.select(0, s).item(); };
+    std::vector<std::int64_t> order(static_cast<std::size_t>(row.numel()));
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + 2, order.end(),
+                      [&](std::int64_t a, std::int64_t b) { return w(a) > w(b); });
+    const auto word = [&](std::int64_t s) {
+      return english.token(encoded[0].source[static_cast<std::size_t>(s)]);
+    };
+    std::cout << std::setw(10) << french.token(greedy[t]) << "  ←  " << word(order[0]) << "  (" << w(order[0])
+              << "), then " << word(order[1]) << " (" << w(order[1]) << ")\n";
+  }
+  // [doc:end]
+}
+
+void section_long_inputs(const TrainedRun& run, const RunData& data, const RunConfig& config) {
+  std::cout << "=== long-inputs ===\n";
+  const nn::Transformer& model = *run.model;
+  std::size_t longest_source = 0, longest_target = 0;  // in the training set, in tokens with <s> and </s>
+  for (const EncodedPair& p : encode_pairs(data.train, run.tokeniser, config.max_len)) {
+    longest_source = std::max(longest_source, p.source.size());
+    longest_target = std::max(longest_target, p.target.size());
+  }
+  std::cout << "longest training sentence: " << longest_source << " tokens in English, " << longest_target
+            << " in French (with <s> and </s>)\n";
+  // [doc:long-inputs]
+  // Inputs longer than any the model was trained on: k held-out sentences in a row, "a boy does not go
+  // to the river . the fathers make …", whose translation is their translations in a row. Every word is
+  // known; only the length and the positions are new.
+  //   greedy: the translation equals the reference token for token (exact), or only its first
+  //     sentence does (first sentence), or it has fewer full stops than the input (stopped early);
+  //   teacher forcing: fed the right French words, how often is the most probable next word right,
+  //     at the decoder positions training reached (up to the longest French sentence) and beyond?
+  const int full_stop = run.tokeniser.words().target.id(".");
+  for (const std::size_t k : {1, 2, 3}) {
+    std::vector<SentencePair> joined;
+    for (std::size_t i = 0; i + k <= data.test.size() && joined.size() < 100; i += k) {
+      SentencePair p = data.test[i];
+      for (std::size_t j = 1; j < k; ++j) {
+        p.source += " " + data.test[i + j].source;
+        p.target += " " + data.test[i + j].target;
+      }
+      joined.push_back(p);
+    }
+    const std::vector<EncodedPair> encoded = encode_pairs(joined, run.tokeniser, config.max_len);  // ≤ 32
+    double exact = 0, first = 0, early = 0, tokens = 0, right[2] = {0, 0}, seen[2] = {0, 0};
+    for (std::size_t from = 0; from < encoded.size(); from += 50) {
+      std::vector<const EncodedPair*> group;
+      for (std::size_t i = from; i < std::min(encoded.size(), from + 50); ++i) group.push_back(&encoded[i]);
+      const Batch batch = collate(group);
+      const std::vector<std::vector<int>> out = greedy_decode(model, batch.source, config.max_len);
+      NoGradGuard no_grad;
+      const Tensor predicted = argmax(model(batch.source, batch.target_in), -1);  // [B, T]
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        const std::vector<int> reference(group[i]->target.begin() + 1, group[i]->target.end() - 1);
+        const auto first_stop = std::find(reference.begin(), reference.end(), full_stop) + 1;
+        exact += out[i] == reference;
+        first += out[i].size() >= static_cast<std::size_t>(first_stop - reference.begin()) &&
+                 std::equal(reference.begin(), first_stop, out[i].begin());
+        early += std::count(out[i].begin(), out[i].end(), full_stop) < static_cast<std::ptrdiff_t>(k);
+        tokens += static_cast<double>(group[i]->source.size());
+        for (std::size_t t = 0; t + 1 < group[i]->target.size(); ++t) {  // decoder position t + 1
+          const bool beyond = t + 1 >= longest_target;
+          seen[beyond] += 1;
+          right[beyond] += predicted[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(t)].item() ==
+                           group[i]->target[t + 1];
+        }
+      }
+    }
+    const double n = static_cast<double>(encoded.size());
+    std::cout << k << " in a row: " << encoded.size() << " inputs of " << std::setprecision(1) << tokens / n
+              << " tokens on average\n  greedy: exact " << 100 * exact / n << "%, first sentence right "
+              << 100 * first / n << "%, stopped early " << 100 * early / n
+              << "%\n  teacher forcing: " << 100 * right[0] / seen[0] << "% right at positions 1-"
+              << longest_target - 1;
+    if (seen[1] > 0) std::cout << ", " << 100 * right[1] / seen[1] << "% beyond";
+    std::cout << '\n' << std::setprecision(4);
+    if (k == 2) {
+      const std::vector<std::vector<int>> out =
+          greedy_decode(model, collate({&encoded[0]}).source, config.max_len);
+      std::cout << "  e.g. " << joined[0].source << "\n    →  "
+                << detokenize(run.tokeniser.words().target.decode(out[0])) << '\n';
+    }
   }
   // [doc:end]
 }
@@ -206,6 +290,7 @@ int main(int argc, char** argv) {
   const std::vector<int> greedy = section_greedy(run, e.batch, e.config);
   section_beam(run, e.batch, greedy);
   section_attention(run, e.batch, e.encoded, greedy);
+  section_long_inputs(run, e.data, e.config);
   if (!svg_dir.empty()) draw_cross_attention(*run.model, run.tokeniser, e.pair.source, svg_dir);
   std::filesystem::remove_all(dir);
   return 0;
