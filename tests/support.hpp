@@ -17,6 +17,15 @@ namespace sf::test {
 
 using Inputs = std::vector<Tensor>;
 
+/// True in the sanitizer builds (./run test sanitize and tsan; tests/CMakeLists.txt defines
+/// SF_SANITIZER_BUILD there). The few tests that are long under the sanitizers run a smaller,
+/// deterministic form of themselves when it is true, and say which; Release runs their full form.
+#ifdef SF_SANITIZER_BUILD
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 /// A float64 leaf with values uniform in [low, high), seeded: the usual input of a gradient check.
 inline Tensor rand64(const Shape& shape, std::uint64_t seed, double low = -1.0, double high = 1.0) {
   Generator gen(seed);

@@ -1,6 +1,9 @@
 // Chapter 15's decoder-only language model trained on the toy grammar's English side
 // (examples/ch15_gpt.hpp): the loss falls well below a uniform guess, and sampled sentences look
 // like the grammar's (words of the vocabulary, one period, at the end).
+// Release trains the example's 300 steps. The sanitizer builds (kSanitizerBuild), where they take
+// minutes, train 100 (on a corpus of 100 batches, the cosine schedule over 100 steps) and expect less
+// of the loss; the checks on the samples stay the same.
 #include <cmath>
 
 #include "examples/ch15_gpt.hpp"
@@ -11,7 +14,8 @@ using namespace sf;
 TEST_SUITE("ch15-decoder-only") {
   TEST_CASE(
       "300 steps on the toy grammar's English: the loss falls below 2.6 and samples end with a period") {
-    const ch15::TrainConfig config;  // the example's: 300 steps of 32 sentences, a 2-layer d_model 32 model
+    ch15::TrainConfig config;  // the example's: 300 steps of 32 sentences, a 2-layer d_model 32 model
+    if (sf::test::kSanitizerBuild) config = {.steps = 100, .warmup = 10};
     const ch15::Corpus corpus =
         ch15::english_corpus(config.steps * static_cast<std::int64_t>(config.batch), /*seed=*/15);
     Generator gen(15);
@@ -20,7 +24,7 @@ TEST_SUITE("ch15-decoder-only") {
     CHECK(losses.front() > std::log(static_cast<double>(corpus.vocab.size())));  // no better than a guess
     double last = 0;  // the mean of the last 20 steps (one batch is noisy)
     for (std::size_t i = losses.size() - 20; i < losses.size(); ++i) last += losses[i] / 20;
-    CHECK(last < 2.6);  // recorded: 2.3 to 2.4 (the example prints the curve)
+    CHECK(last < (sf::test::kSanitizerBuild ? 3.5 : 2.6));  // recorded: 2.3 to 2.4 (100 steps: 3.2)
 
     model.eval();
     Generator sampler(2017);
@@ -35,6 +39,6 @@ TEST_SUITE("ch15-decoder-only") {
       }
       ended += words.back() == ".";
     }
-    CHECK(ended >= 14);  // recorded: 16 of 20 end with a period
+    CHECK(ended >= 14);  // recorded: 16 of 20 end with a period (100 steps: 20)
   }
 }
