@@ -3,7 +3,7 @@
 time on Multi30k, back to back in one sitting, and both scored on test2016.
 
   1. ours: `translator train` on DATA/train.{en,fr} with DATA/val.{en,fr} for validation, --minutes M of
-     training (validation excluded), --threads T, and any other arguments as given (the recipe's flags);
+     wall time (validations included, as `--minutes` counts), --threads T, and any other arguments as given (the recipe's flags);
      then `translator eval` on DATA/test_2016_flickr.{en,fr} with --beam and --length-penalty.
   2. `translator export` of that run: its token ids (our tokeniser), the exact batches its training draws
      (batches.txt), and settings.txt (model, recipe, validation, decoding; exchange.hpp lists them).
@@ -14,7 +14,8 @@ time on Multi30k, back to back in one sitting, and both scored on test2016.
      ignore_index=pad), Adam with the same betas and eps, the same schedule, clipping, the batches of
      batches.txt in order, validation every eval_every steps (the loss on every validation pair, BLEU on
      the first valid_sentences, scored by `translator score`) keeping the best weights by our rule (the
-     higher BLEU, then the lower loss), for the same training time or steps, whichever ends first.
+     higher BLEU, then the lower loss), for the same wall time (validations included) or steps, whichever ends first; with
+     --average-last, the mean of the last saves if it validates better, as ours.
   4. PyTorch's best weights translate test2016 with our search, re-implemented here (greedy, or beam
      search with the length penalty ((5 + n) / 6)^alpha), the same length limit and the same forbidden
      tokens; `translator score` turns the ids into text and scores them exactly as `translator eval`.
@@ -150,7 +151,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="Multi30k's raw files: train, val and test_2016_flickr, .en and .fr")
     ap.add_argument("--minutes", type=float, default=10,
-                    help="each side's training time (validation excluded)")
+                    help="each side's wall-time budget (validations included)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--beam", type=int, default=1, help="decoding for validation and test (1 = greedy)")
     ap.add_argument("--length-penalty", default="0.6")
