@@ -2,8 +2,9 @@
 """attention_vs_pytorch.py: multi-head attention forward + backward, ours against PyTorch's, in one sitting.
 
 For each length L and thread count it runs, each in a fresh process:
-  - torch.nn.MultiheadAttention(512, 8, batch_first=True) called with need_weights=False (PyTorch's
-    fused scaled_dot_product_attention), this script's --child mode;
+  - torch.nn.MultiheadAttention(512, 8, batch_first=True) called with need_weights=False (in Debian's
+    torch 1.13 that is still the bmm-softmax-bmm path with the full weights; the fused
+    scaled_dot_product_attention came with torch 2.0), this script's --child mode;
   - our MultiHeadAttention on its plain path (the weights [B, heads, L, L] in memory) and on the O(L)
     path (flash_attention): build/release/tests/bench/bench_attention, one benchmark per process;
 with d_model 512, 8 heads, batch 1, self-attention, no mask, no dropout. One repetition is
