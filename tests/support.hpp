@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -76,6 +77,12 @@ struct TempDir {
     return out;
   }
 };
+
+/// Writes `lines` to `path`, each ended by a newline (the parallel text files the translator reads).
+inline void write_lines(const std::filesystem::path& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path);
+  for (const std::string& line : lines) out << line << '\n';
+}
 
 /// The message of the exception of type E that f throws ("" if it throws none).
 template <class E = Error, class F>

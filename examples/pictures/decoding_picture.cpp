@@ -98,6 +98,7 @@ BeamTrace traced_beam_search(const nn::Transformer& model, const Tensor& source,
   };
   const auto width = static_cast<std::size_t>(config.width);
   nn::GenerationState state = model.start_generation(source, config.max_len);
+  const std::int64_t limit = translator::decoding_limit(source.size(1), config.max_len);  // as beam_search
   struct Hypothesis {
     std::vector<int> tokens;
     double log_prob = 0;
@@ -106,7 +107,7 @@ BeamTrace traced_beam_search(const nn::Transformer& model, const Tensor& source,
   std::vector<int> last{Vocab::bos_id};
   std::vector<std::pair<double, std::vector<int>>> finished;
   BeamTrace trace;
-  for (std::int64_t step = 0; step < config.max_len; ++step) {
+  for (std::int64_t step = 0; step < limit; ++step) {
     const auto lp = next_log_probs(model.generation_step(state, column(last)));
     std::vector<BeamCandidate> candidates;
     for (std::size_t b = 0; b < live.size(); ++b)
@@ -173,7 +174,8 @@ std::vector<int> sample_decode(const nn::Transformer& model, const Tensor& sourc
   nn::GenerationState state = model.start_generation(source, max_len);
   std::vector<int> out;
   int last = Vocab::bos_id;
-  for (std::int64_t step = 0; step < max_len; ++step) {  // as greedy_decode: at most max_len steps
+  const std::int64_t limit = translator::decoding_limit(source.size(1), max_len);  // as greedy_decode
+  for (std::int64_t step = 0; step < limit; ++step) {
     const auto d =
         distribution(next_log_probs(model.generation_step(state, column({last})), temperature)[0], top_k);
     double u = gen.uniform();

@@ -3,7 +3,6 @@
 // them; bad input is a clear error naming the file and the line. A tiny bpe run on the toy grammar's
 // sentences, written as Multi30k-style files.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
@@ -16,18 +15,15 @@
 #include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
 #include "support.hpp"
+#include "translator_program.hpp"
 
 using namespace sf;
 using namespace sf::translator;
 using sf::test::message_of;
 using sf::test::TempDir;
+using sf::test::write_lines;
 
 namespace {
-
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::ofstream out(path);
-  for (const std::string& line : lines) out << line << '\n';
-}
 
 /// A directory with train.en/.fr (300 pairs), val.en/.fr (20), test.en/.fr (7 lines, 5 distinct
 /// English sentences: two of them twice, with a second reference), and a bpe run trained on them
@@ -108,18 +104,6 @@ std::map<std::string, std::string> read_settings(const std::string& path) {
     settings[line.substr(0, eq)] = value;
   }
   return settings;
-}
-
-/// Runs the translator program with `args`: its exit status and what it wrote (both streams).
-std::pair<int, std::string> run_translator(const std::string& args) {
-  std::fflush(nullptr);
-  FILE* pipe = ::popen((std::string(SF_TRANSLATOR_PATH) + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -228,9 +212,9 @@ TEST_SUITE("ch13-translator") {
         }
     REQUIRE(first_reference_ids.size() == 5);
     write_lines(out / "hyp.ids", first_reference_ids);
-    const auto [status, printed] =
-        run_translator("score --run " + t.run + " --hyp-ids " + out / "hyp.ids" + " --src " +
-                       t.dir / "test.en" + " --ref " + t.dir / "test.fr" + " --output " + out / "hyp.txt");
+    const auto [status, printed] = translator_program::run(
+        "score --run " + t.run + " --hyp-ids " + out / "hyp.ids" + " --src " + t.dir / "test.en" + " --ref " +
+        t.dir / "test.fr" + " --output " + out / "hyp.txt");
     CHECK(status == 0);
     CHECK(contains(printed, ": 5 sentences, 7 references, translations read from "));
     CHECK(contains(printed, "exact match 100.0%\n"));
@@ -253,8 +237,8 @@ TEST_SUITE("ch13-translator") {
     for (const SentencePair& p : test)
       every_line.push_back(unframed_ids(run.tokeniser.encode_target(p.target)));
     write_lines(out / "all.ids", every_line);
-    const auto [status2, printed2] = run_translator("score --run " + t.run + " --hyp-ids " + out / "all.ids" +
-                                                    " --ref " + t.dir / "test.fr");
+    const auto [status2, printed2] = translator_program::run("score --run " + t.run + " --hyp-ids " +
+                                                             out / "all.ids" + " --ref " + t.dir / "test.fr");
     CHECK(status2 == 0);
     CHECK(contains(printed2, ": 7 sentences, 7 references, "));
     CHECK(contains(printed2, "BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp = 100.00 "));
@@ -264,37 +248,38 @@ TEST_SUITE("ch13-translator") {
     const TinyRun& t = tiny_run();
     TempDir out;
     const std::string missing = out / "no-run";
-    CHECK(run_translator("export --run " + missing + " --out " + out / "x") ==
+    CHECK(translator_program::run("export --run " + missing + " --out " + out / "x") ==
           std::pair<int, std::string>{1, "translator export: no trained run in " + missing + ": " + missing +
                                              "/latest/model.safetensors is missing (train one first: "
                                              "translator train --out " +
                                              missing + ")\n"});
-    CHECK(run_translator("export --run " + t.run).second ==
+    CHECK(translator_program::run("export --run " + t.run).second ==
           "translator export: translator export needs --out DIR2 (where the files go)\n");
     const std::string ref = " --ref " + t.dir / "test.fr";
     write_lines(out / "h.ids", {"5 6", "7 x 8"});
-    CHECK(run_translator("score --run " + missing + " --hyp-ids " + out / "h.ids" + ref).second ==
+    CHECK(translator_program::run("score --run " + missing + " --hyp-ids " + out / "h.ids" + ref).second ==
           "translator score: no trained run in " + missing + ": " + missing +
               "/latest/model.safetensors is missing (train one first: translator train --out " + missing +
               ")\n");
-    CHECK(run_translator("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref) ==
+    CHECK(translator_program::run("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref) ==
           std::pair<int, std::string>{1, "translator score: " + out / "h.ids" +
                                              " line 2: 'x' is not a token id (each line: whole numbers "
                                              "separated by spaces)\n"});
     write_lines(out / "h.ids", {"5 400", ""});
-    CHECK(run_translator("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref).second ==
+    CHECK(translator_program::run("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref).second ==
           "translator score: " + out / "h.ids" +
               " line 1: id 400 is outside the target vocabulary (0 to 399)\n");
     write_lines(out / "h.ids", {"-1"});
-    CHECK(contains(run_translator("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref).second,
-                   " line 1: '-1' is not a token id"));
+    CHECK(
+        contains(translator_program::run("score --run " + t.run + " --hyp-ids " + out / "h.ids" + ref).second,
+                 " line 1: '-1' is not a token id"));
     write_lines(out / "h.ids", {"5 6", "", "7"});
-    CHECK(run_translator("score --run " + t.run + " --hyp-ids " + out / "h.ids" + " --src " +
-                         t.dir / "test.en" + ref)
+    CHECK(translator_program::run("score --run " + t.run + " --hyp-ids " + out / "h.ids" + " --src " +
+                                  t.dir / "test.en" + ref)
               .second ==
           "translator score: " + out / "h.ids" +
               " has 3 lines but there are 5 distinct source sentences to translate, one per line\n");
-    CHECK(run_translator("score --run " + t.run + ref).second ==
+    CHECK(translator_program::run("score --run " + t.run + ref).second ==
           "translator score: translator score needs --hyp-ids FILE and --ref FILE\n");
     CHECK(contains(message_of<ValueError>([&] {
                      score_translations({{"a", "b"}}, {"x", "y"});

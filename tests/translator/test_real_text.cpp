@@ -16,10 +16,12 @@
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/trained_run.hpp"
 #include "examples/translator/training.hpp"
+#include "support.hpp"
 
 using namespace sf;
 using namespace sf::translator;
 namespace fs = std::filesystem;
+using sf::test::write_lines;
 
 namespace {
 
@@ -29,11 +31,6 @@ fs::path scratch(const char* name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
-}
-
-void write_lines(const fs::path& path, const std::vector<std::string>& lines) {
-  std::ofstream out(path);
-  for (const std::string& line : lines) out << line << '\n';
 }
 
 /// train.en/.fr (300 pairs), val.en/.fr (20) and test.en/.fr (8 pairs, 5 distinct English sentences: three

@@ -20,36 +20,17 @@
 #include "optim/checkpoint.hpp"
 #include "support.hpp"
 #include "svg_checks.hpp"
+#include "tiny_run.hpp"
 #include "translator_program.hpp"
 
 using namespace sf;
 using namespace sf::translator;
 using sf::test::message_of;
 using sf::test::TempDir;
+using sf::test::write_lines;
+using translator_tests::tiny_run;
 
 namespace {
-
-/// A run of a few steps: 300 toy pairs, d_model 16, a validation every 2 steps.
-RunConfig tiny_run() {
-  RunConfig c;
-  c.train_size = 300;
-  c.validation_size = 20;
-  c.test_size = 20;
-  c.d_model = 16;
-  c.heads = 2;
-  c.d_ff = 32;
-  c.layers = 1;
-  c.steps = 6;
-  c.batch_size = 16;
-  c.warmup = 2;
-  c.eval_every = 2;
-  return c;
-}
-
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::ofstream out(path);
-  for (const std::string& line : lines) out << line << '\n';
-}
 
 /// train.en/.fr (300 toy pairs), val.en/.fr (20) and test.en/.fr (12) in `dir`, and a run on them with a
 /// word vocabulary (the quickest to build).
@@ -64,7 +45,7 @@ RunConfig file_run(const TempDir& dir) {
     write_lines(dir / (std::string(name) + ".en"), en);
     write_lines(dir / (std::string(name) + ".fr"), fr);
   }
-  RunConfig c = tiny_run();
+  RunConfig c = tiny_run(2);
   c.source_path = dir / "train.en";
   c.target_path = dir / "train.fr";
   c.valid_source_path = dir / "val.en";
@@ -103,13 +84,13 @@ TEST_SUITE("ch13-translator") {
     CHECK(o.help().find("--batch-tokens N") != std::string::npos);
 
     TempDir dir;
-    RunConfig c = tiny_run();
+    RunConfig c = tiny_run(2);
     c.batch_tokens = 200;
     std::ostringstream log;
     CHECK(train(c, {.out_dir = dir / "run", .out = &log}).steps == 6);
     const optim::Metadata stored = optim::read_checkpoint_metadata(dir / "run/latest");
     CHECK(stored.at("run.batch_tokens") == "200");
-    RunConfig more = tiny_run();  // --resume ignores the command line's settings: the stored ones count
+    RunConfig more = tiny_run(2);  // --resume ignores the command line's settings: the stored ones count
     CHECK(train(more, {.out_dir = dir / "run", .resume = true, .extend_steps = 8, .out = &log}).steps == 8);
     CHECK(optim::read_checkpoint_metadata(dir / "run/latest").at("run.batch_tokens") == "200");
 
@@ -249,7 +230,7 @@ TEST_SUITE("ch13-translator") {
                                             "step-000000010.safetensors"});
 
     // Without --average-last: no snapshots, the best model is final; --overwrite removes the old ones.
-    RunConfig off = tiny_run();
+    RunConfig off = tiny_run(2);
     std::ostringstream quiet;
     const TrainResult plain = train(off, {.out_dir = out, .overwrite = true, .out = &quiet});
     CHECK(plain.final_checkpoint == "best");
@@ -257,7 +238,7 @@ TEST_SUITE("ch13-translator") {
     CHECK_FALSE(std::filesystem::exists(out + "/snapshots"));
     CHECK_FALSE(std::filesystem::exists(out + "/averaged"));
 
-    RunConfig once = tiny_run();  // one validation save: nothing to average
+    RunConfig once = tiny_run(2);  // one validation save: nothing to average
     once.steps = 2;
     once.average_last = 3;
     std::ostringstream single;

@@ -22,31 +22,16 @@
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/training.hpp"
 #include "support.hpp"
+#include "tiny_run.hpp"
 #include "translator_program.hpp"
 
 using namespace sf;
 using namespace sf::translator;
 using sf::test::message_of;
 using sf::test::TempDir;
+using translator_tests::tiny_run;
 
 namespace {
-
-// The smallest run that still trains: 300 toy pairs, d_model 16, a checkpoint every 3 steps.
-RunConfig crash_run() {
-  RunConfig c;
-  c.train_size = 300;
-  c.validation_size = 20;
-  c.test_size = 20;
-  c.d_model = 16;
-  c.heads = 2;
-  c.d_ff = 32;
-  c.layers = 1;
-  c.steps = 6;
-  c.batch_size = 16;
-  c.warmup = 2;
-  c.eval_every = 3;
-  return c;
-}
 
 bool has_temporary_files(const std::filesystem::path& dir) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
@@ -76,7 +61,7 @@ TEST_SUITE("ch13-translator") {
   TEST_CASE(
       "a save stopped at each of its file operations: the run resumes bit for bit from the last whole "
       "checkpoint") {
-    const RunConfig c = crash_run();
+    const RunConfig c = tiny_run(3);
     std::ostringstream log;
     TempDir straight;
     const TrainResult whole = train(c, {.out_dir = straight / "run", .out = &log});
@@ -198,7 +183,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(message == dir.path.string() + " is in use: another process (pid " + std::to_string(::getpid()) +
                          ") is writing this run directory; wait for it to finish or choose another --out");
     std::ostringstream log;
-    CHECK(message_of<IOError>([&] { train(crash_run(), {.out_dir = dir.path.string(), .out = &log}); }) ==
+    CHECK(message_of<IOError>([&] { train(tiny_run(3), {.out_dir = dir.path.string(), .out = &log}); }) ==
           message);
   }
 
@@ -207,9 +192,9 @@ TEST_SUITE("ch13-translator") {
     TempDir dir;
     const std::string out = dir / "run";
     std::ostringstream log;
-    train(crash_run(), {.out_dir = out, .out = &log});
+    train(tiny_run(3), {.out_dir = out, .out = &log});
     const std::string vocab = file_text(out + "/vocab.source.txt"), history = file_text(out + "/history.tsv");
-    RunConfig other = crash_run();
+    RunConfig other = tiny_run(3);
     other.train_size = 200;
     CHECK(
         message_of<ValueError>([&] { train(other, {.out_dir = out, .out = &log}); }) ==
@@ -229,14 +214,14 @@ TEST_SUITE("ch13-translator") {
     CHECK(replaced.steps == other.steps);
     CHECK(file_text(out + "/vocab.source.txt") != vocab);
     CHECK(message_of<IOError>([&] {
-            train(crash_run(), {.out_dir = dir / "empty", .resume = true, .out = &log});
+            train(tiny_run(3), {.out_dir = dir / "empty", .resume = true, .out = &log});
           }).find("holds no checkpoint to resume") != std::string::npos);
   }
 
   TEST_CASE(
       "--lr 1e6 diverges: training stops before the next update with a clear message, no checkpoint named") {
     TempDir dir;
-    RunConfig c = crash_run();
+    RunConfig c = tiny_run(3);
     c.lr = 1e6;
     c.steps = 30;
     c.eval_every = 30;
@@ -258,7 +243,7 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("run settings read back from a checkpoint are validated through the bounds table") {
-    RunConfig c = crash_run();
+    RunConfig c = tiny_run(3);
     auto stored = c.to_metadata();
     stored["run.layers"] = "100000";
     CHECK(message_of<IOError>([&] { RunConfig::from_metadata(stored); }) ==
@@ -308,7 +293,7 @@ TEST_SUITE("ch13-translator") {
       std::ofstream tsv(dir / "pairs.tsv");
       tsv << "Hello.\tBonjour.\n";
     }
-    RunConfig c = crash_run();
+    RunConfig c = tiny_run(3);
     c.data_path = dir / "pairs.tsv";
     c.validation_fraction = 0;
     std::ostringstream log;
@@ -350,7 +335,7 @@ TEST_SUITE("ch13-translator") {
     TempDir dir;
     const std::string out = dir / "run";
     std::ostringstream log;
-    train(crash_run(), {.out_dir = out, .out = &log});
+    train(tiny_run(3), {.out_dir = out, .out = &log});
     {
       std::ofstream vocab(out + "/vocab.target.txt", std::ios::app);
       vocab << "nouveau\n";  // a valid vocabulary, one word longer: the model would read it differently
@@ -370,7 +355,7 @@ TEST_SUITE("ch13-translator") {
     TempDir dir;
     const std::string out = dir / "run";
     std::ostringstream log;
-    train(crash_run(), {.out_dir = out, .out = &log});
+    train(tiny_run(3), {.out_dir = out, .out = &log});
     // Rewrite the latest checkpoint's metadata as a damaged or edited file would have it (the tensors'
     // checksums stay right: only the stored numbers are wrong).
     // The model file carries the training file's FNV-1a (optim/checkpoint.cpp), so it is rewritten too.
@@ -399,22 +384,22 @@ TEST_SUITE("ch13-translator") {
   TEST_CASE("--init-from imports weights through optim::import_weights; a wrong file is refused by name") {
     TempDir dir;
     std::ostringstream log;
-    const TrainResult first = train(crash_run(), {.out_dir = dir / "first", .out = &log});
+    const TrainResult first = train(tiny_run(3), {.out_dir = dir / "first", .out = &log});
     // Same vocabulary (same data and settings): the first run's weights fit.
     const TrainResult second =
-        train(crash_run(),
+        train(tiny_run(3),
               {.out_dir = dir / "second", .init_from = dir / "first/latest/model.safetensors", .out = &log});
     CHECK(log.str().find("weights imported from " + dir / "first/latest/model.safetensors") !=
           std::string::npos);
     CHECK(second.history.front().train_loss < first.history.front().train_loss);  // it starts trained
-    RunConfig bigger = crash_run();
+    RunConfig bigger = tiny_run(3);
     bigger.d_model = 32;
     CHECK_THROWS_AS(
         train(bigger,
               {.out_dir = dir / "third", .init_from = dir / "first/latest/model.safetensors", .out = &log}),
         Error);
     CHECK(message_of<ValueError>([&] {
-            train(crash_run(),
+            train(tiny_run(3),
                   {.out_dir = dir / "first", .resume = true, .init_from = "x.safetensors", .out = &log});
           }) == "train: --init-from starts a new run; it cannot be given with --resume");
   }
@@ -425,12 +410,12 @@ TEST_SUITE("ch13-translator") {
     TempDir dir;
     const std::string out = dir / "run";
     std::ostringstream log;
-    train(crash_run(), {.out_dir = out, .out = &log});
+    train(tiny_run(3), {.out_dir = out, .out = &log});
     std::filesystem::create_directories(out + "/latest.tmp-99999-0");  // as a kill mid-save leaves them
     { std::ofstream(out + "/history.tsv.tmp-99999-1") << "half"; }
     { std::ofstream(out + "/notes.tmp-1.txt") << "the user's"; }
     { std::ofstream(out + "/drawing.svg") << "the user's"; }
-    RunConfig more = crash_run();
+    RunConfig more = tiny_run(3);
     train(more, {.out_dir = out, .overwrite = true, .out = &log});
     CHECK_FALSE(std::filesystem::exists(out + "/latest.tmp-99999-0"));
     CHECK_FALSE(std::filesystem::exists(out + "/history.tsv.tmp-99999-1"));
