@@ -12,6 +12,7 @@
 #include "examples/pictures/matrices.hpp"
 #include "examples/pictures/model_figure.hpp"
 #include "svg_checks.hpp"
+#include "tiny_run.hpp"
 
 using namespace sf;
 
@@ -197,18 +198,9 @@ TEST_SUITE("ch13-translator") {
   }
 
   TEST_CASE("pictures: one head's attention at a few steps of a short training run") {
-    translator::RunConfig c;
+    translator::RunConfig c = translator_tests::tiny_run(/*eval_every=*/6);  // (this loop never validates)
     c.train_size = 500;
-    c.validation_size = 20;
-    c.test_size = 20;
-    c.d_model = 16;
-    c.heads = 2;
-    c.d_ff = 32;
-    c.layers = 1;
-    c.batch_size = 16;
     c.lr = 5e-3;
-    c.warmup = 2;
-    c.steps = 6;
     const translator::SentencePair pair{"the cat eats the red apple .", "le chat mange la pomme rouge ."};
     const pictures::Snapshots s = pictures::attention_during_training(c, pair, {0, 3, 6}, 0, 1);
     REQUIRE(s.snapshots.size() == 3);
