@@ -29,6 +29,9 @@ class Dropout : public Module {
   /// forward(relu(x)), fused (relu_dropout).
   Tensor after_relu(const Tensor& x) const { return relu_dropout(x, config_.p, is_training(), *gen_); }
   double p() const { return config_.p; }
+  /// The generator the masks come from, for an op that applies this dropout inside it to a tensor
+  /// that is also another module's output (the fused linear ops, whose Linear reports the shape).
+  Generator& generator() const { return *gen_; }
   /// For an op that applies this dropout inside it (flash_attention, to the attention weights): the
   /// generator its masks come from, after reporting the shape of what it drops out as forward would.
   Generator& applied_inside(const Shape& shape) const {

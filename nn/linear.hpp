@@ -8,13 +8,16 @@
 #include "core/ops/linear.hpp"
 #include "core/random.hpp"
 #include "core/tensor.hpp"
+#include "nn/dropout.hpp"
 #include "nn/module.hpp"
 
 namespace sf::nn {
 
 // The functions are ops, with their backward, in core/ops/linear.cpp; nn::linear names them too.
 using sf::linear;
+using sf::linear_dropout_add;
 using sf::linear_fused;
+using sf::linear_relu_dropout;
 
 struct LinearConfig {
   std::int64_t in_features = 0;
@@ -29,6 +32,18 @@ class Linear : public Module {
   explicit Linear(LinearConfig config, Generator& gen = default_generator());
   Tensor forward(const Tensor& x) const { return recorded(linear_fused(x, weight, bias)); }
   Tensor operator()(const Tensor& x) const { return forward(x); }
+  /// dropout.after_relu(forward(x)) as one op (linear_relu_dropout): the ReLU and the dropout run
+  /// inside the matrix product, on each tile of the output as it is finished.
+  Tensor forward_relu_dropout(const Tensor& x, const Dropout& dropout) const {
+    return recorded(
+        linear_relu_dropout(x, weight, bias, dropout.p(), dropout.is_training(), dropout.generator()));
+  }
+  /// residual + dropout(forward(x)) as one op (linear_dropout_add): the end of a sub-layer with its
+  /// residual connection, the dropout and the add inside the matrix product.
+  Tensor forward_dropout_add(const Tensor& x, const Dropout& dropout, const Tensor& residual) const {
+    return recorded(linear_dropout_add(x, weight, bias, residual, dropout.p(), dropout.is_training(),
+                                       dropout.generator()));
+  }
   const LinearConfig& config() const { return config_; }
 
   Tensor weight;  // [out_features, in_features]

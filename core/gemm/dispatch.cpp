@@ -1,6 +1,7 @@
 // dispatch.cpp: the default matrix product: the path choice, the thread split and the fast paths.
 //
 // Read dispatch.hpp first (the paths and the table of thresholds). In this file, in order:
+//   epilogue_tile                 a fused epilogue's steps on one finished tile of C
 //   threads_for, work_of          how many threads a product deserves
 //   few_rows_times_weight         a few rows times Wᵀ, W read in place
 //   small_product_unpacked        a small product without packing
@@ -20,6 +21,21 @@
 
 namespace sf::gemm {
 namespace {
+
+using Epilogue = kernels::Epilogue<float>;
+
+// [doc:epilogue-tile]
+// The epilogue's steps due on a tile of C (c at element (i0, j0), m×n) once the K slice that starts
+// at pc and is kc deep has been stored: the bias after the first slice, where the unfused linear
+// would have written it into C before the product; the rest after the last.
+inline void epilogue_tile(const Epilogue* e, std::int64_t pc, std::int64_t kc, std::int64_t K, float* c,
+                          std::int64_t rs_c, std::int64_t i0, std::int64_t j0, std::int64_t m,
+                          std::int64_t n) {
+  if (e == nullptr) return;
+  if (pc == 0) kernels::epilogue_bias(*e, c, rs_c, j0, m, n);
+  if (pc + kc == K && e->has_finish()) kernels::epilogue_finish(*e, c, rs_c, i0, j0, m, n);
+}
+// [doc:end]
 
 // ---- how many threads -------------------------------------------------------------------------
 
@@ -53,9 +69,23 @@ double work_of(std::int64_t M, std::int64_t N, std::int64_t K) {
 // splits the kFewRowsColumns-wide column chunks of C into contiguous ranges, so each thread
 // streams its own contiguous share of W (the cost here is the reading: a large model's weights
 // do not fit in the L2 cache). A chunk's bits do not depend on which thread computes it.
+//
+// The kernel sums all of K in one call, its KC slices inside, so an epilogue comes after the whole
+// sum. A bias added there has the unfused linear's bits only when K is a single slice; over
+// several, the bias goes into C first, as the unfused linear does.
 void few_rows_times_weight(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N,
                            std::int64_t K, float alpha, const Matrix<const float>& A,
-                           const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+                           const Matrix<const float>& B, float beta, const Matrix<float>& C,
+                           const Epilogue* epilogue) {
+  Epilogue without_bias;
+  if (epilogue != nullptr && epilogue->bias != nullptr && K > mk.blocks.kc) {
+    for (std::int64_t i = 0; i < M; ++i)
+      std::copy(epilogue->bias, epilogue->bias + N, C.data + i * C.row_stride);
+    beta = 1.0f;
+    without_bias = *epilogue;
+    without_bias.bias = nullptr;
+    epilogue = &without_bias;
+  }
   const std::int64_t chunks = (N + kFewRowsColumns - 1) / kFewRowsColumns;
   const int team_size = static_cast<int>(std::min<std::int64_t>(threads, chunks));
   parallel_team(team_size, [&](const Team& team) {
@@ -65,6 +95,7 @@ void few_rows_times_weight(const Microkernels& mk, int threads, std::int64_t M, 
       const float* w = B.data + j * B.col_stride;
       mk.few_rows_nt(static_cast<int>(M), n, K, alpha, A.data, A.row_stride, A.col_stride, w, B.col_stride,
                      beta, C.data + j, C.row_stride);
+      epilogue_tile(epilogue, 0, K, K, C.data + j, C.row_stride, 0, j, M, n);
     }
   });
 }
@@ -94,6 +125,7 @@ struct SmallProduct {
   const Matrix<const float>& B;
   float beta;
   const Matrix<float>& C;
+  const Epilogue* epilogue;
 
   // Rows [i0, i1) of C's column panel q. B's micro-panel is read in place, or, for a transposed B,
   // from the copy this thread packed last (panel `packed`), packing it first if it is another
@@ -111,16 +143,18 @@ struct SmallProduct {
       bq = dst;
       ldb = NR;
     }
-    mk.micro_direct(K, A.data + i0 * A.row_stride, A.row_stride, A.col_stride, bq, ldb, alpha, beta,
-                    C.data + i0 * C.row_stride + j, C.row_stride, static_cast<int>(i1 - i0),  // M <= 256³
-                    static_cast<int>(n));
+    float* c = C.data + i0 * C.row_stride + j;
+    mk.micro_direct(K, A.data + i0 * A.row_stride, A.row_stride, A.col_stride, bq, ldb, alpha, beta, c,
+                    C.row_stride, static_cast<int>(i1 - i0), static_cast<int>(n));  // (M <= 256³ rows)
+    epilogue_tile(epilogue, 0, K, K, c, C.row_stride, i0, j, i1 - i0, n);           // K is one slice here
   }
 };
 
 void small_product_unpacked(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N,
                             std::int64_t K, float alpha, const Matrix<const float>& A,
-                            const Matrix<const float>& B, float beta, const Matrix<float>& C) {
-  const SmallProduct product{mk, M, N, K, alpha, A, B, beta, C};
+                            const Matrix<const float>& B, float beta, const Matrix<float>& C,
+                            const Epilogue* epilogue) {
+  const SmallProduct product{mk, M, N, K, alpha, A, B, beta, C, epilogue};
   const std::int64_t NR = mk.blocks.nr;
   // Alone, a column of tiles per call: no team, no counter, not even a division (for the smallest
   // products these cost a noticeable share of the whole).
@@ -185,8 +219,9 @@ Split choose_split(int team, std::int64_t row_tiles, std::int64_t col_tiles) {
 //    reason as B's;
 //  - with few micro-panels of B (N <= kMaxMicroPanelsForDirectA·NR), A is not packed at all: the
 //    direct microkernel reads it in place, a whole column of tiles per call.
+// and, with an epilogue, each tile of C gets its steps right after the microkernel stored it.
 void five_loops_split(const Microkernels& mk, const Product& p, float* const b_panel[2],
-                      float* const* a_blocks, const Team& team) {
+                      float* const* a_blocks, const Team& team, const Epilogue* epilogue) {
   const auto [MR, NR, KC, MC, NC] = mk.blocks;
   const auto& [M, N, K, alpha, A, B, beta, C] = p;
   // This member's rectangle of C: rows [i_begin, i_end) and, per panel, micro-panels [q_begin, q_end).
@@ -243,12 +278,15 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
           if (!pack_a) {  // the ir loop inside the direct kernel: the whole column of tiles in one call
             mk.micro_direct(kc, a, A.row_stride, A.col_stride, bp + q * NR * kc, NR, alpha, beta_pc, c,
                             C.row_stride, static_cast<int>(mc), n);
+            epilogue_tile(epilogue, pc, kc, K, c, C.row_stride, ic, jc + q * NR, mc, n);
             continue;
           }
           for (std::int64_t ir = 0; ir < mc; ir += MR) {  // ir loop (loop 1)
             const int m = static_cast<int>(std::min<std::int64_t>(MR, mc - ir));
             mk.micro(kc, a_block + ir * kc, bp + q * NR * kc, alpha, beta_pc, c + ir * C.row_stride,
                      C.row_stride, m, n);
+            epilogue_tile(epilogue, pc, kc, K, c + ir * C.row_stride, C.row_stride, ic + ir, jc + q * NR, m,
+                          n);
           }  // end of the ir loop
         }    // end of the jr loop
       }      // end of the ic loop
@@ -259,7 +297,8 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
 
 void five_loops_on_split_team(const Microkernels& mk, int threads, std::int64_t M, std::int64_t N,
                               std::int64_t K, float alpha, const Matrix<const float>& A,
-                              const Matrix<const float>& B, float beta, const Matrix<float>& C) {
+                              const Matrix<const float>& B, float beta, const Matrix<float>& C,
+                              const Epilogue* epilogue) {
   const BlockSizes& bs = mk.blocks;
   const std::int64_t tiles = ceil_div(M, bs.mr) * ceil_div(std::min(N, bs.nc), bs.nr);
   if (threads > tiles) threads = static_cast<int>(tiles);
@@ -267,7 +306,7 @@ void five_loops_on_split_team(const Microkernels& mk, int threads, std::int64_t 
   const PackingBuffers buffers = packing_buffers(mk, threads, M, N, K);
   const Product product{M, N, K, alpha, A, B, beta, C};
   parallel_team(threads, [&](const Team& team) {
-    five_loops_split(mk, product, buffers.b_panel, buffers.a_block, team);
+    five_loops_split(mk, product, buffers.b_panel, buffers.a_block, team, epilogue);
   });
 }
 
@@ -282,16 +321,16 @@ void five_loops_on_split_team(const Microkernels& mk, int threads, std::int64_t 
 // kMinFlopsShared flops on takes help from awake workers, unless `alone` says it must not.
 void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                       const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                      const Matrix<float>& C, bool alone) {
+                      const Matrix<float>& C, bool alone, const Epilogue* epilogue) {
   const Microkernels& mk = best_microkernels();
   const bool few_rows = few_rows_path_applies(mk, M, B);
   if (!few_rows && small_path_applies(mk, M, N, K)) {
     const int threads = alone || 2.0 * M * N * K < kMinFlopsShared ? 1 : num_threads();
-    return small_product_unpacked(mk, threads, M, N, K, alpha, A, B, beta, C);
+    return small_product_unpacked(mk, threads, M, N, K, alpha, A, B, beta, C, epilogue);
   }
   const int threads = alone ? 1 : threads_for(work_of(M, N, K));
-  if (few_rows) return few_rows_times_weight(mk, threads, M, N, K, alpha, A, B, beta, C);
-  five_loops_on_split_team(mk, threads, M, N, K, alpha, A, B, beta, C);
+  if (few_rows) return few_rows_times_weight(mk, threads, M, N, K, alpha, A, B, beta, C, epilogue);
+  five_loops_on_split_team(mk, threads, M, N, K, alpha, A, B, beta, C, epilogue);
 }
 // [doc:end]
 

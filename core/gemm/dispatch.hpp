@@ -19,6 +19,10 @@
 // element of C with the same fused multiply-adds in the same order as the ladder's five loops: the
 // same bits on every path and any thread count (tests/core/test_gemm_determinism.cpp).
 //
+// Each path can also finish C with an epilogue (core/kernels/epilogue.hpp: a bias, a ReLU, dropout,
+// a residual add), applied to each tile right after the product has stored it: the tile is still
+// in the L1 cache, and C goes to memory once instead of once per step.
+//
 // Internal: the tensor layer calls gemm.hpp. The measurements behind the thresholds below are in
 // docs/appendix-a-making-matmul-fast.md, with the commands that reproduce them.
 #pragma once
@@ -81,9 +85,12 @@ inline bool few_rows_path_applies(const Microkernels& mk, std::int64_t M, const 
 
 /// The default product (Variant::threaded): picks the path and the threads. Arguments checked,
 /// M, N, K >= 1 and alpha != 0 (gemm.cpp handles the rest). `alone`: on the calling thread only.
+/// `epilogue`: applied to each tile of C once the product has finished it (sgemm_epilogue; alpha
+/// 1 and beta 0 then), nullptr for none.
 void sgemm_dispatched(std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
                       const Matrix<const float>& A, const Matrix<const float>& B, float beta,
-                      const Matrix<float>& C, bool alone = false);
+                      const Matrix<float>& C, bool alone = false,
+                      const kernels::Epilogue<float>* epilogue = nullptr);
 
 /// A batch of products for Variant::threaded (batch_stride_* as in sgemm_batched). Returns false,
 /// having done nothing, when the batch is better computed one product after the other (each by

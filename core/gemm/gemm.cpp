@@ -128,6 +128,20 @@ void sgemm_batched(std::int64_t batch, std::int64_t M, std::int64_t N, std::int6
   sgemm_batched(Variant::threaded, batch, M, N, K, alpha, A, sa, B, sb, beta, C, sc);
 }
 
+void sgemm_epilogue(std::int64_t M, std::int64_t N, std::int64_t K, const Matrix<const float>& A,
+                    const Matrix<const float>& B, const Matrix<float>& C,
+                    const kernels::Epilogue<float>& epilogue) {
+  check_arguments("sgemm_epilogue", M, N, K, A, B, C);
+  if (epilogue.columns != N)
+    fail<ValueError>("sgemm_epilogue: the epilogue is for rows of ", epilogue.columns,
+                     " columns, but C has N = ", N);
+  if (M == 0 || N == 0) return;
+  if (K > 0) return sgemm_dispatched(M, N, K, 1.0f, A, B, 0.0f, C, /*alone=*/false, &epilogue);
+  scale(M, N, 0.0f, C);  // an empty sum: C = epilogue(0)
+  kernels::epilogue_bias(epilogue, C.data, C.row_stride, 0, M, N);
+  kernels::epilogue_finish(epilogue, C.data, C.row_stride, 0, 0, M, N);
+}
+
 // float64: the blocked loops of rung 3, for gradient checks (correct and reasonably fast).
 void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const Matrix<const double>& A,
            const Matrix<const double>& B, double beta, const Matrix<double>& C) {

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 
+#include "core/kernels/epilogue.hpp"
+
 namespace sf::gemm {
 
 // [doc:matrix]
@@ -34,6 +36,18 @@ void sgemm(std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const Ma
 // [doc:end]
 void dgemm(std::int64_t M, std::int64_t N, std::int64_t K, double alpha, const Matrix<const double>& A,
            const Matrix<const double>& B, double beta, const Matrix<double>& C);
+
+// [doc:sgemm-epilogue]
+/// C = epilogue(A · B): the product followed by a bias, a ReLU, dropout and a residual add
+/// (core/kernels/epilogue.hpp), each applied to a tile of C as soon as the product has finished it,
+/// so that C is written to memory once. The default product's paths run it (dispatch.hpp). The
+/// same bits as the separate passes: the bias written into C and sgemm with beta = 1, then
+/// epilogue_finish over the whole of C. `epilogue.columns` must be N. C must not overlap the
+/// residual.
+void sgemm_epilogue(std::int64_t M, std::int64_t N, std::int64_t K, const Matrix<const float>& A,
+                    const Matrix<const float>& B, const Matrix<float>& C,
+                    const kernels::Epilogue<float>& epilogue);
+// [doc:end]
 
 /// `batch` independent products; product p uses A.data + p·batch_stride_a, and likewise for B
 /// and C. A stride of 0 broadcasts one operand over the batch.

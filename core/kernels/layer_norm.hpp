@@ -7,7 +7,8 @@
 //
 // Sums use 16 partial accumulators in a fixed pattern (element i goes to lane i mod 16), combined
 // in a fixed order, so the result is the same whether the compiler uses AVX-512, AVX2 or scalar
-// code; the γ/β gradients are summed over fixed 64-row chunks whatever the thread count.
+// code; the γ/β gradients are summed over fixed 64-row chunks whatever the thread count. The backward
+// reads dy and x once, for dx and the γ/β sums together.
 #pragma once
 
 #include <cmath>
@@ -64,14 +65,19 @@ void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* gamma, cons
   }
 }
 
-/// Rows [r0, r1) of dx. With x̂ = (x - mean)·rstd and g = dy·γ:
-///   dx = rstd · (g - mean(g) - x̂ · mean(g·x̂))
-/// `scratch` holds 2·d elements.
+// [doc:layer-norm-backward]
+/// Rows [r0, r1) of the backward, in one pass over dy and x. With x̂ = (x - mean)·rstd and g = dy·γ:
+///   dx = rstd · (g - mean(g) - x̂ · mean(g·x̂))            (when dx is not null)
+///   dγ = Σ_rows dy·x̂,  dβ = Σ_rows dy                      (when dgamma is not null)
+/// The sums of dγ and dβ cover these rows only, written (not added) into dgamma and dbeta (length d
+/// each): the caller adds the chunks' shares in a fixed order. `scratch` holds 2·d elements.
 template <class T>
-void layer_norm_backward_input(T* dx, const T* dy, const T* x, const T* mean, const T* rstd, const T* gamma,
-                               std::int64_t r0, std::int64_t r1, std::int64_t d, T* scratch) {
+void layer_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* rstd,
+                         const T* gamma, std::int64_t r0, std::int64_t r1, std::int64_t d, T* scratch) {
   T* g = scratch;
   T* xhat = scratch + d;
+  if (dgamma)
+    for (std::int64_t i = 0; i < d; ++i) dgamma[i] = dbeta[i] = T(0);
   for (std::int64_t r = r0; r < r1; ++r) {
     const T* xr = x + r * d;
     const T* dyr = dy + r * d;
@@ -79,27 +85,20 @@ void layer_norm_backward_input(T* dx, const T* dy, const T* x, const T* mean, co
       xhat[i] = (xr[i] - mean[r]) * rstd[r];
       g[i] = gamma ? dyr[i] * gamma[i] : dyr[i];
     }
-    const T mean_g = lane_sum(g, d) / static_cast<T>(d);
-    const T mean_gx = lane_dot(g, xhat, d) / static_cast<T>(d);
-    T* dxr = dx + r * d;
-    for (std::int64_t i = 0; i < d; ++i) dxr[i] = rstd[r] * (g[i] - mean_g - xhat[i] * mean_gx);
-  }
-}
-
-/// One chunk's share of dγ = Σ_rows dy·x̂ and dβ = Σ_rows dy over rows [r0, r1), written (not added)
-/// into dgamma and dbeta (length d each).
-template <class T>
-void layer_norm_backward_params(T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* rstd,
-                                std::int64_t r0, std::int64_t r1, std::int64_t d) {
-  for (std::int64_t i = 0; i < d; ++i) dgamma[i] = dbeta[i] = T(0);
-  for (std::int64_t r = r0; r < r1; ++r) {
-    const T* xr = x + r * d;
-    const T* dyr = dy + r * d;
-    for (std::int64_t i = 0; i < d; ++i) {
-      dgamma[i] += dyr[i] * ((xr[i] - mean[r]) * rstd[r]);
-      dbeta[i] += dyr[i];
+    if (dgamma) {
+      for (std::int64_t i = 0; i < d; ++i) {
+        dgamma[i] += dyr[i] * xhat[i];
+        dbeta[i] += dyr[i];
+      }
+    }
+    if (dx) {
+      const T mean_g = lane_sum(g, d) / static_cast<T>(d);
+      const T mean_gx = lane_dot(g, xhat, d) / static_cast<T>(d);
+      T* dxr = dx + r * d;
+      for (std::int64_t i = 0; i < d; ++i) dxr[i] = rstd[r] * (g[i] - mean_g - xhat[i] * mean_gx);
     }
   }
 }
+// [doc:end]
 
 }  // namespace sf::kernels

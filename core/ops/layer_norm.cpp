@@ -79,26 +79,24 @@ std::vector<Tensor> LayerNormOp::backward(const Tensor& dout_in) {
   const Tensor gamma = needs_grad(0) && !input_shapes[1].empty() ? weight.get() : Tensor();
   Tensor dx, dgamma, dbeta;
   dispatch_float(xs.dtype(), "layer_norm", [&]<class T>() {
-    if (needs_grad(0)) {
-      dx = empty(xs.shape(), {.dtype = xs.dtype()});
-      const T* g = gamma.defined() ? gamma.data<T>() : nullptr;
-      parallel_for(rows, detail::rows_per_task(d), [&](std::int64_t r0, std::int64_t r1) {
-        std::vector<T> scratch(static_cast<std::size_t>(2 * d));
-        kernels::layer_norm_backward_input(dx.data<T>(), dy.data<T>(), xs.data<T>(), mu.data<T>(),
-                                           rs.data<T>(), g, r0, r1, d, scratch.data());
-      });
-    }
-    if (needs_grad(1) || needs_grad(2)) {
-      // Column sums over fixed chunks of 64 rows, then the chunks in order: the same bits whatever
-      // the number of threads.
-      const std::int64_t chunks = (rows + 63) / 64;
-      std::vector<T> partial(static_cast<std::size_t>(2 * chunks * d));
-      parallel_for(chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
-        for (std::int64_t c = c0; c < c1; ++c)
-          kernels::layer_norm_backward_params(partial.data() + 2 * c * d, partial.data() + (2 * c + 1) * d,
-                                              dy.data<T>(), xs.data<T>(), mu.data<T>(), rs.data<T>(), c * 64,
-                                              std::min(rows, (c + 1) * 64), d);
-      });
+    const bool params = needs_grad(1) || needs_grad(2);
+    if (needs_grad(0)) dx = empty(xs.shape(), {.dtype = xs.dtype()});
+    const T* g = gamma.defined() ? gamma.data<T>() : nullptr;
+    // One pass over fixed chunks of 64 rows: each computes its rows of dx and its share of the γ/β
+    // sums, and the shares are added in chunk order: the same bits whatever the number of threads.
+    const std::int64_t chunks = (rows + 63) / 64;
+    std::vector<T> partial(params ? static_cast<std::size_t>(2 * chunks * d) : 0);
+    parallel_for(chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+      std::vector<T> scratch(static_cast<std::size_t>(2 * d));
+      for (std::int64_t c = c0; c < c1; ++c) {
+        T* share = params ? partial.data() + 2 * c * d : nullptr;
+        kernels::layer_norm_backward(dx.defined() ? dx.data<T>() : nullptr, share,
+                                     share ? share + d : nullptr, dy.data<T>(), xs.data<T>(), mu.data<T>(),
+                                     rs.data<T>(), g, c * 64, std::min(rows, (c + 1) * 64), d,
+                                     scratch.data());
+      }
+    });
+    if (params) {
       dgamma = zeros({d}, {.dtype = xs.dtype()});
       dbeta = zeros({d}, {.dtype = xs.dtype()});
       T* pg = dgamma.data<T>();

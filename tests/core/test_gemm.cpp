@@ -209,6 +209,22 @@ TEST_SUITE("ch03-matmul") {
     double y[4] = {};
     CHECK_THROWS_WITH_AS(sf::gemm::dgemm(2, -2, 2, 1.0, {y, 2, 1}, {y, 2, 1}, 0.0, {y, 2, 1}),
                          "dgemm: sizes must not be negative, got M = 2, N = -2, K = 2", sf::ValueError);
+    CHECK_THROWS_WITH_AS(sf::gemm::sgemm_epilogue(2, 2, 2, a, a, {x, 2, 1}, {.columns = 3}),
+                         "sgemm_epilogue: the epilogue is for rows of 3 columns, but C has N = 2",
+                         sf::ValueError);
+  }
+
+  TEST_CASE("sgemm_epilogue by hand, and with K == 0 the epilogue of an empty sum") {
+    // [1 2; 3 4]·[1 0; 0 1] = [1 2; 3 4]; + bias [-2, -1] = [-1 1; 1 3]; ReLU = [0 1; 1 3];
+    // + residual [10 20; 30 40] = [10 21; 31 43].
+    const float A[4] = {1, 2, 3, 4}, I[4] = {1, 0, 0, 1}, bias[2] = {-2, -1}, residual[4] = {10, 20, 30, 40};
+    std::vector<float> C(4, std::numeric_limits<float>::quiet_NaN());
+    const sf::kernels::Epilogue<float> e{
+        .bias = bias, .relu = true, .columns = 2, .residual = residual, .residual_stride = 2};
+    sf::gemm::sgemm_epilogue(2, 2, 2, {A, 2, 1}, {I, 2, 1}, {C.data(), 2, 1}, e);
+    CHECK(C == std::vector<float>{10, 21, 31, 43});
+    sf::gemm::sgemm_epilogue(2, 2, 0, {nullptr, 0, 1}, {nullptr, 2, 1}, {C.data(), 2, 1}, e);
+    CHECK(C == std::vector<float>{10, 20, 30, 40});  // relu(0 + bias) = 0, plus the residual
   }
 
   TEST_CASE("batched products with a batch stride of 0 broadcasting A or B") {

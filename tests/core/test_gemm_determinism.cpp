@@ -216,4 +216,55 @@ TEST_SUITE("ch03-matmul") {
       CHECK(C[i] == doctest::Approx(expected[i]).epsilon(1e-5));
     }
   }
+
+  TEST_CASE("sgemm_epilogue gives the bits of the separate passes, on every path and thread count") {
+    // The reference is the unfused linear layer: the bias written into C, the ladder's five loops
+    // with beta = 1, then ReLU, dropout and the residual as a pass over the whole of C.
+    ThreadCountGuard guard;
+    const std::vector<float> bias = random_floats(1000, 31), residual = random_floats(1000 * 1000, 32);
+    struct Case {
+      const char* name;
+      bool bias, relu;
+      float p;
+      bool residual;
+    };
+    const Case cases[] = {{"bias", true, false, 0, false},
+                          {"bias, relu, dropout", true, true, 0.3f, false},
+                          {"bias, dropout, residual", true, false, 0.1f, true},
+                          {"relu alone", false, true, 0, false}};
+    // The few-rows path (M <= 4, Wᵀ) with K in one KC slice and in two; the small path; the five
+    // loops with A read in place (N <= 256) and packed (N > 256), K over KC.
+    for (const Shape& s :
+         {Shape{2, 70, 100, false, true}, Shape{3, 130, 600, false, true}, Shape{24, 24, 32, false, true},
+          Shape{300, 200, 700, false, true}, Shape{130, 300, 600, true, false}}) {
+      for (const Case& c : cases) {
+        CAPTURE(s.M);
+        CAPTURE(s.N);
+        CAPTURE(s.K);
+        CAPTURE(c.name);
+        sf::kernels::Epilogue<float> e{.bias = c.bias ? bias.data() : nullptr,
+                                       .relu = c.relu,
+                                       .p = c.p,
+                                       .scale = c.p > 0 ? 1.0f / (1.0f - c.p) : 1.0f,
+                                       .key = 77,
+                                       .start = 1000,
+                                       .columns = s.N,
+                                       .residual = c.residual ? residual.data() : nullptr,
+                                       .residual_stride = s.N};
+        const auto separate = product(s, [&e](const Shape& sh, auto a, auto b, auto C) {
+          for (i64 i = 0; i < sh.M; ++i)
+            for (i64 j = 0; j < sh.N; ++j) C.data[i * sh.N + j] = e.bias != nullptr ? e.bias[j] : 0.0f;
+          sf::gemm::sgemm(sf::gemm::Variant::packed_simd, sh.M, sh.N, sh.K, 1.0f, a, b, 1.0f, C);
+          sf::kernels::epilogue_finish(e, C.data, sh.N, 0, 0, sh.M, sh.N);
+        });
+        for (int threads : {1, 2, 3}) {
+          sf::set_num_threads(threads);
+          const auto fused = product(s, [&e](const Shape& sh, auto a, auto b, auto C) {
+            sf::gemm::sgemm_epilogue(sh.M, sh.N, sh.K, a, b, C, e);
+          });
+          CHECK(same_bits(fused, separate));
+        }
+      }
+    }
+  }
 }

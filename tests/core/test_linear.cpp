@@ -65,4 +65,94 @@ TEST_SUITE("ch04-linear") {
                     {rand64({3, 4}, 24), rand64({2, 3}, 25), rand64({2}, 26)},
                     {.name = "linear_fused (strided input)"});
   }
+
+  TEST_CASE("linear_relu_dropout and linear_dropout_add give the bits of the ops in a row, with gradients") {
+    // float32 through the matrix product's paths (a few rows, a small product, the five loops with
+    // K over one KC slice), where the steps run on each tile; float64 as passes over the output.
+    struct Size {
+      std::int64_t rows, in, out;
+    };
+    for (DType dtype : {kFloat32, kFloat64}) {
+      for (const Size& z : {Size{2, 40, 70}, Size{24, 32, 24}, Size{300, 600, 200}}) {
+        for (bool add : {false, true}) {
+          CAPTURE(dtype_name(dtype));
+          CAPTURE(z.rows);
+          CAPTURE(add);
+          Generator init(7);
+          auto leaf = [&](const Shape& shape) { return randn(shape, init).to(dtype).requires_grad_(); };
+          const Tensor x1 = leaf({z.rows, z.in}), w1 = leaf({z.out, z.in}), b1 = leaf({z.out}),
+                       r1 = leaf({z.rows, z.out});
+          auto copy = [](const Tensor& t) { return t.detach().clone().requires_grad_(); };
+          const Tensor x2 = copy(x1), w2 = copy(w1), b2 = copy(b1), r2 = copy(r1);
+          Generator ga(5), gb(5);
+          const Tensor plain = add ? r1 + dropout(linear_fused(x1, w1, b1), 0.2, true, ga)
+                                   : relu_dropout(linear_fused(x1, w1, b1), 0.2, true, ga);
+          const Tensor fused = add ? linear_dropout_add(x2, w2, b2, r2, 0.2, true, gb)
+                                   : linear_relu_dropout(x2, w2, b2, 0.2, true, gb);
+          CHECK(sf::test::same_values(plain, fused));
+          CHECK(ga.state().counter == gb.state().counter);  // both took the same draws
+          const Tensor g = randn({z.rows, z.out}, init).to(dtype);
+          sum(plain * g).backward();
+          sum(fused * g).backward();
+          CHECK(sf::test::same_values(x1.grad(), x2.grad()));
+          CHECK(sf::test::same_values(w1.grad(), w2.grad()));
+          CHECK(sf::test::same_values(b1.grad(), b2.grad()));
+          if (add) CHECK(sf::test::same_values(r1.grad(), r2.grad()));
+        }
+      }
+    }
+  }
+
+  TEST_CASE("in evaluation the fused epilogues draw nothing: a ReLU, or the residual add alone") {
+    Generator init(8), gen(3);
+    const Tensor x = randn({3, 4}, init), w = randn({5, 4}, init), b = randn({5}, init),
+                 r = randn({3, 5}, init);
+    CHECK(sf::test::same_values(linear_relu_dropout(x, w, b, 0.5, false, gen), relu(linear_fused(x, w, b))));
+    CHECK(sf::test::same_values(linear_dropout_add(x, w, b, r, 0.5, false, gen), r + linear_fused(x, w, b)));
+    CHECK(gen.state().counter == 0);
+  }
+
+  TEST_CASE("the fused epilogues' errors name the op, the shapes and the rule") {
+    Generator gen(0);
+    CHECK_THROWS_WITH_AS(
+        linear_relu_dropout(zeros({2, 3}), zeros({5, 4}), Tensor(), 0.1, true, gen),
+        "linear_relu_dropout: input of shape [2, 3] has 3 features but the weight [5, 4] expects 4",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(linear_relu_dropout(zeros({2, 4}), zeros({5, 4}), Tensor(), 1.5, true, gen),
+                         "linear_relu_dropout: probability must be in [0, 1), got 1.5", ValueError);
+    CHECK_THROWS_WITH_AS(
+        linear_dropout_add(zeros({2, 4}), zeros({3, 4}), Tensor(), zeros({2, 4}), 0.1, true, gen),
+        "linear_dropout_add: the residual has shape [2, 4] but the output has [2, 3] (no "
+        "broadcasting here)",
+        ShapeError);
+    CHECK_THROWS_WITH_AS(linear_dropout_add(zeros({2, 4}), zeros({3, 4}), Tensor(), Tensor(), 0.1, true, gen),
+                         "linear_dropout_add: the residual is undefined", ValueError);
+    CHECK_THROWS_WITH_AS(linear_dropout_add(zeros({2, 4}), zeros({3, 4}), Tensor(),
+                                            zeros({2, 3}, {.dtype = kFloat64}), 0.1, true, gen),
+                         "linear_dropout_add: the residual must have the input's dtype float32, got float64",
+                         TypeError);
+    CHECK(gen.state().counter == 0);  // a call that fails takes no draws
+  }
+
+  TEST_CASE("gradcheck: linear_relu_dropout and linear_dropout_add, with dropout on") {
+    Generator gen(9);
+    const auto state = gen.state();
+    const Inputs in{rand64({4, 3}, 31), rand64({5, 3}, 32), rand64({5}, 33)};
+    {  // At the ReLU's kink a central difference measures the average slope: no pre-activation is near 0.
+      NoGradGuard no_grad;
+      for (double z : linear_fused(in[0], in[1], in[2]).to_vector<double>()) REQUIRE(std::fabs(z) > 1e-3);
+    }
+    CHECK_GRADCHECK(
+        [&](const Inputs& x) {
+          gen.set_state(state);  // the same mask on every evaluation
+          return linear_relu_dropout(x[0], x[1], x[2], 0.3, true, gen);
+        },
+        in, {.name = "linear_relu_dropout"});
+    CHECK_GRADCHECK(
+        [&](const Inputs& x) {
+          gen.set_state(state);
+          return linear_dropout_add(x[0], x[1], x[2], x[3], 0.3, true, gen);
+        },
+        {in[0], in[1], in[2], rand64({4, 5}, 34)}, {.name = "linear_dropout_add"});
+  }
 }

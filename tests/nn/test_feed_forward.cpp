@@ -56,7 +56,7 @@ TEST_SUITE("ch09-feed-forward") {
     FeedForward ffn({.d_model = 8, .d_ff = 32, .dropout = 0.2}, g1);
     Tensor x = randn({5, 8}, g1).requires_grad_();
     g2.set_state(g1.state());
-    const Tensor fused = ffn(x);  // ReLU: linear2(relu_dropout(linear1(x)))
+    const Tensor fused = ffn(x);  // ReLU: linear2(linear_relu_dropout(x, linear1's weights))
     const std::vector<double> fused_grad = [&] {
       sum(fused).backward();
       return x.grad().to_vector<double>();
