@@ -36,13 +36,18 @@ DecoderLayer::DecoderLayer(LayerConfig c, Generator& gen)
 // [doc:decoder-layer]
 Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor& self_mask,
                              const Tensor& memory_mask, Tensor* cross_weights) const {
-  auto look_back = [&](const Tensor& h) { return self_attn(h, h, h, self_mask); };
-  auto look_at_source = [&](const Tensor& h) {
-    return multihead_attn(h, memory, memory, memory_mask, cross_weights);
+  // As in the encoder layer, each sub-layer's last linear layer also does the Add of "Add & Norm".
+  auto look_back = [&](const Tensor& h, const ResidualAdd& add) {
+    return self_attn.forward(h, h, h, self_mask, nullptr, &add);
   };
-  Tensor y = add_and_norm(x, look_back, norm1, dropout1, config_.norm_first);
-  y = add_and_norm(y, look_at_source, norm2, dropout2, config_.norm_first);  // Q from y; K, V from memory
-  return add_and_norm(y, feed_forward, norm3, dropout3, config_.norm_first);
+  auto look_at_source = [&](const Tensor& h, const ResidualAdd& add) {
+    return multihead_attn.forward(h, memory, memory, memory_mask, cross_weights, &add);
+  };
+  auto each_token = [&](const Tensor& h, const ResidualAdd& add) { return feed_forward.forward(h, &add); };
+  Tensor y = add_and_norm_fused(x, look_back, norm1, dropout1, config_.norm_first);
+  y = add_and_norm_fused(y, look_at_source, norm2, dropout2,
+                         config_.norm_first);  // Q from y; K, V from memory
+  return add_and_norm_fused(y, each_token, norm3, dropout3, config_.norm_first);
 }
 // [doc:end]
 

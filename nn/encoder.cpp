@@ -29,11 +29,16 @@ EncoderLayer::EncoderLayer(LayerConfig c, Generator& gen)
 
 // [doc:encoder-layer]
 Tensor EncoderLayer::forward(const Tensor& x, const Tensor& mask) const {
-  auto attend = [&](const Tensor& h) {
-    return self_attn(h, h, h, mask);
-  };  // every token looks at every token
-  Tensor y = add_and_norm(x, attend, norm1, dropout1, config_.norm_first);
-  return add_and_norm(y, feed_forward, norm2, dropout2, config_.norm_first);  // then each token on its own
+  // Each sub-layer's last linear layer also does the Add of "Add & Norm": `add` carries the residual
+  // and the dropout into it (add_and_norm_fused, nn/residual.hpp).
+  auto attend = [&](const Tensor& h, const ResidualAdd& add) {
+    return self_attn.forward(h, h, h, mask, nullptr, &add);  // every token looks at every token
+  };
+  auto each_token = [&](const Tensor& h, const ResidualAdd& add) {
+    return feed_forward.forward(h, &add);  // then each token on its own
+  };
+  Tensor y = add_and_norm_fused(x, attend, norm1, dropout1, config_.norm_first);
+  return add_and_norm_fused(y, each_token, norm2, dropout2, config_.norm_first);
 }
 // [doc:end]
 

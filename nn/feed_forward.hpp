@@ -12,6 +12,7 @@
 #include "nn/dropout.hpp"
 #include "nn/linear.hpp"
 #include "nn/module.hpp"
+#include "nn/residual.hpp"
 
 namespace sf::nn {
 
@@ -28,7 +29,8 @@ struct FeedForwardConfig {
 class FeedForward : public Module {
  public:
   explicit FeedForward(FeedForwardConfig config, Generator& gen = default_generator());
-  Tensor forward(const Tensor& x) const;
+  /// With `add`: add->residual + add->dropout(FFN(x)), the Add done inside linear2 (nn/residual.hpp).
+  Tensor forward(const Tensor& x, const ResidualAdd* add = nullptr) const;
   Tensor operator()(const Tensor& x) const { return forward(x); }
   const FeedForwardConfig& config() const { return config_; }
 

@@ -39,10 +39,11 @@ class Linear : public Module {
         linear_relu_dropout(x, weight, bias, dropout.p(), dropout.is_training(), dropout.generator()));
   }
   /// residual + dropout(forward(x)) as one op (linear_dropout_add): the end of a sub-layer with its
-  /// residual connection, the dropout and the add inside the matrix product.
+  /// residual connection, the dropout and the add inside the matrix product. (The dropout reports
+  /// its shape, as its forward would.)
   Tensor forward_dropout_add(const Tensor& x, const Dropout& dropout, const Tensor& residual) const {
-    return recorded(linear_dropout_add(x, weight, bias, residual, dropout.p(), dropout.is_training(),
-                                       dropout.generator()));
+    Generator& gen = dropout.applied_inside(residual.shape());
+    return recorded(linear_dropout_add(x, weight, bias, residual, dropout.p(), dropout.is_training(), gen));
   }
   const LinearConfig& config() const { return config_; }
 

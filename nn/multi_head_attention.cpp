@@ -63,12 +63,15 @@ Tensor MultiHeadAttention::split_heads(const Tensor& t) const {
 // [doc:end]
 
 Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
-                                   const Tensor& mask, Tensor* weights) const {
+                                   const Tensor& mask, Tensor* weights, const ResidualAdd* add) const {
   const std::int64_t E = config_.d_model;
   if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2) {  // unbatched [L, E]: a batch of one
     Tensor w;
+    const Tensor residual = add ? add->residual.unsqueeze(0) : Tensor();
+    const ResidualAdd add_batched{add ? add->dropout : dropout, residual};
     Tensor out = forward(query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0),
-                         mask.defined() && mask.dim() > 2 ? mask.unsqueeze(0) : mask, weights ? &w : nullptr);
+                         mask.defined() && mask.dim() > 2 ? mask.unsqueeze(0) : mask, weights ? &w : nullptr,
+                         add ? &add_batched : nullptr);
     if (weights) *weights = w.squeeze(0);
     return out.squeeze(0);
   }
@@ -110,13 +113,13 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   //    which flash_attention does not compute): the L×L weights are then never stored.
   const bool mask_wants_grad =
       mask.defined() && mask.dtype() != kBool && mask.requires_grad() && grad_enabled();
-  if (!weights && !mask_wants_grad) return attend_in_linear_memory(qh, kh, vh, mask);
-  return attend(qh, kh, vh, mask, weights);
+  if (!weights && !mask_wants_grad) return attend_in_linear_memory(qh, kh, vh, mask, add);
+  return attend(qh, kh, vh, mask, weights, add);
 }
 
 // [doc:mha-flash]
 Tensor MultiHeadAttention::attend_in_linear_memory(const Tensor& q, const Tensor& k, const Tensor& v,
-                                                   const Tensor& mask) const {
+                                                   const Tensor& mask, const ResidualAdd* add) const {
   const std::int64_t B = q.size(0), h = q.size(1), Lq = q.size(2), E = config_.d_model;
   // Scale, mask, softmax, dropout and the product with v, block by block: [B, h, Lq, d_k], with the
   // dropout drawn from the module's generator exactly as dropout(w) would draw it for w [B, h, Lq, Lk].
@@ -124,13 +127,13 @@ Tensor MultiHeadAttention::attend_in_linear_memory(const Tensor& q, const Tensor
   const Tensor heads = flash_attention(
       q, k, v, mask, {.p = dropout.p(), .training = dropout.is_training(), .generator = &gen});
   // Its memory is already [B, Lq, h, d_k]: contiguous() copies nothing, and view merges the heads.
-  return out_proj(heads.transpose(1, 2).contiguous().view({B, Lq, E}));
+  return mix_heads(heads.transpose(1, 2).contiguous().view({B, Lq, E}), add);
 }
 // [doc:end]
 
 // [doc:mha-heads]
 Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
-                                  Tensor* weights) const {
+                                  Tensor* weights, const ResidualAdd* add) const {
   const std::int64_t B = q.size(0), Lq = q.size(2), E = config_.d_model;
   // 3. Attend, every head of every sentence in one batched product.
   Tensor w = attention_weights_fused(q, k, mask);  // [B, h, Lq, Lk]: scale, mask and softmax in one op
@@ -140,9 +143,9 @@ Tensor MultiHeadAttention::attend(const Tensor& q, const Tensor& k, const Tensor
   //    non-contiguous, so contiguous() copies it into place before view.
   Tensor merged = heads.transpose(1, 2).contiguous().view({B, Lq, E});
 
-  // 5. Mix the heads with W^O.
+  // 5. Mix the heads with W^O (and, given `add`, do the Add of Add & Norm in the same product).
   if (weights) *weights = w;
-  return out_proj(merged);
+  return mix_heads(merged, add);
 }
 // [doc:end]
 

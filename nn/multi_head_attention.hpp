@@ -29,6 +29,7 @@
 #include "nn/kv_cache.hpp"
 #include "nn/linear.hpp"
 #include "nn/module.hpp"
+#include "nn/residual.hpp"
 
 namespace sf::nn {
 
@@ -51,8 +52,10 @@ class MultiHeadAttention : public Module {
   /// bool (true = hidden) or float (added to the scaled scores). If `weights` is given it receives the
   /// attention weights of every head, [B, heads, Lq, Lk]. (PyTorch averages them over heads by default, and
   /// returns them after dropout; these are before dropout, which is the same in evaluation.)
+  /// With `add`, the output is add->residual + add->dropout(output), the Add done inside W^O's
+  /// product (nn/residual.hpp).
   Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
-                 Tensor* weights = nullptr) const;
+                 Tensor* weights = nullptr, const ResidualAdd* add = nullptr) const;
   Tensor operator()(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask = {},
                     Tensor* weights = nullptr) const {
     return forward(query, key, value, mask, weights);
@@ -92,10 +95,16 @@ class MultiHeadAttention : public Module {
   /// [B, L, E] → [B, heads, L, d_k] (a view).
   Tensor split_heads(const Tensor& t) const;
   /// Attention of per-head queries over per-head keys and values, heads merged, then W^O.
-  Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, Tensor* weights) const;
+  Tensor attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, Tensor* weights,
+                const ResidualAdd* add = nullptr) const;
   /// The same without the weights, in O(L) memory (flash_attention): what forward runs when the weights
   /// are not asked for.
-  Tensor attend_in_linear_memory(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) const;
+  Tensor attend_in_linear_memory(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                                 const ResidualAdd* add) const;
+  /// W^O on the merged heads [B, Lq, E], and the Add if asked for.
+  Tensor mix_heads(const Tensor& merged, const ResidualAdd* add) const {
+    return add ? out_proj.forward_dropout_add(merged, add->dropout, add->residual) : out_proj(merged);
+  }
 
   MultiHeadAttentionConfig config_;
 };

@@ -16,6 +16,26 @@ Inputs with_parameters(Inputs in, const Module& m) {
   for (const Tensor& p : m.parameters()) in.push_back(p);
   return in;
 }
+
+/// Runs `forward` twice from the same generator state, once per version, and checks that outputs
+/// and every gradient (input and parameters) agree to the bit. `forward(fused)` returns the output.
+template <class Forward>
+void check_same_bits(Module& layer, Generator& gen, const Tensor& x, Forward&& forward) {
+  const auto state = gen.state();
+  Tensor out[2];
+  std::vector<std::vector<double>> grads[2];
+  for (int fused : {1, 0}) {
+    gen.set_state(state);  // the same dropout masks for both
+    layer.zero_grad();
+    x.set_grad(Tensor());
+    out[fused] = forward(fused == 1);
+    sum(out[fused] * out[fused]).backward();
+    grads[fused].push_back(x.grad().to_vector<double>());
+    for (const Tensor& p : layer.parameters()) grads[fused].push_back(p.grad().to_vector<double>());
+  }
+  CHECK(sf::test::same_values(out[0], out[1]));
+  CHECK(grads[0] == grads[1]);
+}
 }  // namespace
 
 TEST_SUITE("ch10-encoder") {
@@ -40,6 +60,21 @@ TEST_SUITE("ch10-encoder") {
     Encoder encoder({.layer = tiny(false), .layers = 2});
     CHECK_FALSE(sf::test::same_values(encoder.layers[0].self_attn.in_proj_weight,
                                       encoder.layers[1].self_attn.in_proj_weight));
+  }
+
+  TEST_CASE("in training an encoder layer gives the bits of the plain add_and_norm chain, with gradients") {
+    // EncoderLayer::forward hands the Add to the sub-layers' last linear layers (add_and_norm_fused).
+    for (bool pre : {false, true}) {
+      Generator gen(11);
+      EncoderLayer layer({.d_model = 16, .heads = 2, .d_ff = 32, .dropout = 0.2, .norm_first = pre}, gen);
+      const Tensor x = randn({3, 5, 16}, gen).requires_grad_();
+      check_same_bits(layer, gen, x, [&](bool fused) {
+        if (fused) return layer(x);
+        auto attend = [&](const Tensor& h) { return layer.self_attn(h, h, h); };
+        const Tensor y = add_and_norm(x, attend, layer.norm1, layer.dropout1, pre);
+        return add_and_norm(y, layer.feed_forward, layer.norm2, layer.dropout2, pre);
+      });
+    }
   }
 
   TEST_CASE("gradcheck: EncoderLayer, post-LN and pre-LN, with a padding mask") {
@@ -79,6 +114,21 @@ TEST_SUITE("ch11-decoder") {
     changed[0][3].fill_(5);
     const Tensor after = layer.forward(changed, memory, causal_mask(4));
     CHECK(sf::test::same_values(before[0].narrow(0, 0, 3), after[0].narrow(0, 0, 3)));
+  }
+
+  TEST_CASE("in training a decoder layer gives the bits of the plain add_and_norm chain, with gradients") {
+    Generator gen(12);
+    DecoderLayer layer({.d_model = 16, .heads = 2, .d_ff = 32, .dropout = 0.2}, gen);
+    const Tensor x = randn({3, 5, 16}, gen).requires_grad_(), memory = randn({3, 4, 16}, gen);
+    const Tensor causal = causal_mask(5);
+    check_same_bits(layer, gen, x, [&](bool fused) {
+      if (fused) return layer(x, memory, causal);
+      auto look_back = [&](const Tensor& h) { return layer.self_attn(h, h, h, causal); };
+      auto look_at_source = [&](const Tensor& h) { return layer.multihead_attn(h, memory, memory); };
+      Tensor y = add_and_norm(x, look_back, layer.norm1, layer.dropout1, false);
+      y = add_and_norm(y, look_at_source, layer.norm2, layer.dropout2, false);
+      return add_and_norm(y, layer.feed_forward, layer.norm3, layer.dropout3, false);
+    });
   }
 
   TEST_CASE("gradcheck: DecoderLayer with respect to the target, the memory and every parameter") {
