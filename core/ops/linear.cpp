@@ -157,27 +157,29 @@ std::vector<Tensor> LinearOp::backward(const Tensor& dout) {
   // y = residual + dropout(act(z)) with z = x·Wᵀ + b:  dresidual = dy, dz = dy·mask·scale·act'(z),
   // then dx = dz·W,  dW = dzᵀ·x,  db = Σ_rows dz.
   const Tensor dy = dout.contiguous().view({-1, dout.size(-1)});  // [rows, out]
-  Tensor dz = dy;
-  if (relu || p > 0) {
-    dz = empty(dy.shape(), {.dtype = dy.dtype()});
-    dispatch_float(dy.dtype(), op, [&]<class T>() {
-      const T scale = static_cast<T>(p > 0 ? 1.0 / (1.0 - p) : 1.0);
-      const std::int64_t n = dy.numel();
-      // With a ReLU the output is > 0 exactly where the element was kept and positive: the slope is
-      // scale there and 0 elsewhere (relu_dropout's backward). Without, the mask is drawn again.
+  const std::int64_t rows = dy.size(0), cols = dy.size(1);
+  Tensor dz = dy, db;
+  if (needs_grad(2)) db = empty({cols}, {.dtype = dy.dtype()});
+  if (relu || p > 0) dz = empty(dy.shape(), {.dtype = dy.dtype()});
+  const Tensor y = relu ? out.get() : Tensor();
+  dispatch_float(dy.dtype(), op, [&]<class T>() {
+    const T scale = static_cast<T>(p > 0 ? 1.0 / (1.0 - p) : 1.0);
+    // Rows [r0, r1) of dz. With a ReLU the output is > 0 exactly where the element was kept and
+    // positive: the slope is scale there and 0 elsewhere (relu_dropout's backward). Without, the
+    // mask is drawn again.
+    auto rows_of_dz = [&](std::int64_t r0, std::int64_t r1) {
       if (relu)
-        kernels::relu_dropout_backward(dz.data<T>(), dy.data<T>(), out.get().data<T>(), 0, n, scale);
-      else
-        kernels::dropout_apply(dz.data<T>(), dy.data<T>(), 0, n, key, start, static_cast<float>(p), scale);
-    });
-  }
-  Tensor db;
-  if (needs_grad(2)) {
-    db = empty({dz.size(1)}, {.dtype = dz.dtype()});
-    dispatch_float(dz.dtype(), op, [&]<class T>() {
-      kernels::column_sum(db.data<T>(), dz.data<T>(), dz.size(0), dz.size(1));
-    });
-  }
+        kernels::relu_dropout_backward(dz.data<T>(), dy.data<T>(), y.data<T>(), r0 * cols, r1 * cols, scale);
+      else if (p > 0)
+        kernels::dropout_apply(dz.data<T>(), dy.data<T>(), r0 * cols, r1 * cols, key, start,
+                               static_cast<float>(p), scale);
+    };
+    // db = Σ_rows dz, each chunk of rows summed right after it is made.
+    if (db.defined())
+      kernels::column_sum_of(db.data<T>(), dz.data<T>(), rows, cols, rows_of_dz);
+    else if (relu || p > 0)
+      parallel_for(rows, kernels::kColumnSumChunk, rows_of_dz);
+  });
   return {needs_grad(0) ? matmul(dz, weight.get()).view(input_shapes[0]) : Tensor(),
           needs_grad(1) ? matmul(dz.transpose(0, 1), x.get()) : Tensor(), db,
           needs_grad(3) ? dout : Tensor()};
