@@ -11,6 +11,7 @@
 
 #include "core/kernels/layer_norm.hpp"
 #include "core/kernels/math.hpp"
+#include "core/kernels/softmax.hpp"
 
 namespace sf::kernels {
 
@@ -18,8 +19,7 @@ namespace sf::kernels {
 /// The loss of one row z[0..C) with target t; stores the row's log-sum-exp in *lse.
 template <class T>
 double cross_entropy_row(const T* z, std::int64_t C, std::int64_t t, double smoothing, T* lse) {
-  T m = z[0];
-  for (std::int64_t c = 1; c < C; ++c) m = z[c] > m ? z[c] : m;
+  const T m = row_max(z, C, 1);
   T lane[16] = {};  // Σ e^(z - m) in 16 fixed lanes (deterministic on every instruction set)
   std::int64_t c = 0;
   for (; c + 16 <= C; c += 16)

@@ -51,25 +51,60 @@ void epilogue_bias(const Epilogue<T>& e, T* c, std::int64_t rs_c, std::int64_t j
 }
 
 // [doc:epilogue-finish]
+/// The steps after the sum on rows of a tile, one variant per combination of steps: each loop then
+/// has no test of its own inside, and the compiler turns it into vector instructions (the mask's
+/// 64-bit hashes included). `first` is the draw of the tile's element (0, 0), `residual` points at
+/// its (0, 0) too. (Local copies of the settings: C's stores cannot change them under the loop.)
+template <class T, bool kRelu, bool kDropout, bool kResidual>
+void epilogue_rows(T* c, std::int64_t rs_c, std::int64_t m, std::int64_t n, std::uint64_t key,
+                   std::uint64_t first, std::int64_t columns, float threshold, T scale, const T* residual,
+                   std::int64_t residual_stride) {
+  for (std::int64_t i = 0; i < m; ++i) {
+    T* __restrict ci = c + i * rs_c;
+    const T* __restrict ri = kResidual ? residual + i * residual_stride : nullptr;
+    const std::uint64_t row_first = first + static_cast<std::uint64_t>(i * columns);
+    for (std::int64_t j = 0; j < n; ++j) {
+      T v = ci[j];
+      if constexpr (kRelu) v = v > T(0) ? v : T(0);
+      if constexpr (kDropout) {  // as dropout_apply: u < p ⟺ 24 bits < p·2^24
+        const std::uint64_t bits = stream_bits(key, row_first + static_cast<std::uint64_t>(j));
+        v = static_cast<float>(bits >> 40) >= threshold ? v * scale : T(0);
+      }
+      if constexpr (kResidual) v = ri[j] + v;
+      ci[j] = v;
+    }
+  }
+}
+
 /// The other steps, on a tile of C whose sum is complete (c at element (i0, j0), m×n): the ReLU,
 /// dropout and the residual add.
 template <class T>
 void epilogue_finish(const Epilogue<T>& e, T* c, std::int64_t rs_c, std::int64_t i0, std::int64_t j0,
                      std::int64_t m, std::int64_t n) {
-  const float threshold = e.p * 16777216.0f;  // as dropout_apply: u < p ⟺ 24 bits < p·2^24
-  for (std::int64_t i = 0; i < m; ++i) {
-    T* ci = c + i * rs_c;
-    const std::uint64_t row_start = e.start + static_cast<std::uint64_t>((i0 + i) * e.columns + j0);
-    for (std::int64_t j = 0; j < n; ++j) {
-      T v = ci[j];
-      if (e.relu) v = v > T(0) ? v : T(0);
-      if (e.p > 0) {
-        const std::uint64_t bits = stream_bits(e.key, row_start + static_cast<std::uint64_t>(j));
-        v = static_cast<float>(bits >> 40) >= threshold ? v * e.scale : T(0);
-      }
-      if (e.residual != nullptr) v = e.residual[(i0 + i) * e.residual_stride + j0 + j] + v;
-      ci[j] = v;
-    }
+  const std::uint64_t first = e.start + static_cast<std::uint64_t>(i0 * e.columns + j0);
+  const T* residual = e.residual ? e.residual + i0 * e.residual_stride + j0 : nullptr;
+  const float threshold = e.p * 16777216.0f;
+  auto rows = [&]<bool kRelu, bool kDropout, bool kResidual>() {
+    epilogue_rows<T, kRelu, kDropout, kResidual>(c, rs_c, m, n, e.key, first, e.columns, threshold, e.scale,
+                                                 residual, e.residual_stride);
+  };
+  switch ((e.relu ? 4 : 0) | (e.p > 0 ? 2 : 0) | (residual ? 1 : 0)) {
+    case 1:
+      return rows.template operator()<false, false, true>();
+    case 2:
+      return rows.template operator()<false, true, false>();
+    case 3:
+      return rows.template operator()<false, true, true>();
+    case 4:
+      return rows.template operator()<true, false, false>();
+    case 5:
+      return rows.template operator()<true, false, true>();
+    case 6:
+      return rows.template operator()<true, true, false>();
+    case 7:
+      return rows.template operator()<true, true, true>();
+    default:
+      return;  // nothing to do
   }
 }
 // [doc:end]

@@ -24,7 +24,15 @@ namespace sf::kernels {
 template <class T>
 T row_max(const T* x, std::int64_t n, std::int64_t stride) {
   T m = -std::numeric_limits<T>::infinity();
-  for (std::int64_t k = 0; k < n; ++k) m = x[k * stride] > m ? x[k * stride] : m;
+  std::int64_t k = 0;
+  if (stride == 1) {  // 16 running maxima, one per lane of a vector: the largest is the same in any order
+    T lane[16];
+    for (T& l : lane) l = m;
+    for (; k + 16 <= n; k += 16)
+      for (int j = 0; j < 16; ++j) lane[j] = x[k + j] > lane[j] ? x[k + j] : lane[j];
+    for (T l : lane) m = l > m ? l : m;
+  }
+  for (; k < n; ++k) m = x[k * stride] > m ? x[k * stride] : m;
   return m;
 }
 
@@ -37,11 +45,15 @@ void exp_and_normalise(T* y, const T* x, std::int64_t n, std::int64_t stride, T 
     for (std::int64_t k = 0; k < n; ++k) y[k * stride] = T(0);
     return;
   }
-  T total = 0;
-  for (std::int64_t k = 0; k < n; ++k) {
-    y[k * stride] = exp_of(x[k * stride] - m);
-    total += y[k * stride];
+  // The exponentials first, in a loop of their own that the compiler vectorises; then their sum, in
+  // order (a float sum's bits depend on the order).
+  if (stride == 1) {
+    for (std::int64_t k = 0; k < n; ++k) y[k] = exp_of(x[k] - m);
+  } else {
+    for (std::int64_t k = 0; k < n; ++k) y[k * stride] = exp_of(x[k * stride] - m);
   }
+  T total = 0;
+  for (std::int64_t k = 0; k < n; ++k) total += y[k * stride];
   const T inv = T(1) / total;
   for (std::int64_t k = 0; k < n; ++k) y[k * stride] *= inv;
 }
@@ -61,12 +73,13 @@ void softmax_forward(T* y, const T* x, std::int64_t outer, std::int64_t n, std::
 /// null; mask_step is 0 when one mask value covers the row). All masked: zeros.
 template <class T>
 void masked_softmax_row(T* y, const T* x, std::int64_t n, T scale, const bool* mask, std::int64_t mask_step) {
-  T m = -std::numeric_limits<T>::infinity();  // the maximum, taken while the row is scaled and masked
-  for (std::int64_t k = 0; k < n; ++k) {
-    y[k] = mask && mask[k * mask_step] ? -std::numeric_limits<T>::infinity() : x[k] * scale;
-    m = y[k] > m ? y[k] : m;
+  if (mask) {
+    for (std::int64_t k = 0; k < n; ++k)
+      y[k] = mask[k * mask_step] ? -std::numeric_limits<T>::infinity() : x[k] * scale;
+  } else {
+    for (std::int64_t k = 0; k < n; ++k) y[k] = x[k] * scale;
   }
-  exp_and_normalise(y, y, n, 1, m);
+  exp_and_normalise(y, y, n, 1, row_max(y, n, 1));
 }
 
 // [doc:softmax-backward]
