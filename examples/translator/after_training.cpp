@@ -30,8 +30,8 @@ void after_training(const TrainResult& trained, const AfterTrainingOptions& o) {
   const std::string& dir = o.out_dir;
   TrainedRun run = load_trained_run(dir, trained.final_checkpoint);
   const RunData data = load_run_data(run.config);
-  EvalOptions decoding = o.decoding;
-  decoding.max_len = run.config.max_len;
+  const EvalOptions decoding{
+      .beam = run.config.beam, .length_penalty = run.config.length_penalty, .max_len = run.config.max_len};
   const EvalResult held_out = evaluate(*run.model, data.test, run.tokeniser, decoding);
   const bool toy = !run.config.uses_files();
   out << '\n'

@@ -2,6 +2,7 @@
 // loads the final model (the best checkpoint, or the averaged one if it scored higher on validation),
 // scores it on the run's own held-out pairs (the toy's test set, a file run's validation set), and on
 // a test set if one is given (--test-src, --test-tgt: scored once here, never used for a choice),
+// all decoded as the run's validation was (its stored beam and length penalty),
 // translates a few sentences, draws the cross-attention of one sentence, and writes the report
 // (report.hpp).
 #pragma once
@@ -19,7 +20,6 @@ inline constexpr const char* kDefaultAttentionSentence = "The small black cats e
 
 struct AfterTrainingOptions {
   std::string out_dir = "runs/toy";
-  EvalOptions decoding{};                    // beam and length penalty (max_len: the run's)
   std::string test_source{}, test_target{};  // a test set (both or neither)
   std::string attention_sentence{};          // "" = the first test sentence, else kDefaultAttentionSentence
   std::ostream* out = nullptr;               // standard output if null

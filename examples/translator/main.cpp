@@ -99,7 +99,8 @@ int train_command(const std::vector<std::string>& args) {
       .add_flag(
           "resume",
           "continue the run in --out with its stored settings; honours only --steps and --minutes (to "
-          "extend it), --threads, --beam, --length-penalty, --test-src, --test-tgt, --attention-sentence")
+          "extend it), --threads, --test-src, --test-tgt, --attention-sentence (the stored settings include "
+          "--beam and --length-penalty: every validation of a run decodes the same way)")
       .add_flag("overwrite", "replace a run already in --out (without it, training there is refused)")
       .add("init-from", "FILE", "start from the weights of a safetensors file (one PyTorch wrote, say)");
   if (!parse_command_line(o, args)) return 0;
@@ -107,15 +108,15 @@ int train_command(const std::vector<std::string>& args) {
   if (resume)
     for (const std::string& name : o.given_names())
       if (name != "resume" && name != "out" && name != "steps" && name != "minutes" && name != "threads" &&
-          name != "beam" && name != "length-penalty" && name != "test-src" && name != "test-tgt" &&
-          name != "attention-sentence")
+          name != "test-src" && name != "test-tgt" && name != "attention-sentence")
         fail<ValueError>("--", name,
                          " cannot be given with --resume: a resumed run keeps its stored settings "
                          "(only --steps and --minutes extend it)");
-  const RunConfig c = read_run_options(o);
+  RunConfig c = read_run_options(o);
+  c.beam = read_beam(o);  // validation's decoding, stored with the run (and the test's after training)
+  c.length_penalty = o.number("length-penalty");
   const std::string out = o.text("out");
   const AfterTrainingOptions after{.out_dir = out,
-                                   .decoding = read_decoding_options(o, c.max_len),
                                    .test_source = o.text("test-src"),
                                    .test_target = o.text("test-tgt"),
                                    .attention_sentence = o.text("attention-sentence")};
@@ -126,9 +127,7 @@ int train_command(const std::vector<std::string>& args) {
                                         .overwrite = o.flag("overwrite"),
                                         .init_from = o.text("init-from"),
                                         .extend_steps = resume && o.given("steps") ? c.steps : 0,
-                                        .extend_minutes = resume && o.given("minutes") ? c.minutes : -1,
-                                        .beam = read_beam(o),
-                                        .length_penalty = o.number("length-penalty")});
+                                        .extend_minutes = resume && o.given("minutes") ? c.minutes : -1});
   if (trained.diverged) return 1;
   if (trained.interrupted) return 130;
 

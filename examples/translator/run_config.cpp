@@ -70,6 +70,8 @@ void for_each_field(RunConfig& c, F&& f) {
   f("seed", c.seed);
   f("eval_every", c.eval_every);
   f("average_last", c.average_last);
+  f("beam", c.beam);
+  f("length_penalty", c.length_penalty);
 }
 
 template <class T>
@@ -124,10 +126,14 @@ constexpr Bound kBounds[] = {
     {"clip", 0, 1e9},
     {"eval_every", 1, 1'000'000'000},
     {"average_last", 0, 100},
+    {"beam", 1, 64},
+    {"length_penalty", 0, 100},
 };
 
 /// The settings added after runs were already being saved: a checkpoint without one did not use it.
-bool is_newer_setting(const std::string& name) { return name == "batch_tokens" || name == "average_last"; }
+bool is_newer_setting(const std::string& name) {
+  return name == "batch_tokens" || name == "average_last" || name == "beam" || name == "length_penalty";
+}
 
 std::string option_of(const char* name) {
   std::string o = std::string("--") + name;

@@ -46,6 +46,11 @@ struct RunConfig {
   std::uint64_t seed = 1;         // initial weights, dropout and batch order
   std::int64_t eval_every = 400;  // steps between validations
   std::int64_t average_last = 0;  // at the end, average the last N validation saves' weights (0 = off)
+  // The decoding validation uses, and the final test after training: stored, so that every
+  // validation of a run, resumed or not, scores the same way and the best checkpoint is chosen
+  // between like and like.
+  std::int64_t beam = 1;        // 1 = greedy decoding
+  double length_penalty = 0.6;  // beam search's α
 
   /// Whether the data are files of real text (a TSV file or parallel files), not the toy grammar.
   bool uses_files() const { return !data_path.empty() || !source_path.empty(); }
@@ -54,7 +59,8 @@ struct RunConfig {
   /// As checkpoint metadata (strings), and back. from_metadata throws IOError for a missing key, a
   /// value that is not a number, or one outside its bounds (validate; a stored run has its sizes
   /// resolved, so a size of 0 is an error there). Settings added after runs were already being saved
-  /// (batch_tokens, average_last) take their default when missing: a run saved before them did not use them.
+  /// (batch_tokens, average_last, beam, length_penalty) take their default when missing: a run saved
+  /// before them did not use them.
   std::map<std::string, std::string> to_metadata() const;
   static RunConfig from_metadata(const std::map<std::string, std::string>& metadata);
 

@@ -95,14 +95,13 @@ void print_model(std::ostream& out, const RunConfig& config, const nn::Transform
 /// so far (`train_seconds`; `elapsed_seconds` with setup, validations and saves) and three samples,
 /// and recorded in `row`.
 EvalResult validate(nn::Transformer& model, const std::vector<SentencePair>& pairs,
-                    const Tokeniser& tokeniser, const RunConfig& config, const TrainOptions& options,
-                    HistoryRow& row, double train_seconds, const std::function<double()>& elapsed_seconds,
-                    std::ostream& out) {
+                    const Tokeniser& tokeniser, const RunConfig& config, HistoryRow& row,
+                    double train_seconds, const std::function<double()>& elapsed_seconds, std::ostream& out) {
   model.eval();
   const EvalResult r = evaluate(model, pairs, tokeniser,
                                 {.max_sentences = kValidationSentences,
-                                 .beam = options.beam,
-                                 .length_penalty = options.length_penalty,
+                                 .beam = config.beam,
+                                 .length_penalty = config.length_penalty,
                                  .max_len = config.max_len});
   model.train();
   row.validated = true;
@@ -154,7 +153,7 @@ void report_divergence(std::ostream& out, std::int64_t step, const StepResult& s
 /// checkpoint "averaged", scored on validation as every save is; the final model is whichever of it
 /// and "best" scores higher (best on a tie).
 void average_and_choose(const RunDirectory& run, const RunConfig& config, const TrainingData& d,
-                        const TrainOptions& options, TrainResult& result, std::ostream& out) {
+                        TrainResult& result, std::ostream& out) {
   const std::vector<std::string> all = run.snapshots();
   const std::size_t n = std::min(all.size(), static_cast<std::size_t>(config.average_last));
   if (n < 2) {
@@ -175,8 +174,8 @@ void average_and_choose(const RunDirectory& run, const RunConfig& config, const 
   model.eval();
   const EvalResult r = evaluate(model, d.data.validation, d.tokeniser,
                                 {.max_sentences = kValidationSentences,
-                                 .beam = options.beam,
-                                 .length_penalty = options.length_penalty,
+                                 .beam = config.beam,
+                                 .length_penalty = config.length_penalty,
                                  .max_len = config.max_len});
   result.averaged_score = selection_score(config, r);
   const bool averaged_wins = result.averaged_score > result.best_score;
@@ -282,8 +281,8 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
                static_cast<double>(p.tokens) / p.train_seconds, stop.seconds_left(adam.steps(), elapsed()));
     if (adam.steps() % config.eval_every == 0 || stop.finished(adam.steps(), elapsed())) {
       bar.finish();
-      const EvalResult r = validate(model, d.data.validation, d.tokeniser, config, options,
-                                    result.history.back(), p.train_seconds, elapsed, out);
+      const EvalResult r = validate(model, d.data.validation, d.tokeniser, config, result.history.back(),
+                                    p.train_seconds, elapsed, out);
       const bool best = record_if_best(config, p, r);
       elapsed();
       // The snapshot before latest/: a resume drops a snapshot newer than latest/, never lacks one.
@@ -305,7 +304,7 @@ TrainResult train(const RunConfig& requested, const TrainOptions& options) {
   }
   result.best_score = p.best_score;
   if (config.average_last > 0 && !result.diverged && !result.interrupted)
-    average_and_choose(run, config, d, options, result, out);
+    average_and_choose(run, config, d, result, out);
   result.steps = adam.steps();
   result.train_seconds = p.train_seconds;
   result.elapsed_seconds = p.elapsed_seconds;

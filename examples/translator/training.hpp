@@ -36,9 +36,7 @@ struct TrainOptions {
   std::string init_from{};        // a new run starts from these weights (a safetensors file, e.g. PyTorch's)
   std::int64_t extend_steps = 0;  // resume: train to this many steps instead of the stored (0 = stored)
   double extend_minutes = -1;     // resume: this time budget instead of the stored (-1 = stored)
-  std::int64_t beam = kDefaultBeam;  // the decoding validation uses (1 = greedy)
-  double length_penalty = 0.6;       // and its length penalty (beam search)
-  std::ostream* out = nullptr;       // progress and results (standard output if null)
+  std::ostream* out = nullptr;    // progress and results (standard output if null)
 };
 
 struct TrainResult {

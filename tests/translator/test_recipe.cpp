@@ -99,6 +99,34 @@ TEST_SUITE("ch13-translator") {
     CHECK(RunConfig::from_metadata(older).batch_tokens == 0);
   }
 
+  TEST_CASE("a run stores the decoding its validations use, and a resumed run validates the same way") {
+    // The best checkpoint is the one with the highest validation BLEU: a second piece that decoded
+    // greedily would compare its greedy scores with the first piece's beam-search ones.
+    TempDir dir;
+    RunConfig c = file_run(dir);
+    c.tokeniser = "bpe";  // a bpe run's validation line names its decoding
+    c.vocab_size = 400;
+    c.max_len = 40;
+    c.beam = 2;
+    c.length_penalty = 0.5;
+    std::ostringstream first, second;
+    train(c, {.out_dir = dir / "run", .out = &first});
+    const optim::Metadata stored = optim::read_checkpoint_metadata(dir / "run/latest");
+    CHECK(stored.at("run.beam") == "2");
+    CHECK(stored.at("run.length_penalty") == "0.5");
+    const std::string decoding = "beam search (width 2, length penalty 0.5)";
+    CHECK(first.str().find(decoding) != std::string::npos);
+    train(file_run(dir), {.out_dir = dir / "run", .resume = true, .extend_steps = 8, .out = &second});
+    CHECK(second.str().find("\nstep 8 (") != std::string::npos);
+    CHECK(second.str().find(decoding) != std::string::npos);
+    CHECK(second.str().find("greedy decoding") == std::string::npos);
+
+    optim::Metadata older = stored;  // a run saved before the decoding was stored validated greedily
+    older.erase("run.beam");
+    older.erase("run.length_penalty");
+    CHECK(RunConfig::from_metadata(older).beam == 1);
+  }
+
   TEST_CASE(
       "validation as training goes: the step, the training time, loss and BLEU; the history keeps them") {
     TempDir dir;

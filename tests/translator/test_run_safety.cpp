@@ -316,6 +316,11 @@ TEST_SUITE("ch13-translator") {
               1,
               "translator train: --lr cannot be given with --resume: a resumed run keeps "
               "its stored settings (only --steps and --minutes extend it)\n"});
+    CHECK(translator_program::run("train --resume --beam 4" + out) ==
+          std::pair<int, std::string>{
+              1,
+              "translator train: --beam cannot be given with --resume: a resumed run keeps "
+              "its stored settings (only --steps and --minutes extend it)\n"});
     CHECK(translator_program::run("translate ''") ==
           std::pair<int, std::string>{1,
                                       "translator translate: an empty sentence was given (\"\"): nothing to "
