@@ -217,8 +217,8 @@ Split choose_split(int team, std::int64_t row_tiles, std::int64_t col_tiles) {
 //    block together (a share of its micro-panels each) into one of two shared buffers, with a
 //    barrier per block, instead of each packing all of it. The two buffers alternate for the same
 //    reason as B's;
-//  - with few micro-panels of B (N <= kMaxMicroPanelsForDirectA·NR), A is not packed at all: the
-//    direct microkernel reads it in place, a whole column of tiles per call.
+//  - with few micro-panels of B (N <= kMaxMicroPanelsForDirectA·NR) and A's rows contiguous, A is not
+//    packed at all: the direct microkernel reads it in place, a whole column of tiles per call.
 // and, with an epilogue, each tile of C gets its steps right after the microkernel stored it.
 void five_loops_split(const Microkernels& mk, const Product& p, float* const b_panel[2],
                       float* const* a_blocks, const Team& team, const Epilogue* epilogue) {
@@ -231,7 +231,10 @@ void five_loops_split(const Microkernels& mk, const Product& p, float* const b_p
   const std::int64_t i_begin = row_tiles * my_rows / split.row_parts * MR;
   const std::int64_t i_end = std::min(M, row_tiles * (my_rows + 1) / split.row_parts * MR);
   int buffer = 0;
-  const bool pack_a = mk.micro_direct == nullptr || N > kMaxMicroPanelsForDirectA * NR;
+  // A is read in place only when its rows are contiguous. A transposed A (the weight gradient's dYᵀ)
+  // would be read one k at a time, each k a jump of a whole row of dY (4 KB for 1,000 columns), a
+  // stride the hardware prefetcher does not follow; packing it prefetches ahead (pack_avx512.cpp).
+  const bool pack_a = mk.micro_direct == nullptr || N > kMaxMicroPanelsForDirectA * NR || A.col_stride != 1;
   const bool share_a = pack_a && team.size() > 1 && split.row_parts == 1;
   int a_buffer = 0;
 

@@ -59,7 +59,8 @@ inline constexpr double kSmallMaxVolume = 256.0 * 256.0 * 256.0;
 
 /// The five loops read A in place (the direct microkernel) instead of packing it when a panel of
 /// B has at most this many micro-panels: a packed A block is reused once per micro-panel of B,
-/// and with few of them the copy costs more than it saves.
+/// and with few of them the copy costs more than it saves. (Not for a transposed A: see
+/// five_loops_split.)
 inline constexpr std::int64_t kMaxMicroPanelsForDirectA = 8;
 
 /// The work of a product whose operands do not fit in the L2 cache (work_of) is the time to read
