@@ -11,7 +11,8 @@
 #   fuzz_tokeniser_files  a run's vocabulary and BPE files read back (corpus_tokeniser)
 #   fuzz_text_readers     the TSV, parallel-text and history.tsv readers (corpus_text)
 #   fuzz_command_line     the translator's command-line parser and its bounds (corpus_command_line)
-# Under two minutes in all on the 2-core development machine. FUZZ_RUNS scales every budget (a factor,
+# About three minutes in all on the 2-core development machine, half of it building; the targets run
+# side by side. FUZZ_RUNS scales every budget (a factor,
 # default 1). Longer sessions: see the comment at the top of each target.
 # Installs clang and libFuzzer when missing and run as root, as ./run does for its packages.
 set -eu
@@ -41,30 +42,41 @@ cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_safet
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# fuzz TARGET RUNS SEED_DIR...: replays the seeds, then RUNS generated inputs from seed 1.
+# fuzz TARGET RUNS SEED_DIR...: replays the seeds, then RUNS generated inputs from seed 1. Each target
+# runs on one thread; the script starts them all at once and waits for each (they share the cores),
+# so a target's output and failure are its own: its log in $scratch, its status from wait.
 fuzz() {
   target=$1
   runs=$(($2 * SCALE))
   shift 2
   fuzzer=build/fuzz/tests/fuzz/$target
+  log="$scratch/$target.log"
   for dir in "$@"; do
-    "$fuzzer" "$dir"/* >/dev/null 2>&1 || { "$fuzzer" "$dir"/*; exit 1; }
+    "$fuzzer" "$dir"/* >"$log" 2>&1 || {
+      tail -40 "$log" >&2
+      echo "fuzz: $target FAILED on a seed of $dir (replay: $fuzzer $dir/*)" >&2
+      return 1
+    }
   done
   mkdir -p "$scratch/$target"
   if ! "$fuzzer" "$scratch/$target" "$@" -dict=tests/fuzz/safetensors.dict -seed=1 -runs="$runs" \
-       -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=build/fuzz/ >"$scratch/log" 2>&1; then
-    tail -40 "$scratch/log" >&2
+       -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=build/fuzz/ >"$log" 2>&1; then
+    tail -40 "$log" >&2
     echo "fuzz: $target FAILED; the input was saved as build/fuzz/crash-* (replay: $fuzzer <that file>)" >&2
-    exit 1
+    return 1
   fi
   seeds=$(for dir in "$@"; do ls "$dir"; done | wc -l)
   echo "fuzz: $target: $seeds seeds and $runs generated inputs, no crash"
 }
 
-fuzz fuzz_safetensors 200000 tests/fuzz/corpus
-fuzz fuzz_load_state_dict 100000 tests/fuzz/corpus_state_dict tests/fuzz/corpus
-fuzz fuzz_json 200000 tests/fuzz/corpus_json
-fuzz fuzz_run_config 100000 tests/fuzz/corpus_run_config
-fuzz fuzz_tokeniser_files 50000 tests/fuzz/corpus_tokeniser
-fuzz fuzz_text_readers 50000 tests/fuzz/corpus_text
-fuzz fuzz_command_line 100000 tests/fuzz/corpus_command_line
+pids=""
+fuzz fuzz_safetensors 200000 tests/fuzz/corpus & pids="$pids $!"
+fuzz fuzz_load_state_dict 100000 tests/fuzz/corpus_state_dict tests/fuzz/corpus & pids="$pids $!"
+fuzz fuzz_json 200000 tests/fuzz/corpus_json & pids="$pids $!"
+fuzz fuzz_run_config 100000 tests/fuzz/corpus_run_config & pids="$pids $!"
+fuzz fuzz_tokeniser_files 50000 tests/fuzz/corpus_tokeniser & pids="$pids $!"
+fuzz fuzz_text_readers 50000 tests/fuzz/corpus_text & pids="$pids $!"
+fuzz fuzz_command_line 100000 tests/fuzz/corpus_command_line & pids="$pids $!"
+status=0
+for pid in $pids; do wait "$pid" || status=1; done
+exit $status
