@@ -45,8 +45,8 @@ Tensor DecoderLayer::forward(const Tensor& x, const Tensor& memory, const Tensor
   };
   auto each_token = [&](const Tensor& h, const ResidualAdd& add) { return feed_forward.forward(h, &add); };
   Tensor y = add_and_norm_fused(x, look_back, norm1, dropout1, config_.norm_first);
-  y = add_and_norm_fused(y, look_at_source, norm2, dropout2,
-                         config_.norm_first);  // Q from y; K, V from memory
+  // Q from y; K and V from memory.
+  y = add_and_norm_fused(y, look_at_source, norm2, dropout2, config_.norm_first);
   return add_and_norm_fused(y, each_token, norm3, dropout3, config_.norm_first);
 }
 // [doc:end]

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "core/kernels/dropout.hpp"
 
@@ -84,28 +85,17 @@ void epilogue_finish(const Epilogue<T>& e, T* c, std::int64_t rs_c, std::int64_t
   const std::uint64_t first = e.start + static_cast<std::uint64_t>(i0 * e.columns + j0);
   const T* residual = e.residual ? e.residual + i0 * e.residual_stride + j0 : nullptr;
   const float threshold = e.p * 16777216.0f;
-  auto rows = [&]<bool kRelu, bool kDropout, bool kResidual>() {
-    epilogue_rows<T, kRelu, kDropout, kResidual>(c, rs_c, m, n, e.key, first, e.columns, threshold, e.scale,
-                                                 residual, e.residual_stride);
-  };
-  switch ((e.relu ? 4 : 0) | (e.p > 0 ? 2 : 0) | (residual ? 1 : 0)) {
-    case 1:
-      return rows.template operator()<false, false, true>();
-    case 2:
-      return rows.template operator()<false, true, false>();
-    case 3:
-      return rows.template operator()<false, true, true>();
-    case 4:
-      return rows.template operator()<true, false, false>();
-    case 5:
-      return rows.template operator()<true, false, true>();
-    case 6:
-      return rows.template operator()<true, true, false>();
-    case 7:
-      return rows.template operator()<true, true, true>();
-    default:
-      return;  // nothing to do
-  }
+  // Each run-time choice becomes a compile-time one (std::true_type or std::false_type), and the
+  // three pick the variant of epilogue_rows.
+  auto choose = [](bool b, auto then) { return b ? then(std::true_type{}) : then(std::false_type{}); };
+  choose(e.relu, [&](auto relu) {
+    choose(e.p > 0, [&](auto dropout) {
+      choose(residual != nullptr, [&](auto add) {
+        epilogue_rows<T, relu, dropout, add>(c, rs_c, m, n, e.key, first, e.columns, threshold, e.scale,
+                                             residual, e.residual_stride);
+      });
+    });
+  });
 }
 // [doc:end]
 
