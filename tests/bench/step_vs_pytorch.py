@@ -2,10 +2,18 @@
 """step_vs_pytorch.py: our training step and generation against PyTorch's, in one sitting.
 
 For each preset and thread count it runs build/release/tests/bench/transformer_step and the PyTorch
-peer (peers/torch_transformer_step.py) back to back, with the same configuration, and measures the
-machine's FMA peak once with peers/peak_flops.cpp. It prints one Markdown table: ms per step (ours,
-PyTorch, the ratio), the physical floor (the step's matmul FLOPs over the measured peak) and how far
-above it we are, peak resident memory, and greedy decoding one sentence at a time.
+peer (peers/torch_transformer_step.py) back to back, with the same configuration. Once per sitting it
+also measures the machine with the peers' own programs: the FMA peak (peak_flops.cpp), the stream
+bandwidth (mem_bw.cpp, triad) and OpenBLAS's sgemm rate on transformer-shaped products
+(sgemm_peer.cpp). It prints two Markdown tables.
+
+The training step: ms per step (ours, PyTorch, the ratio), the floor (the step's matmul FLOPs over the
+FMA peak) and how far above it we are, the time those FLOPs would take at OpenBLAS's rate (what the
+products alone cost with a good library on this machine, everything else free), and peak resident
+memory.
+
+Greedy decoding one sentence at a time: ours, PyTorch's, and the memory floor, the weight matrices
+decoding must read (transformer_step's decode_weight_mb) over the stream bandwidth of that many threads.
 
 The peers are measuring tools, not part of scratchformer: they live beside the project (../shared/peers
 in the development checkout; pass --peers DIR elsewhere) and need PyTorch:
@@ -22,6 +30,8 @@ default, at half the speed; some environments even set OPENBLAS_CORETYPE=Haswell
 overrides unless given --keep-coretype). Other settings already in the environment are kept.
 """
 import argparse
+import csv
+import io
 import json
 import os
 import re
@@ -56,6 +66,36 @@ def measure_peak(peers):
     if not m:
         sys.exit("step_vs_pytorch: could not read peak_flops's output:\n" + out)
     return {1: float(m.group(1)), 2: float(m.group(2))}
+
+
+def build_peer(peers, source, exe_name, libs=()):
+    exe = os.path.join(tempfile.gettempdir(), exe_name)
+    subprocess.run(["g++", "-O3", "-march=native", "-std=c++17", "-pthread", os.path.join(peers, source), "-o", exe]
+                   + list(libs), check=True)
+    return exe
+
+
+def measure_bandwidth(peers):
+    """The stream triad's GB/s on 1 and 2 threads, arrays far larger than the caches (mem_bw.cpp)."""
+    out = subprocess.run([build_peer(peers, "mem_bw.cpp", "sf_mem_bw")], check=True, capture_output=True,
+                         text=True).stdout
+    rates = {int(m.group(1)): float(m.group(2)) for m in re.finditer(r"^triad\s+(\d)\s+([\d.]+)", out, re.M)}
+    if 1 not in rates or 2 not in rates:
+        sys.exit("step_vs_pytorch: could not read mem_bw's triad lines:\n" + out)
+    return rates
+
+
+def measure_openblas(peers, threads):
+    """OpenBLAS's GFLOP/s on the transformer-shaped products of sgemm_peer.cpp (its fwd/bwd rows): the
+    median over the shapes of each shape's best sample."""
+    exe = build_peer(peers, "sgemm_peer.cpp", "sf_sgemm_peer", ["-lopenblas"])
+    out = subprocess.run([exe, "--quick", "--csv"], env=pytorch_environment(threads), check=True,
+                         capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    best = sorted(float(r["gflops_max"]) for r in rows if r["shape"].startswith(("fwd", "bwd")))
+    if not best:
+        sys.exit("step_vs_pytorch: could not read sgemm_peer's output:\n" + out)
+    return best[len(best) // 2]
 
 
 def last_json_line(text, who):
@@ -99,39 +139,53 @@ def main():
         sys.exit(f"step_vs_pytorch: no PyTorch peer at {peer}; pass --peers DIR")
 
     peak = measure_peak(a.peers)
+    bandwidth = measure_bandwidth(a.peers)
+    thread_counts = [int(t) for t in a.threads.split(",")]
+    openblas = {t: measure_openblas(a.peers, t) for t in thread_counts}
     shape = ["--batch", str(a.batch), "--src-len", str(a.src_len), "--tgt-len", str(a.tgt_len),
              "--vocab", str(a.vocab), "--steps", str(a.steps), "--warmup", str(a.warmup),
              "--decode", str(a.decode), "--json"]
     rows = []
     for preset in a.presets.split(","):
-        for threads in [int(t) for t in a.threads.split(",")]:
+        for threads in thread_counts:
             args = ["--preset", preset, "--threads", str(threads)] + shape
             ours = run([ours_exe] + args, dict(os.environ), "transformer_step")
             torch = run(["/usr/bin/python3", peer] + args, pytorch_environment(threads), "the PyTorch peer")
             rows.append((preset, threads, ours, torch))
 
-    print(f"\nFMA peak measured now: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2. "
-          f"batch {a.batch}, source {a.src_len} and target {a.tgt_len} tokens, vocabulary {a.vocab}.\n")
+    print(f"\nMeasured in this sitting: FMA peak {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2; "
+          f"stream triad {bandwidth[1]:.1f} GB/s on 1 thread, {bandwidth[2]:.1f} on 2; OpenBLAS sgemm on "
+          + ", ".join(f"{t} thread{'s' if t > 1 else ''} {openblas[t]:.1f} GFLOP/s" for t in thread_counts)
+          + f". Batch {a.batch}, source {a.src_len} and target {a.tgt_len} tokens, vocabulary {a.vocab}.\n")
     print("| preset | threads | ours ms/step | PyTorch ms/step | PyTorch/ours | floor ms | ours/floor "
-          "| ours peak MiB | PyTorch peak MiB | memory ours/PyTorch | decode 1-at-a-time ours s | PyTorch s "
-          "| PyTorch/ours |")
-    print("|---" * 13 + "|")
+          "| at OpenBLAS's rate ms | ours/that | ours peak MiB | PyTorch peak MiB | memory ours/PyTorch |")
+    print("|---" * 12 + "|")
     for preset, threads, ours, torch in rows:
         floor_ms = ours["step_gflop"] / peak[threads] * 1e3
-        dec = ""
-        if a.decode > 0:
-            dec = (f"{ours['decode_one_at_a_time_s']:.3f} | {torch['decode_one_at_a_time_s']:.3f} | "
-                   f"{torch['decode_one_at_a_time_s'] / ours['decode_one_at_a_time_s']:.1f}×")
-        else:
-            dec = "- | - | -"
+        blas_ms = ours["step_gflop"] / openblas[threads] * 1e3
         print(f"| {preset} | {threads} | {ours['ms_step_median']:.1f} | {torch['ms_step_median']:.1f} | "
               f"{torch['ms_step_median'] / ours['ms_step_median']:.2f}× | {floor_ms:.1f} | "
-              f"{ours['ms_step_median'] / floor_ms:.2f} | {ours['rss_after_train_mib']:.0f} | "
-              f"{torch['rss_after_train_mib']:.0f} | {ours['rss_after_train_mib'] / torch['rss_after_train_mib']:.2f} | {dec} |")
+              f"{ours['ms_step_median'] / floor_ms:.2f} | {blas_ms:.1f} | {ours['ms_step_median'] / blas_ms:.2f} | "
+              f"{ours['rss_after_train_mib']:.0f} | {torch['rss_after_train_mib']:.0f} | "
+              f"{ours['rss_after_train_mib'] / torch['rss_after_train_mib']:.2f} |")
     print("\nPeak memory is the process's peak resident set after training (before decoding), for PyTorch "
           "with the interpreter and the import included, as its peer measures it. The floor is the step's "
-          "matmul FLOPs (the peer's count) over the FMA peak of that many threads.")
-
+          "matmul FLOPs (the peer's count) over the FMA peak of that many threads; \"at OpenBLAS's rate\" "
+          "is the same FLOPs over OpenBLAS's rate above.")
+    if a.decode > 0:
+        print(f"\nGreedy decoding of {a.decode} sentences of {a.tgt_len} tokens, one at a time (KV cache):\n")
+        print("| preset | threads | ours s | PyTorch s | PyTorch/ours | weights read GB | floor s | ours/floor |")
+        print("|---" * 8 + "|")
+        for preset, threads, ours, torch in rows:
+            floor_s = ours["decode_weight_mb"] / 1e3 / bandwidth[threads]
+            print(f"| {preset} | {threads} | {ours['decode_one_at_a_time_s']:.3f} | "
+                  f"{torch['decode_one_at_a_time_s']:.3f} | "
+                  f"{torch['decode_one_at_a_time_s'] / ours['decode_one_at_a_time_s']:.1f}× | "
+                  f"{ours['decode_weight_mb'] / 1e3:.2f} | {floor_s:.3f} | "
+                  f"{ours['decode_one_at_a_time_s'] / floor_s:.2f} |")
+        print("\nThe decoding floor: the weight matrices decoding must read (the encoder once per sentence, "
+              "the decoder's and the output projection once per token) over the stream bandwidth of that "
+              "many threads. The small models' weights fit in the caches, so their floor is only a bound.")
 
 if __name__ == "__main__":
     main()

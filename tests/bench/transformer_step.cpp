@@ -51,6 +51,17 @@ double step_flops(double d, double ff, double layers, double vocab, double batch
   return 3 * fwd;
 }
 
+/// Bytes of weight matrices that decoding one sentence one token at a time must read at least once
+/// per use, in float32: the encoder once, each decoder layer's cross-attention keys and values of the
+/// source once (start_generation caches them), then for each of the T - 1 steps every other decoder
+/// matrix and the output projection. At batch 1 each matrix is used for one row of activations, so
+/// decoding cannot run faster than these bytes travel from memory: the decoding floor.
+double decode_weight_bytes(double d, double ff, double layers, double vocab, double T) {
+  const double encoder = layers * (4 * d * d + 2 * d * ff), cross_kv = layers * 2 * d * d;
+  const double per_step = layers * (6 * d * d + 2 * d * ff) + d * vocab;
+  return 4 * (encoder + cross_kv + (T - 1) * per_step);
+}
+
 double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -140,6 +151,9 @@ int main(int argc, char** argv) {
   const double flops = step_flops(static_cast<double>(p.d_model), static_cast<double>(p.d_ff),
                                   static_cast<double>(p.layers), static_cast<double>(V),
                                   static_cast<double>(B), static_cast<double>(S), static_cast<double>(T));
+  const double decode_bytes =
+      decode_weight_bytes(static_cast<double>(p.d_model), static_cast<double>(p.d_ff),
+                          static_cast<double>(p.layers), static_cast<double>(V), static_cast<double>(T));
   const double rss_train = peak_rss_mib();
   const double tensors_peak = static_cast<double>(cache_stats().peak_in_use_bytes) / (1 << 20);
 
@@ -164,13 +178,15 @@ int main(int argc, char** argv) {
         "\"vocab\": %ld, "
         "\"params\": %ld, \"ms_step_median\": %.3f, \"ms_step_p10\": %.3f, \"ms_step_p90\": %.3f, "
         "\"tgt_tok_per_s\": %.1f, \"step_gflop\": %.4f, \"gflops\": %.2f, \"final_loss\": %.6f, "
-        "\"decode_batched_s\": %.4f, \"decode_one_at_a_time_s\": %.4f, \"rss_before_train_mib\": %.1f, "
+        "\"decode_batched_s\": %.4f, \"decode_one_at_a_time_s\": %.4f, \"decode_weight_mb\": %.3f, "
+        "\"rss_before_train_mib\": %.1f, "
         "\"rss_after_train_mib\": %.1f, \"rss_peak_mib\": %.1f, \"tensors_before_train_mib\": %.1f, "
         "\"tensors_peak_train_mib\": %.1f}\n",
         preset_name.c_str(), threads, static_cast<long>(B), static_cast<long>(S), static_cast<long>(T),
         static_cast<long>(V), static_cast<long>(model.parameter_count()), median * 1e3,
         percentile(times, 10) * 1e3, percentile(times, 90) * 1e3, static_cast<double>(B * T) / median,
-        flops / 1e9, flops / median / 1e9, loss_value, batched, one_at_a_time, rss_before, rss_train,
+        flops / 1e9, flops / median / 1e9, loss_value, batched, one_at_a_time,
+        static_cast<double>(decode_n) * decode_bytes / 1e6, rss_before, rss_train,
         rss_peak, tensors_before, tensors_peak);
   } else {
     std::printf(
@@ -187,8 +203,9 @@ int main(int argc, char** argv) {
         static_cast<long>(warmup), static_cast<double>(B * T) / median, flops / 1e9, flops / median / 1e9);
     if (decode_n > 0)
       std::printf(
-          "greedy decode %ld sentences x %ld tokens (KV cache): batched %.3f s, one at a time %.3f s\n",
-          static_cast<long>(decode_n), static_cast<long>(T), batched, one_at_a_time);
+          "greedy decode %ld sentences x %ld tokens (KV cache): batched %.3f s, one at a time %.3f s "
+          "(%.1f MB of weights read per sentence at least)\n",
+          static_cast<long>(decode_n), static_cast<long>(T), batched, one_at_a_time, decode_bytes / 1e6);
     std::printf(
         "peak RSS %.0f MiB (before training %.0f MiB, after training %.0f MiB); tensors in use: %.1f MiB "
         "before training, at most %.1f MiB during a step\n",
