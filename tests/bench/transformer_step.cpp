@@ -186,8 +186,8 @@ int main(int argc, char** argv) {
         static_cast<long>(V), static_cast<long>(model.parameter_count()), median * 1e3,
         percentile(times, 10) * 1e3, percentile(times, 90) * 1e3, static_cast<double>(B * T) / median,
         flops / 1e9, flops / median / 1e9, loss_value, batched, one_at_a_time,
-        static_cast<double>(decode_n) * decode_bytes / 1e6, rss_before, rss_train,
-        rss_peak, tensors_before, tensors_peak);
+        static_cast<double>(decode_n) * decode_bytes / 1e6, rss_before, rss_train, rss_peak, tensors_before,
+        tensors_peak);
   } else {
     std::printf(
         "scratchformer threads=%d preset=%s d_model=%ld heads=%ld layers=%ld+%ld d_ff=%ld batch=%ld src=%ld "
