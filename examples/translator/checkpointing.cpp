@@ -2,7 +2,6 @@
 #include "examples/translator/checkpointing.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -165,30 +164,6 @@ bool is_run_file(const std::string& name) {
 }
 
 }  // namespace
-
-RunLock::RunLock(const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "run.lock").string();
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail<IOError>("cannot open ", path, ": ", std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    char pid[32] = {};
-    const ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
-    ::close(fd_);
-    fd_ = -1;
-    fail<IOError>(dir.string(), " is in use: another process (pid ",
-                  n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "unknown",
-                  ") is writing this run directory; wait for it to finish or choose another --out");
-  }
-  const std::string pid = std::to_string(::getpid());
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds regardless; only the pid in the message of a second writer would be missing.
-  }
-}
-
-RunLock::~RunLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the lock
-}
 
 bool RunDirectory::holds_run() const {
   namespace fs = std::filesystem;
@@ -376,35 +351,6 @@ void RunDirectory::resume(const TrainingState& state) const {
   for (const std::string& path : snapshots())  // written before a latest/ that was never saved
     if (snapshot_step(std::filesystem::path(path).filename().string()) > state.adam.steps())
       std::filesystem::remove(path);
-}
-
-std::vector<HistoryRow> read_history(const std::string& path) {
-  std::istringstream in(file_text(path));
-  std::vector<HistoryRow> rows;
-  std::string line;
-  std::getline(in, line);  // header
-  for (int number = 2; std::getline(in, line); ++number) {
-    std::istringstream fields(line);
-    HistoryRow r;
-    if (!(fields >> r.step >> r.train_loss >> r.lr)) fail<IOError>(path, ":", number, ": not a history row");
-    if (fields >> r.val_loss >> r.val_exact >> r.val_bleu) r.validated = true;
-    if (r.validated && !(fields >> r.train_seconds)) r.train_seconds = 0;  // a history written before it
-    rows.push_back(r);
-  }
-  return rows;
-}
-
-void write_history(const std::string& path, const std::vector<HistoryRow>& rows) {
-  std::ostringstream os;
-  os << "step\ttrain_loss\tlr\tval_loss\tval_exact_match\tval_bleu\ttrain_seconds\n"
-     << std::setprecision(17);  // exact
-  for (const HistoryRow& r : rows) {
-    os << r.step << '\t' << r.train_loss << '\t' << r.lr;
-    if (r.validated)
-      os << '\t' << r.val_loss << '\t' << r.val_exact << '\t' << r.val_bleu << '\t' << r.train_seconds;
-    os << '\n';
-  }
-  io::write_file_atomically(path, os.str());
 }
 
 }  // namespace sf::translator

@@ -13,6 +13,7 @@
 //                                        with the training time so far (a copy of the latest
 //                                        checkpoint's, for reading and plotting)
 //   run.lock                             locked (flock) while a process writes the directory
+//                                        (run_lock.hpp)
 //
 // A checkpoint is one unit: it is written whole into a new directory ("latest.tmp-<pid>-<n>"), each
 // file fsynced, then swapped with the old one in one atomic step (renameat2 RENAME_EXCHANGE), and the
@@ -30,24 +31,12 @@
 #include <vector>
 
 #include "core/random.hpp"
+#include "examples/translator/history.hpp"
 #include "examples/translator/run_config.hpp"
 #include "nn/transformer.hpp"
 #include "optim/adam.hpp"
 
 namespace sf::translator {
-
-/// One row of history.tsv.
-struct HistoryRow {
-  std::int64_t step = 0;
-  double train_loss = 0, lr = 0;
-  bool validated = false;
-  double val_loss = 0, val_exact = 0, val_bleu = 0;
-  double train_seconds = 0;  // validated rows: the training time so far (added up across --resume)
-};
-
-/// Reads and writes history.tsv.
-std::vector<HistoryRow> read_history(const std::string& path);
-void write_history(const std::string& path, const std::vector<HistoryRow>& rows);
 
 /// Where the run is: enough to rebuild the exact batch sequence and random state after a resume.
 struct Progress {
@@ -66,19 +55,6 @@ struct TrainingState {
   Generator& model_generator;  // dropout's
   Progress& progress;
   std::vector<HistoryRow>& history;
-};
-
-/// The lock a writer holds on a run directory (flock on <dir>/run.lock, released when destroyed or
-/// when the process dies). A second writer gets an IOError naming the directory and the holder's pid.
-class RunLock {
- public:
-  explicit RunLock(const std::filesystem::path& dir);
-  ~RunLock();
-  RunLock(const RunLock&) = delete;
-  RunLock& operator=(const RunLock&) = delete;
-
- private:
-  int fd_ = -1;
 };
 
 /// A training run's directory (see the top of this file).

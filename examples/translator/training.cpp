@@ -14,6 +14,7 @@
 #include "examples/translator/averaging.hpp"
 #include "examples/translator/batching.hpp"
 #include "examples/translator/progress.hpp"
+#include "examples/translator/run_lock.hpp"
 #include "examples/translator/stop_rules.hpp"
 #include "examples/translator/training_step.hpp"
 #include "optim/checkpoint.hpp"

@@ -19,6 +19,7 @@
 #include "core/io/safetensors.hpp"
 #include "core/random.hpp"
 #include "examples/translator/options.hpp"
+#include "examples/translator/run_lock.hpp"
 #include "examples/translator/run_options.hpp"
 #include "examples/translator/training.hpp"
 #include "support.hpp"
