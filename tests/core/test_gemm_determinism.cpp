@@ -26,7 +26,7 @@ using i64 = std::int64_t;
 
 namespace {
 
-std::vector<float> random_floats(i64 n, std::uint64_t seed) {
+std::vector<float> seeded_floats(i64 n, std::uint64_t seed) {
   sf::Generator g(seed);
   std::vector<float> v(static_cast<std::size_t>(n));
   for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
@@ -43,16 +43,16 @@ struct ThreadCountGuard {
   ~ThreadCountGuard() { sf::set_num_threads(saved); }
 };
 
-struct Shape {
+struct Mnk {
   i64 M, N, K;
   bool ta, tb;
 };
 
 // C = 0.75·op(A)·op(B) - 0.5·C with the given function, on fixed random data.
 template <class Gemm>
-std::vector<float> product(const Shape& s, Gemm gemm) {
-  const std::vector<float> A = random_floats(s.M * s.K, 11), B = random_floats(s.K * s.N, 12);
-  std::vector<float> C = random_floats(s.M * s.N, 13);
+std::vector<float> product(const Mnk& s, Gemm gemm) {
+  const std::vector<float> A = seeded_floats(s.M * s.K, 11), B = seeded_floats(s.K * s.N, 12);
+  std::vector<float> C = seeded_floats(s.M * s.N, 13);
   const Matrix<const float> a =
       s.ta ? Matrix<const float>{A.data(), 1, s.M} : Matrix<const float>{A.data(), s.K, 1};
   const Matrix<const float> b =
@@ -68,16 +68,16 @@ TEST_SUITE("ch03-matmul") {
     ThreadCountGuard guard;
     // Big enough to be split across threads (above the small-product threshold), with edges.
     // 250³ goes through the unpacked small-product path (dispatch.cpp), the others through the five loops.
-    for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
-                           Shape{1000, 40, 600, false, true}, Shape{25, 900, 700, true, false},
-                           Shape{250, 250, 250, false, true}}) {
+    for (const Mnk& s :
+         {Mnk{301, 203, 517, false, false}, Mnk{97, 611, 260, true, true}, Mnk{1000, 40, 600, false, true},
+          Mnk{25, 900, 700, true, false}, Mnk{250, 250, 250, false, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<float> first;
       for (int threads : {1, 2, 3}) {
         sf::set_num_threads(threads);
-        const auto C = product(s, [](const Shape& sh, auto a, auto b, auto c) {
+        const auto C = product(s, [](const Mnk& sh, auto a, auto b, auto c) {
           sf::gemm::sgemm(sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         });
         if (first.empty()) first = C;
@@ -89,14 +89,14 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("the ladder's five loops give the same bits on a team of 1 or 2 or 3 threads") {
     // gemm_packed is the lesson's version (five_loops.cpp): the team shares the rows of C.
     const sf::gemm::Microkernels& mk = sf::gemm::best_microkernels();
-    for (const Shape& s : {Shape{301, 203, 517, false, false}, Shape{97, 611, 260, true, true},
-                           Shape{5, 40, 600, false, true}}) {
+    for (const Mnk& s :
+         {Mnk{301, 203, 517, false, false}, Mnk{97, 611, 260, true, true}, Mnk{5, 40, 600, false, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<float> first;
       for (int threads : {1, 2, 3}) {
-        const auto C = product(s, [&mk, threads](const Shape& sh, auto a, auto b, auto c) {
+        const auto C = product(s, [&mk, threads](const Mnk& sh, auto a, auto b, auto c) {
           sf::gemm::gemm_packed(mk, threads, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         });
         if (first.empty()) first = C;
@@ -108,7 +108,7 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("batched sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     const i64 batch = 37, M = 24, N = 24, K = 32;  // attention-sized: split by product
-    const std::vector<float> A = random_floats(batch * M * K, 14), B = random_floats(batch * K * N, 15);
+    const std::vector<float> A = seeded_floats(batch * M * K, 14), B = seeded_floats(batch * K * N, 15);
     std::vector<float> first;
     for (int threads : {1, 2, 3}) {
       sf::set_num_threads(threads);
@@ -129,16 +129,16 @@ TEST_SUITE("ch03-matmul") {
     MESSAGE("kernel sets compared: ", sets.size());
     // N > 256 packs A for every kernel set; 300 and 270 leave 12 and 14 columns in the last
     // micro-panel, which the AVX-512 set computes with its 12×16 edge tile.
-    for (const Shape& s :
-         {Shape{67, 45, 600, false, false}, Shape{13, 70, 257, true, false}, Shape{40, 33, 100, false, true},
-          Shape{7, 5, 3, true, true}, Shape{50, 300, 600, false, false}, Shape{31, 270, 40, true, true}}) {
+    for (const Mnk& s :
+         {Mnk{67, 45, 600, false, false}, Mnk{13, 70, 257, true, false}, Mnk{40, 33, 100, false, true},
+          Mnk{7, 5, 3, true, true}, Mnk{50, 300, 600, false, false}, Mnk{31, 270, 40, true, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<float> first;
       for (const sf::gemm::Microkernels* ks : sets) {
         CAPTURE(ks->name);
-        const auto C = product(s, [ks](const Shape& sh, auto a, auto b, auto c) {
+        const auto C = product(s, [ks](const Mnk& sh, auto a, auto b, auto c) {
           sf::gemm::gemm_packed(*ks, 1, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         });
         if (first.empty()) first = C;
@@ -149,16 +149,16 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("the packed and packed_simd rungs agree to the bit with the default sgemm") {
     // Small shapes take the unpacked path in the default sgemm; the last one the five loops.
-    for (const Shape& s :
-         {Shape{24, 24, 32, false, true}, Shape{24, 64, 24, false, false}, Shape{65, 33, 17, true, false},
-          Shape{13, 40, 512, true, true}, Shape{130, 70, 700, false, true}}) {
+    for (const Mnk& s :
+         {Mnk{24, 24, 32, false, true}, Mnk{24, 64, 24, false, false}, Mnk{65, 33, 17, true, false},
+          Mnk{13, 40, 512, true, true}, Mnk{130, 70, 700, false, true}}) {
       CAPTURE(s.M);
       CAPTURE(s.N);
       CAPTURE(s.K);
       std::vector<std::vector<float>> results;
       for (auto v :
            {sf::gemm::Variant::packed, sf::gemm::Variant::packed_simd, sf::gemm::Variant::threaded}) {
-        results.push_back(product(s, [v](const Shape& sh, auto a, auto b, auto c) {
+        results.push_back(product(s, [v](const Mnk& sh, auto a, auto b, auto c) {
           sf::gemm::sgemm(v, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
         }));
       }
@@ -180,7 +180,7 @@ TEST_SUITE("ch03-matmul") {
       for (const auto& [N, K] :
            {std::pair<i64, i64>{1, 1}, {17, 15}, {64, 16}, {65, 513}, {1000, 512}, {130, 1100}}) {
         for (bool ta : {false, true}) {
-          const Shape s{M, N, K, ta, true};
+          const Mnk s{M, N, K, ta, true};
           CAPTURE(M);
           CAPTURE(N);
           CAPTURE(K);
@@ -188,12 +188,12 @@ TEST_SUITE("ch03-matmul") {
           const Matrix<const float> b{nullptr, 1, K};
           // (With K == 1, B's strides are {1, 1}: the layout is ambiguous and the other paths serve.)
           if (ks.few_rows_nt != nullptr && K > 1) CHECK(sf::gemm::few_rows_path_applies(ks, M, b));
-          const auto packed = product(s, [&ks](const Shape& sh, auto a, auto b, auto c) {
+          const auto packed = product(s, [&ks](const Mnk& sh, auto a, auto b, auto c) {
             sf::gemm::gemm_packed(ks, 1, sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
           });
           for (int threads : {1, 2, 3}) {
             sf::set_num_threads(threads);
-            const auto C = product(s, [](const Shape& sh, auto a, auto b, auto c) {
+            const auto C = product(s, [](const Mnk& sh, auto a, auto b, auto c) {
               sf::gemm::sgemm(sh.M, sh.N, sh.K, 0.75f, a, b, -0.5f, c);
             });
             CHECK(same_bits(C, packed));
@@ -205,7 +205,7 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("the few-rows path with beta == 0 never reads C") {
     const i64 M = 2, N = 70, K = 40;
-    const std::vector<float> A = random_floats(M * K, 21), W = random_floats(N * K, 22);
+    const std::vector<float> A = seeded_floats(M * K, 21), W = seeded_floats(N * K, 22);
     std::vector<float> C(M * N, std::numeric_limits<float>::quiet_NaN()), expected(M * N);
     sf::gemm::sgemm(M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f, {C.data(), N, 1});
     sf::gemm::sgemm(sf::gemm::Variant::naive, M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f,
@@ -221,7 +221,7 @@ TEST_SUITE("ch03-matmul") {
     // The reference is the unfused linear layer: the bias written into C, the ladder's five loops
     // with beta = 1, then ReLU, dropout and the residual as a pass over the whole of C.
     ThreadCountGuard guard;
-    const std::vector<float> bias = random_floats(1000, 31), residual = random_floats(1000 * 1000, 32);
+    const std::vector<float> bias = seeded_floats(1000, 31), residual = seeded_floats(1000 * 1000, 32);
     struct Case {
       const char* name;
       bool bias, relu;
@@ -234,9 +234,9 @@ TEST_SUITE("ch03-matmul") {
                           {"relu alone", false, true, 0, false}};
     // The few-rows path (M <= 4, Wᵀ) with K in one KC slice and in two; the small path; the five
     // loops with A read in place (N <= 256) and packed (N > 256), K over KC.
-    for (const Shape& s :
-         {Shape{2, 70, 100, false, true}, Shape{3, 130, 600, false, true}, Shape{24, 24, 32, false, true},
-          Shape{300, 200, 700, false, true}, Shape{130, 300, 600, true, false}}) {
+    for (const Mnk& s :
+         {Mnk{2, 70, 100, false, true}, Mnk{3, 130, 600, false, true}, Mnk{24, 24, 32, false, true},
+          Mnk{300, 200, 700, false, true}, Mnk{130, 300, 600, true, false}}) {
       for (const Case& c : cases) {
         CAPTURE(s.M);
         CAPTURE(s.N);
@@ -251,7 +251,7 @@ TEST_SUITE("ch03-matmul") {
                                        .columns = s.N,
                                        .residual = c.residual ? residual.data() : nullptr,
                                        .residual_stride = s.N};
-        const auto separate = product(s, [&e](const Shape& sh, auto a, auto b, auto C) {
+        const auto separate = product(s, [&e](const Mnk& sh, auto a, auto b, auto C) {
           for (i64 i = 0; i < sh.M; ++i)
             for (i64 j = 0; j < sh.N; ++j) C.data[i * sh.N + j] = e.bias != nullptr ? e.bias[j] : 0.0f;
           sf::gemm::sgemm(sf::gemm::Variant::packed_simd, sh.M, sh.N, sh.K, 1.0f, a, b, 1.0f, C);
@@ -259,7 +259,7 @@ TEST_SUITE("ch03-matmul") {
         });
         for (int threads : {1, 2, 3}) {
           sf::set_num_threads(threads);
-          const auto fused = product(s, [&e](const Shape& sh, auto a, auto b, auto C) {
+          const auto fused = product(s, [&e](const Mnk& sh, auto a, auto b, auto C) {
             sf::gemm::sgemm_epilogue(sh.M, sh.N, sh.K, a, b, C, e);
           });
           CHECK(same_bits(fused, separate));

@@ -73,14 +73,14 @@ bool outside_on_purpose(const std::string& named) {
   return false;
 }
 
-bool skipped_folder(const std::string& name) {
+bool skipped_dir(const std::string& name) {
   return name == ".git" || name == "build" || name == "runs" || name.rfind("build-", 0) == 0;
 }
 
 std::vector<fs::path> repository_files(const fs::path& root) {
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->is_directory() && skipped_folder(it->path().filename().string())) {
+    if (it->is_directory() && skipped_dir(it->path().filename().string())) {
       it.disable_recursion_pending();
       continue;
     }
@@ -89,7 +89,7 @@ std::vector<fs::path> repository_files(const fs::path& root) {
   return files;
 }
 
-std::string read_text(const fs::path& file) {
+std::string text_of_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
@@ -106,7 +106,7 @@ std::vector<ProseLine> prose_lines(const fs::path& file) {
       ext == ".sh" || ext == ".py" || ext == ".cmake" || name == "CMakeLists.txt" || name == "run";
   if (!markdown && !cpp && !script) return {};
   std::vector<ProseLine> lines;
-  std::istringstream in(read_text(file));
+  std::istringstream in(text_of_file(file));
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (markdown) {

@@ -49,7 +49,7 @@ void check_same_history(const std::vector<HistoryRow>& got, const std::vector<Hi
   }
 }
 
-std::string file_text(const std::string& path) {
+std::string read_all(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream s;
   s << in.rdbuf();
@@ -194,7 +194,7 @@ TEST_SUITE("ch13-translator") {
     const std::string out = dir / "run";
     std::ostringstream log;
     train(tiny_run(3), {.out_dir = out, .out = &log});
-    const std::string vocab = file_text(out + "/vocab.source.txt"), history = file_text(out + "/history.tsv");
+    const std::string vocab = read_all(out + "/vocab.source.txt"), history = read_all(out + "/history.tsv");
     RunConfig other = tiny_run(3);
     other.train_size = 200;
     CHECK(
@@ -204,16 +204,16 @@ TEST_SUITE("ch13-translator") {
             "--out");
     other.data_path = dir / "missing.tsv";  // settings that fail: nothing of the old run is touched
     CHECK_THROWS(train(other, {.out_dir = out, .overwrite = true, .out = &log}));
-    CHECK(file_text(out + "/vocab.source.txt") == vocab);
-    CHECK(file_text(out + "/history.tsv") == history);
+    CHECK(read_all(out + "/vocab.source.txt") == vocab);
+    CHECK(read_all(out + "/history.tsv") == history);
     other.data_path = "";
     other.heads = 3;  // d_model 16 does not split into 3 heads: refused before the old run is touched
     CHECK_THROWS(train(other, {.out_dir = out, .overwrite = true, .out = &log}));
-    CHECK(file_text(out + "/vocab.source.txt") == vocab);
+    CHECK(read_all(out + "/vocab.source.txt") == vocab);
     other.heads = 2;
     const TrainResult replaced = train(other, {.out_dir = out, .overwrite = true, .out = &log});
     CHECK(replaced.steps == other.steps);
-    CHECK(file_text(out + "/vocab.source.txt") != vocab);
+    CHECK(read_all(out + "/vocab.source.txt") != vocab);
     CHECK(message_of<IOError>([&] {
             train(tiny_run(3), {.out_dir = dir / "empty", .resume = true, .out = &log});
           }).find("holds no checkpoint to resume") != std::string::npos);
