@@ -27,9 +27,12 @@ struct Block {
 /// Blocks come from aligned_allocate (aligned.hpp): 64 bytes, a cache line, one AVX-512 register.
 inline constexpr std::size_t kBlockAlignment = kAlignment;
 /// Whether freed blocks are kept: not under AddressSanitizer, which can only catch a use after free
-/// when the memory is really freed.
+/// when the memory is really freed. (GCC defines __SANITIZE_ADDRESS__ under it; clang 14 only answers
+/// __has_feature(address_sanitizer).)
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr bool kCacheEnabled = false;
+#elif defined(__has_feature)
+inline constexpr bool kCacheEnabled = !__has_feature(address_sanitizer);
 #else
 inline constexpr bool kCacheEnabled = true;
 #endif

@@ -24,10 +24,10 @@ std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
 }
 
 /// A CRC-32 as the metadata writes it: 8 lowercase hexadecimal digits.
-std::string hex8(std::uint32_t v) { return str(std::hex, std::setfill('0'), std::setw(8), v); }
+std::string crc_hex(std::uint32_t v) { return str(std::hex, std::setfill('0'), std::setw(8), v); }
 
 /// The first byte of a tensor's elements, whatever its dtype.
-std::byte* first_byte(const Tensor& t) {
+std::byte* first_element_byte(const Tensor& t) {
   return static_cast<std::byte*>(t.storage()->data()) +
          t.offset() * static_cast<std::int64_t>(itemsize(t.dtype()));
 }
@@ -220,8 +220,8 @@ class Reader {
       const auto nbytes = static_cast<std::size_t>(e.end - e.begin);
       const std::uint32_t actual = crc32(data_.subspan(static_cast<std::size_t>(e.begin), nbytes));
       if (actual != it->second)
-        error("tensor '", e.name, "' is corrupted: its ", nbytes, " bytes have the CRC-32 ", hex8(actual),
-              ", but the file records ", hex8(it->second), " (", kChecksumPrefix, e.name, ")");
+        error("tensor '", e.name, "' is corrupted: its ", nbytes, " bytes have the CRC-32 ", crc_hex(actual),
+              ", but the file records ", crc_hex(it->second), " (", kChecksumPrefix, e.name, ")");
     }
   }
 
@@ -247,7 +247,7 @@ class Reader {
           error("tensor '", e.name, "' (BOOL) holds the byte ", std::to_integer<unsigned>(src[i]),
                 " at element ", i, "; a bool must be 0 or 1");
     Tensor t = empty(e.shape, {.dtype = e.dtype});
-    if (nbytes > 0) std::memcpy(first_byte(t), src, nbytes);
+    if (nbytes > 0) std::memcpy(first_element_byte(t), src, nbytes);
     return t;
   }
 

@@ -69,12 +69,13 @@ std::string shape_text(const Tensor& t) {
 double matrix(svg::Document& doc, double x, double y, const std::string& name, const Tensor& m,
               int decimals) {
   const std::vector<double> v = values(m);
-  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  const auto [lowest, highest] = std::minmax_element(v.begin(), v.end());
+  const double lo = *lowest, hi = *highest;
   const double size = 44;
   const std::int64_t rows = m.size(0), cols = m.size(1);
   doc.text(x + static_cast<double>(cols) * size / 2, y - 10, name, 14);
   grid(doc, x, y, rows, cols, size, [&](std::int64_t r, std::int64_t c) {
-    const double value = v[r * cols + c], t = *hi > *lo ? (value - *lo) / (*hi - *lo) : 0.5;
+    const double value = v[r * cols + c], t = hi > lo ? (value - lo) / (hi - lo) : 0.5;
     return std::pair<std::string, std::string>{
         svg::colour_at({"#f7fbff", "#9ecae1", "#3182bd", "#08306b"}, t), svg::number(value, decimals)};
   });

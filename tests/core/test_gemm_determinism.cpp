@@ -177,8 +177,10 @@ TEST_SUITE("ch03-matmul") {
         std::string(ks.name) + (ks.few_rows_nt != nullptr ? " (has the few-rows kernel)" : "");
     MESSAGE("kernel set: ", set);
     for (i64 M = 1; M <= sf::gemm::kFewRows; ++M) {
-      for (const auto& [N, K] :
+      // variables, not a structured binding: clang 14 cannot capture one in CAPTURE's lambda
+      for (const auto& nk :
            {std::pair<i64, i64>{1, 1}, {17, 15}, {64, 16}, {65, 513}, {1000, 512}, {130, 1100}}) {
+        const i64 N = nk.first, K = nk.second;
         for (bool ta : {false, true}) {
           const Mnk s{M, N, K, ta, true};
           CAPTURE(M);

@@ -62,7 +62,9 @@ TEST_SUITE("checkpoints") {
     const SafetensorsFile back = parse_safetensors(serialize_safetensors(tensors, metadata));
     CHECK(back.metadata == metadata);
     REQUIRE(back.tensors.size() == tensors.size());
-    for (const auto& [name, t] : tensors) {
+    for (const auto& named : tensors) {  // not a structured binding: clang 14 cannot capture one in INFO
+      const std::string& name = named.first;
+      const Tensor& t = named.second;
       INFO("tensor ", name);
       REQUIRE(back.tensors.count(name) == 1);
       CHECK(identical(back.tensors.at(name), t));

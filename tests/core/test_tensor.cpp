@@ -80,7 +80,7 @@ TEST_SUITE("ch01-tensor") {
   }
 
   TEST_CASE("an allocation the machine cannot give is an sf::Error naming the size, not std::bad_alloc") {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef SF_SANITIZER_BUILD  // ASan or TSan, by GCC or clang
     MESSAGE("skipped: the sanitizers' allocators abort on an allocation of terabytes instead of failing it");
 #else
     // 2^40 float64 elements (8 TiB) is within the element limit and beyond any machine's memory.

@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/fuzz/ci.sh: a short, reproducible fuzzing pass over the readers of untrusted files, for CI.
 #
-# Builds the fuzz targets with clang (-DSF_FUZZ=ON, in build/fuzz), and for each one replays its seed
-# corpus and then runs a fixed number of new inputs from a fixed seed, so the same commit always tries
-# the same inputs:
+# Runs the fuzz targets of the sanitizer build (build/sanitize: clang, ASan and UBSan, libFuzzer's
+# coverage in the library and the translator; ./run test sanitize builds them beside the tests, and
+# this script builds them there when run alone). For each one it replays its seed corpus and then runs
+# a fixed number of new inputs from a fixed seed, so the same commit always tries the same inputs:
 #   fuzz_safetensors      the safetensors reader (seeds tests/fuzz/corpus)
 #   fuzz_load_state_dict  a file's tensors loaded into a model and an optimizer (corpus_state_dict)
 #   fuzz_json             the JSON parser and writer under the header (corpus_json)
@@ -11,32 +12,35 @@
 #   fuzz_tokeniser_files  a run's vocabulary and BPE files read back (corpus_tokeniser)
 #   fuzz_text_readers     the TSV, parallel-text and history.tsv readers (corpus_text)
 #   fuzz_command_line     the translator's command-line parser and its bounds (corpus_command_line)
-# About three minutes in all on the 2-core development machine, half of it building; the targets run
-# side by side. FUZZ_RUNS scales every budget (a factor,
-# default 1). Longer sessions: see the comment at the top of each target.
-# Installs clang and libFuzzer when missing and run as root, as ./run does for its packages.
+# The targets run side by side on the cores. FUZZ_RUNS scales every budget (a factor, default 1).
+# Longer sessions: see the comment at the top of each target.
+# Installs clang, libFuzzer and the build's packages when missing and run as root, as ./run does.
 set -eu
 cd "$(dirname "$0")/../.."
 SCALE=${FUZZ_RUNS:-1}
+BUILD=build/sanitize
 
-if ! command -v clang++ >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+packages="clang libclang-rt-14-dev cmake make doctest-dev"
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+fi
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "fuzz: installing clang and libFuzzer"
+    echo "fuzz: installing$missing"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "fuzz: clang with libFuzzer is missing; install it with: sudo apt-get install -y clang libclang-rt-14-dev" >&2
+    echo "fuzz: these packages are missing:$missing; install them with: sudo apt-get install -y$missing" >&2
     exit 1
   fi
 fi
 
-# -gline-tables-only: a crash's stack trace still names files and lines; the rest of the debug
-# information (types, variables) is much of the compile time and not needed here.
-[ -f build/fuzz/CMakeCache.txt ] ||
-  cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_FUZZ=ON \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
-    -DSF_BUILD_TESTS=OFF -DSF_BUILD_EXAMPLES=ON -DSF_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_safetensors fuzz_load_state_dict \
+# configured when missing, or afresh when configured before the preset moved to clang and the fuzzers
+grep -qs '^SF_FUZZ:BOOL=ON' $BUILD/CMakeCache.txt || cmake --preset sanitize --fresh >/dev/null
+cmake --build $BUILD -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_safetensors fuzz_load_state_dict \
   fuzz_json fuzz_run_config fuzz_tokeniser_files fuzz_text_readers fuzz_command_line >/dev/null
 
 scratch=$(mktemp -d)
@@ -49,7 +53,7 @@ fuzz() {
   target=$1
   runs=$(($2 * SCALE))
   shift 2
-  fuzzer=build/fuzz/tests/fuzz/$target
+  fuzzer=$BUILD/tests/fuzz/$target
   log="$scratch/$target.log"
   for dir in "$@"; do
     "$fuzzer" "$dir"/* >"$log" 2>&1 || {
@@ -60,9 +64,9 @@ fuzz() {
   done
   mkdir -p "$scratch/$target"
   if ! "$fuzzer" "$scratch/$target" "$@" -dict=tests/fuzz/safetensors.dict -seed=1 -runs="$runs" \
-       -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=build/fuzz/ >"$log" 2>&1; then
+       -max_len=4096 -malloc_limit_mb=512 -artifact_prefix=$BUILD/ >"$log" 2>&1; then
     tail -40 "$log" >&2
-    echo "fuzz: $target FAILED; the input was saved as build/fuzz/crash-* (replay: $fuzzer <that file>)" >&2
+    echo "fuzz: $target FAILED; the input was saved as $BUILD/crash-* (replay: $fuzzer <that file>)" >&2
     return 1
   fi
   seeds=$(for dir in "$@"; do ls "$dir"; done | wc -l)

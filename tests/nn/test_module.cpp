@@ -54,9 +54,10 @@ TEST_SUITE("ch04-linear") {
     Generator gen(1);
     Stack stack(gen);
     stack.eval();
-    for (const auto& [name, m] : stack.named_modules()) CHECK_MESSAGE(!m->is_training(), name);
+    // (each module's name as a variable: clang 14 cannot capture a structured binding in the message)
+    for (const auto& named : stack.named_modules()) CHECK_MESSAGE(!named.second->is_training(), named.first);
     stack.train();
-    for (const auto& [name, m] : stack.named_modules()) CHECK_MESSAGE(m->is_training(), name);
+    for (const auto& named : stack.named_modules()) CHECK_MESSAGE(named.second->is_training(), named.first);
     // the stack, then per block: itself, self_attn (+ out_proj, dropout), the FFN (+ linear1, dropout,
     // linear2), norm1
     CHECK(stack.named_modules().size() == 1 + 2 * 9);

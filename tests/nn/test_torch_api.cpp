@@ -43,7 +43,9 @@ struct Case {
   }
   /// Every parameter's gradient equals PyTorch's.
   void check_gradients(const Module& m) const {
-    for (const auto& [param, p] : m.named_parameters()) {
+    for (const auto& named : m.named_parameters()) {  // not a structured binding: INFO's lambda (clang 14)
+      const std::string& param = named.first;
+      const Tensor& p = named.second;
       INFO("gradient of ", param);
       check_values(p.grad(), (*this)["grad." + param].to_vector<double>(), 1e-12);
     }
