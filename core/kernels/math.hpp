@@ -14,7 +14,9 @@ namespace sf::kernels {
 /// e^x for float: 0 below about -87.3 (and for -inf), inf above about 88.7.
 inline float exp_float(float x) {
   // e^x = 2^k · e^r with k = round(x / ln 2) and r = x - k·ln 2, |r| ≤ ln(2)/2 ≈ 0.347.
-  const float clamped = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
+  // Written so that a NaN takes the first branch: k stays a number (converting a NaN to an int is
+  // undefined behaviour), and the NaN itself is returned at the end.
+  const float clamped = x >= -87.3f ? (x <= 88.7f ? x : 88.7f) : -87.3f;
   const float k = (clamped * 1.44269504f + 12582912.0f) - 12582912.0f;  // round to nearest (1.5·2^23 trick)
   // ln 2 in two parts (Cody and Waite): k·hi is exact, lo restores the remaining digits.
   const float r = (clamped - k * 0.693145752f) - k * 1.42860677e-6f;
@@ -35,7 +37,7 @@ inline float exp_float(float x) {
   std::memcpy(&scale1, &bits1, sizeof scale1);
   std::memcpy(&scale2, &bits2, sizeof scale2);
   const float result = p * scale1 * scale2;
-  return x < -87.3f ? 0.0f : (x > 88.7f ? INFINITY : result);
+  return x >= -87.3f ? (x <= 88.7f ? result : INFINITY) : (x < -87.3f ? 0.0f : x);
 }
 
 /// e^x: exp_float for float (fast, portable), std::exp for double (gradient checks).

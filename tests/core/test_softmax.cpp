@@ -1,4 +1,8 @@
 // Tests for core/ops/softmax.cpp: softmax and log-softmax, stable, with a fused backward.
+#include <cmath>
+#include <limits>
+
+#include "core/kernels/math.hpp"
 #include "support.hpp"
 
 using namespace sf;
@@ -64,5 +68,23 @@ TEST_SUITE("ch05-attention") {
     CHECK_THROWS_WITH_AS(masked_softmax(ones({3, 3}), 1.0, tensor({1, 0}, {.dtype = kBool})),
                          "masked_softmax: mask of shape [2] does not broadcast to the input's shape [3, 3]",
                          ShapeError);
+  }
+}
+
+TEST_SUITE("ch05-attention") {
+  TEST_CASE("softmax's float exponential: e^x to a few ulp, 0 and inf at the ends, NaN stays NaN") {
+    // kernels::exp_float is the portable e^x behind float softmax, the loss and the O(L) attention.
+    for (float x = -87.0f; x <= 88.5f; x += 0.37f) {
+      const double exact = std::exp(static_cast<double>(x));
+      CHECK(std::abs(kernels::exp_of(x) - exact) <= 4e-7 * exact);
+    }
+    CHECK(kernels::exp_of(0.0f) == 1.0f);
+    CHECK(kernels::exp_of(-100.0f) == 0.0f);
+    CHECK(kernels::exp_of(-std::numeric_limits<float>::infinity()) == 0.0f);
+    CHECK(std::isinf(kernels::exp_of(100.0f)));
+    CHECK(std::isinf(kernels::exp_of(std::numeric_limits<float>::infinity())));
+    // A NaN (a loss that diverged) comes out as NaN, without converting it to an integer on the way
+    // (undefined behaviour, which clang's UBSan reports).
+    CHECK(std::isnan(kernels::exp_of(std::numeric_limits<float>::quiet_NaN())));
   }
 }
