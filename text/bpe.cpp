@@ -13,10 +13,7 @@
 namespace sf::text {
 namespace {
 
-std::uint64_t pair_key(std::int32_t left, std::int32_t right) {
-  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
-         static_cast<std::uint32_t>(right);
-}
+using detail::pair_key;
 
 std::string byte_piece(int byte) {
   char buf[8];

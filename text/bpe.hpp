@@ -101,4 +101,15 @@ class Bpe {
   std::shared_ptr<Cache> cache_;  // pre-token → ids, filled by encode (shared by copies; thread-safe)
 };
 
+namespace detail {
+/// A pair of adjacent piece ids as one 64-bit key, left id in the high half: the key of the merge
+/// table (bpe.cpp) and of the learner's pair counts (bpe_learn.cpp).
+inline std::uint64_t pair_key(std::int32_t left, std::int32_t right) {
+  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
+         static_cast<std::uint32_t>(right);
+}
+inline std::int32_t key_left(std::uint64_t key) { return static_cast<std::int32_t>(key >> 32); }
+inline std::int32_t key_right(std::uint64_t key) { return static_cast<std::int32_t>(key & 0xFFFFFFFFu); }
+}  // namespace detail
+
 }  // namespace sf::text

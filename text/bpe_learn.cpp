@@ -13,12 +13,9 @@
 namespace sf::text {
 namespace {
 
-std::uint64_t pair_key(std::int32_t left, std::int32_t right) {
-  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
-         static_cast<std::uint32_t>(right);
-}
-std::int32_t key_left(std::uint64_t key) { return static_cast<std::int32_t>(key >> 32); }
-std::int32_t key_right(std::uint64_t key) { return static_cast<std::int32_t>(key & 0xFFFFFFFFu); }
+using detail::key_left;
+using detail::key_right;
+using detail::pair_key;
 
 // One distinct pre-token: its symbols so far and how often it occurs in the text.
 struct Word {

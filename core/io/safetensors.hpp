@@ -75,6 +75,8 @@ inline constexpr std::string_view kChecksumPrefix = "sf.crc32.";
 /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320; the CRC of zlib.crc32) of `bytes`, continued
 /// from `crc` (the CRC of the bytes before them; 0 to start). crc32("123456789") == 0xCBF43926.
 std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc = 0);
+/// A CRC-32 as the metadata holds it: 8 lowercase hexadecimal digits (0xC3872656 is "c3872656").
+std::string checksum_text(std::uint32_t crc);
 
 /// What the reader demands of the checksums.
 enum class Checksums {

@@ -2,7 +2,6 @@
 // its own message; nothing is allocated for a tensor before its bytes are known to be in the file.
 #include <algorithm>
 #include <cstring>
-#include <iomanip>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -21,15 +20,6 @@ std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
   if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
   return r;
-}
-
-/// A CRC-32 as the metadata writes it: 8 lowercase hexadecimal digits.
-std::string crc_hex(std::uint32_t v) { return str(std::hex, std::setfill('0'), std::setw(8), v); }
-
-/// The first byte of a tensor's elements, whatever its dtype.
-std::byte* first_element_byte(const Tensor& t) {
-  return static_cast<std::byte*>(t.storage()->data()) +
-         t.offset() * static_cast<std::int64_t>(itemsize(t.dtype()));
 }
 
 }  // namespace
@@ -220,8 +210,9 @@ class Reader {
       const auto nbytes = static_cast<std::size_t>(e.end - e.begin);
       const std::uint32_t actual = crc32(data_.subspan(static_cast<std::size_t>(e.begin), nbytes));
       if (actual != it->second)
-        error("tensor '", e.name, "' is corrupted: its ", nbytes, " bytes have the CRC-32 ", crc_hex(actual),
-              ", but the file records ", crc_hex(it->second), " (", kChecksumPrefix, e.name, ")");
+        error("tensor '", e.name, "' is corrupted: its ", nbytes, " bytes have the CRC-32 ",
+              checksum_text(actual), ", but the file records ", checksum_text(it->second), " (",
+              kChecksumPrefix, e.name, ")");
     }
   }
 
@@ -247,7 +238,7 @@ class Reader {
           error("tensor '", e.name, "' (BOOL) holds the byte ", std::to_integer<unsigned>(src[i]),
                 " at element ", i, "; a bool must be 0 or 1");
     Tensor t = empty(e.shape, {.dtype = e.dtype});
-    if (nbytes > 0) std::memcpy(first_element_byte(t), src, nbytes);
+    if (nbytes > 0) std::memcpy(t.storage()->data(), src, nbytes);  // a new tensor starts its storage
     return t;
   }
 

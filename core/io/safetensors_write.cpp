@@ -55,13 +55,6 @@ constexpr CrcTables make_crc_tables() {
 }
 constexpr CrcTables kCrcTables = make_crc_tables();
 
-/// The checksum's metadata value: 8 lowercase hexadecimal digits.
-std::string hex8(std::uint32_t v) {
-  std::string s(8, '0');
-  for (int i = 7; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 15];
-  return s;
-}
-
 /// The first byte of a tensor's elements, whatever its dtype.
 std::byte* first_byte(const Tensor& t) {
   return static_cast<std::byte*>(t.storage()->data()) +
@@ -82,6 +75,12 @@ std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc) {
   }
   for (; i < bytes.size(); ++i) crc = (crc >> 8) ^ t[0][(crc ^ byte(i)) & 0xff];
   return ~crc;
+}
+
+std::string checksum_text(std::uint32_t crc) {
+  std::string s(8, '0');
+  for (int i = 7; i >= 0; --i, crc >>= 4) s[static_cast<std::size_t>(i)] = "0123456789abcdef"[crc & 15];
+  return s;
 }
 
 std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>& tensors,
@@ -108,7 +107,7 @@ std::vector<std::byte> serialize_safetensors(const std::map<std::string, Tensor>
   }
   for (const auto& [name, t] : order) {
     const auto nbytes = static_cast<std::size_t>(t.numel()) * itemsize(t.dtype());
-    all_metadata.emplace(std::string(kChecksumPrefix) + name, hex8(crc32({first_byte(t), nbytes})));
+    all_metadata.emplace(std::string(kChecksumPrefix) + name, checksum_text(crc32({first_byte(t), nbytes})));
   }
   json::Value header = json::Value::object();
   if (!all_metadata.empty()) {

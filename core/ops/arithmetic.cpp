@@ -30,7 +30,7 @@ Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
                         [&]<class T>() { return detail::map_binary<T, T, T>(a, b, shape, f); });
 }
 
-Tensor scalar_like(const Tensor& like, double value) { return scalar_tensor(value, {.dtype = like.dtype()}); }
+using detail::scalar_like;
 
 }  // namespace
 

@@ -15,9 +15,7 @@ Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
   return dispatch_all(a.dtype(), [&]<class T>() { return detail::map_binary<bool, T, T>(a, b, shape, f); });
 }
 
-Tensor comparand_like(const Tensor& like, double value) {
-  return scalar_tensor(value, {.dtype = like.dtype()});
-}
+using detail::scalar_like;
 
 void check_bool(const Tensor& t, const char* op) {
   if (t.dtype() != kBool)
@@ -44,12 +42,12 @@ Tensor gt(const Tensor& a, const Tensor& b) {
 Tensor ge(const Tensor& a, const Tensor& b) {
   return compare(a, b, "ge", [](auto x, auto y) { return x >= y; });
 }
-Tensor eq(const Tensor& a, double b) { return eq(a, comparand_like(a, b)); }
-Tensor ne(const Tensor& a, double b) { return ne(a, comparand_like(a, b)); }
-Tensor lt(const Tensor& a, double b) { return lt(a, comparand_like(a, b)); }
-Tensor le(const Tensor& a, double b) { return le(a, comparand_like(a, b)); }
-Tensor gt(const Tensor& a, double b) { return gt(a, comparand_like(a, b)); }
-Tensor ge(const Tensor& a, double b) { return ge(a, comparand_like(a, b)); }
+Tensor eq(const Tensor& a, double b) { return eq(a, scalar_like(a, b)); }
+Tensor ne(const Tensor& a, double b) { return ne(a, scalar_like(a, b)); }
+Tensor lt(const Tensor& a, double b) { return lt(a, scalar_like(a, b)); }
+Tensor le(const Tensor& a, double b) { return le(a, scalar_like(a, b)); }
+Tensor gt(const Tensor& a, double b) { return gt(a, scalar_like(a, b)); }
+Tensor ge(const Tensor& a, double b) { return ge(a, scalar_like(a, b)); }
 
 Tensor logical_and(const Tensor& a, const Tensor& b) {
   check_bool(a, "logical_and");

@@ -1,5 +1,5 @@
 // loops.hpp: the elementwise map helpers the op files share (tensor in, new tensor out), and the
-// size of a thread's share of a loop.
+// size of a thread's share of a loop, and the 0-d tensor a scalar operand becomes.
 //
 // map_unary(x, f) and map_binary(a, b, f) allocate a contiguous output and run f over every
 // element with kernels::for_each_row, reading the inputs through their strides (broadcast
@@ -14,6 +14,11 @@
 #include "core/tensor.hpp"
 
 namespace sf::detail {
+
+/// A 0-d tensor holding `value` in `like`'s dtype: the scalar operand of add(x, 1.0) or eq(x, 0.0).
+inline Tensor scalar_like(const Tensor& like, double value) {
+  return scalar_tensor(value, {.dtype = like.dtype()});
+}
 
 // [doc:broadcast-strides]
 /// The strides that read `t` as if it had the broadcast shape `shape` (0 on broadcast axes).
