@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -31,6 +32,25 @@ inline constexpr bool kSanitizerBuild = false;
 inline Tensor rand64(const Shape& shape, std::uint64_t seed, double low = -1.0, double high = 1.0) {
   Generator gen(seed);
   return uniform(shape, low, high, gen, {.dtype = kFloat64, .requires_grad = true});
+}
+
+/// n floats uniform in [-1, 1), seeded: the raw operands of the matrix-product tests.
+inline std::vector<float> uniform_floats(std::int64_t n, std::uint64_t seed) {
+  Generator g(seed);
+  std::vector<float> v(static_cast<std::size_t>(n));
+  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
+  return v;
+}
+
+/// The whole of a file, byte for byte ("" when it cannot be read).
+inline std::string file_contents(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Whether a walk over the repository skips this folder: git's, builds and training runs.
+inline bool skipped_in_repository_walk(const std::string& folder) {
+  return folder == ".git" || folder == "build" || folder == "runs" || folder.rfind("build-", 0) == 0;
 }
 
 /// Checks every element of t against `expected` (row-major) within an absolute tolerance.

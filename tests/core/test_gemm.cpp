@@ -16,22 +16,17 @@
 #include "core/gemm/block_sizes.hpp"
 #include "core/gemm/gemm.hpp"
 #include "core/random.hpp"
+#include "support.hpp"
 
 using sf::gemm::Matrix;
 using sf::gemm::Variant;
 using i64 = std::int64_t;
+using sf::test::uniform_floats;
 
 namespace {
 
 const Variant kVariants[] = {Variant::naive,  Variant::loop_order,  Variant::blocked,
                              Variant::packed, Variant::packed_simd, Variant::threaded};
-
-std::vector<float> random_floats(i64 n, std::uint64_t seed) {
-  sf::Generator g(seed);
-  std::vector<float> v(static_cast<std::size_t>(n));
-  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
-  return v;
-}
 
 // An M×K (or K×N) operand stored inside a larger buffer: transposed or not, with `pad` unused
 // elements at the end of every stored row, and an offset so it does not start at the buffer start.
@@ -44,7 +39,7 @@ Operand make_operand(i64 rows, i64 cols, bool transposed, i64 pad, std::uint64_t
   const i64 stored_rows = transposed ? cols : rows, stored_cols = transposed ? rows : cols;
   const i64 ld = stored_cols + pad, offset = 3;
   Operand op;
-  op.buffer = random_floats(offset + stored_rows * ld + 1, seed);
+  op.buffer = uniform_floats(offset + stored_rows * ld + 1, seed);
   const float* base = op.buffer.data() + offset;
   op.view = transposed ? Matrix<const float>{base, 1, ld} : Matrix<const float>{base, ld, 1};
   return op;
@@ -96,7 +91,7 @@ void check_case(Variant variant, const Case& cs) {
   const Operand A = make_operand(cs.M, cs.K, cs.ta, cs.pad, 1);
   const Operand B = make_operand(cs.K, cs.N, cs.tb, cs.pad, 2);
   const i64 ldc = cs.N + cs.pad;
-  std::vector<float> C = random_floats(cs.M * ldc, 3);
+  std::vector<float> C = uniform_floats(cs.M * ldc, 3);
   if (cs.beta == 0.0f)  // beta == 0 must not read C: fill the real elements with NaN
     for (i64 i = 0; i < cs.M; ++i)
       for (i64 j = 0; j < cs.N; ++j) C[i * ldc + j] = std::numeric_limits<float>::quiet_NaN();
@@ -233,8 +228,8 @@ TEST_SUITE("ch03-matmul") {
       for (int broadcast = 0; broadcast < 3; ++broadcast) {  // 0: none, 1: A shared, 2: B shared
         CAPTURE(sf::gemm::variant_name(v));
         CAPTURE(broadcast);
-        const std::vector<float> A = random_floats(batch * M * K, 4), B = random_floats(batch * K * N, 5);
-        std::vector<float> C = random_floats(batch * M * N, 6);
+        const std::vector<float> A = uniform_floats(batch * M * K, 4), B = uniform_floats(batch * K * N, 5);
+        std::vector<float> C = uniform_floats(batch * M * N, 6);
         const std::vector<float> C0 = C;
         const i64 sa = broadcast == 1 ? 0 : M * K, sb = broadcast == 2 ? 0 : K * N;
         // B is used transposed (stored N×K), as in attention's Q·Kᵀ.
@@ -255,7 +250,7 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("a batch stride of 0 for C accumulates the products one after the other") {
     const i64 batch = 4, M = 9, N = 20, K = 7;
-    const std::vector<float> A = random_floats(batch * M * K, 7), B = random_floats(batch * K * N, 8);
+    const std::vector<float> A = uniform_floats(batch * M * K, 7), B = uniform_floats(batch * K * N, 8);
     std::vector<float> C(M * N, 0.0f);
     sf::gemm::sgemm_batched(batch, M, N, K, 1.0f, {A.data(), K, 1}, M * K, {B.data(), N, 1}, K * N, 1.0f,
                             {C.data(), N, 1}, 0);

@@ -20,18 +20,13 @@
 #include "core/gemm/microkernels.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "core/random.hpp"
+#include "support.hpp"
 
 using sf::gemm::Matrix;
 using i64 = std::int64_t;
+using sf::test::uniform_floats;
 
 namespace {
-
-std::vector<float> seeded_floats(i64 n, std::uint64_t seed) {
-  sf::Generator g(seed);
-  std::vector<float> v(static_cast<std::size_t>(n));
-  for (auto& x : v) x = 2.0f * g.uniform_float() - 1.0f;
-  return v;
-}
 
 bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
   return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(float) * x.size()) == 0;
@@ -51,8 +46,8 @@ struct Mnk {
 // C = 0.75·op(A)·op(B) - 0.5·C with the given function, on fixed random data.
 template <class Gemm>
 std::vector<float> product(const Mnk& s, Gemm gemm) {
-  const std::vector<float> A = seeded_floats(s.M * s.K, 11), B = seeded_floats(s.K * s.N, 12);
-  std::vector<float> C = seeded_floats(s.M * s.N, 13);
+  const std::vector<float> A = uniform_floats(s.M * s.K, 11), B = uniform_floats(s.K * s.N, 12);
+  std::vector<float> C = uniform_floats(s.M * s.N, 13);
   const Matrix<const float> a =
       s.ta ? Matrix<const float>{A.data(), 1, s.M} : Matrix<const float>{A.data(), s.K, 1};
   const Matrix<const float> b =
@@ -108,7 +103,7 @@ TEST_SUITE("ch03-matmul") {
   TEST_CASE("batched sgemm gives the same bits on 1 or 2 or 3 threads") {
     ThreadCountGuard guard;
     const i64 batch = 37, M = 24, N = 24, K = 32;  // attention-sized: split by product
-    const std::vector<float> A = seeded_floats(batch * M * K, 14), B = seeded_floats(batch * K * N, 15);
+    const std::vector<float> A = uniform_floats(batch * M * K, 14), B = uniform_floats(batch * K * N, 15);
     std::vector<float> first;
     for (int threads : {1, 2, 3}) {
       sf::set_num_threads(threads);
@@ -207,7 +202,7 @@ TEST_SUITE("ch03-matmul") {
 
   TEST_CASE("the few-rows path with beta == 0 never reads C") {
     const i64 M = 2, N = 70, K = 40;
-    const std::vector<float> A = seeded_floats(M * K, 21), W = seeded_floats(N * K, 22);
+    const std::vector<float> A = uniform_floats(M * K, 21), W = uniform_floats(N * K, 22);
     std::vector<float> C(M * N, std::numeric_limits<float>::quiet_NaN()), expected(M * N);
     sf::gemm::sgemm(M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f, {C.data(), N, 1});
     sf::gemm::sgemm(sf::gemm::Variant::naive, M, N, K, 1.0f, {A.data(), K, 1}, {W.data(), 1, K}, 0.0f,
@@ -223,7 +218,7 @@ TEST_SUITE("ch03-matmul") {
     // The reference is the unfused linear layer: the bias written into C, the ladder's five loops
     // with beta = 1, then ReLU, dropout and the residual as a pass over the whole of C.
     ThreadCountGuard guard;
-    const std::vector<float> bias = seeded_floats(1000, 31), residual = seeded_floats(1000 * 1000, 32);
+    const std::vector<float> bias = uniform_floats(1000, 31), residual = uniform_floats(1000 * 1000, 32);
     struct Case {
       const char* name;
       bool bias, relu;

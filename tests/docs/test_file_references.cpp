@@ -13,13 +13,16 @@
 #include <cctype>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support.hpp"
+
 namespace fs = std::filesystem;
+using sf::test::file_contents;
+using sf::test::skipped_in_repository_walk;
 
 namespace {
 
@@ -73,27 +76,16 @@ bool outside_on_purpose(const std::string& named) {
   return false;
 }
 
-bool skipped_dir(const std::string& name) {
-  return name == ".git" || name == "build" || name == "runs" || name.rfind("build-", 0) == 0;
-}
-
 std::vector<fs::path> repository_files(const fs::path& root) {
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->is_directory() && skipped_dir(it->path().filename().string())) {
+    if (it->is_directory() && skipped_in_repository_walk(it->path().filename().string())) {
       it.disable_recursion_pending();
       continue;
     }
     if (it->is_regular_file()) files.push_back(it->path());
   }
   return files;
-}
-
-std::string text_of_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The prose of a file: the whole of a Markdown file, the comments of source and script files.
@@ -106,7 +98,7 @@ std::vector<ProseLine> prose_lines(const fs::path& file) {
       ext == ".sh" || ext == ".py" || ext == ".cmake" || name == "CMakeLists.txt" || name == "run";
   if (!markdown && !cpp && !script) return {};
   std::vector<ProseLine> lines;
-  std::istringstream in(text_of_file(file));
+  std::istringstream in(file_contents(file));
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (markdown) {

@@ -26,7 +26,6 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,20 +33,13 @@
 #include <string>
 #include <vector>
 
+#include "support.hpp"
+
 namespace fs = std::filesystem;
+using sf::test::file_contents;
+using sf::test::skipped_in_repository_walk;
 
 namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool skipped_folder(const std::string& name) {
-  return name == ".git" || name == "build" || name == "runs" || name.rfind("build-", 0) == 0;
-}
 
 bool identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -56,7 +48,7 @@ bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)
 std::vector<std::set<std::string>> source_identifiers(const fs::path& root) {
   std::vector<std::set<std::string>> files;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->is_directory() && skipped_folder(it->path().filename().string())) {
+    if (it->is_directory() && skipped_in_repository_walk(it->path().filename().string())) {
       it.disable_recursion_pending();
       continue;
     }
@@ -67,7 +59,7 @@ std::vector<std::set<std::string>> source_identifiers(const fs::path& root) {
         ext == ".py" || ext == ".sh" || ext == ".cmake" || name == "CMakeLists.txt" || name == "run";
     if (!c_like && !script) continue;
     std::set<std::string> ids;
-    std::istringstream in(read_text(it->path()));
+    std::istringstream in(file_contents(it->path()));
     std::string line;
     while (std::getline(in, line)) {
       const auto comment = line.find(c_like ? "//" : "#");
@@ -170,7 +162,7 @@ struct Named {
 // Every symbol named in the backticked spans of a Markdown file, outside fenced blocks.
 std::vector<Named> symbols_named_in(const fs::path& file, const fs::path& root) {
   std::vector<Named> out;
-  std::istringstream in(read_text(file));
+  std::istringstream in(file_contents(file));
   std::string line;
   bool fenced = false;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -234,7 +226,7 @@ TEST_SUITE("docs") {
     const fs::path allowlist_path = root / "tests/docs/symbol_allowlist.txt";
     std::map<std::string, AllowEntry> allowed;
     {
-      std::istringstream in(read_text(allowlist_path));
+      std::istringstream in(file_contents(allowlist_path));
       std::string line;
       for (int number = 1; std::getline(in, line); ++number) {
         if (line.empty() || line[0] == '#') continue;

@@ -25,6 +25,7 @@
 
 using namespace sf;
 using namespace sf::translator;
+using sf::test::file_contents;
 using sf::test::message_of;
 using sf::test::TempDir;
 using sf::test::write_lines;
@@ -51,13 +52,6 @@ RunConfig file_run(const TempDir& dir) {
   c.valid_source_path = dir / "val.en";
   c.valid_target_path = dir / "val.fr";
   return c;
-}
-
-std::string text_of(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 RunConfig read_options(const std::vector<std::string>& args) {
@@ -301,7 +295,7 @@ TEST_SUITE("ch13-translator") {
     CHECK(printed.find("/averaged; the final model is " + out + "/" + trained.final_checkpoint) !=
           std::string::npos);
 
-    const std::string report = text_of(out + "/report.md");
+    const std::string report = file_contents(out + "/report.md");
     CHECK(report.find("## Test set\n\n" + name + ": 12 sentences, 12 references, greedy decoding") !=
           std::string::npos);
     CHECK(report.find("| BLEU | BLEU (lowercased) | chrF2 |") != std::string::npos);
@@ -320,11 +314,11 @@ TEST_SUITE("ch13-translator") {
     // Without a test set the report has no test table, and the toy sentence is drawn.
     std::ostringstream quiet;
     after_training(trained, {.out_dir = out, .out = &quiet});
-    CHECK(text_of(out + "/report.md").find("## Test set") == std::string::npos);
-    CHECK(text_of(out + "/report.md").find(std::string("For \"") + kDefaultAttentionSentence) !=
+    CHECK(file_contents(out + "/report.md").find("## Test set") == std::string::npos);
+    CHECK(file_contents(out + "/report.md").find(std::string("For \"") + kDefaultAttentionSentence) !=
           std::string::npos);
     after_training(trained, {.out_dir = out, .attention_sentence = "A dog runs.", .out = &quiet});
-    CHECK(text_of(out + "/report.md").find("For \"A dog runs.\"") != std::string::npos);
+    CHECK(file_contents(out + "/report.md").find("For \"A dog runs.\"") != std::string::npos);
 
     CHECK(message_of<ValueError>([&] { check_after_training_options({.test_source = dir / "test.en"}); }) ==
           "a test set needs both --test-src and --test-tgt");

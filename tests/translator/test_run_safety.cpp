@@ -28,6 +28,7 @@
 
 using namespace sf;
 using namespace sf::translator;
+using sf::test::file_contents;
 using sf::test::message_of;
 using sf::test::TempDir;
 using translator_tests::tiny_run;
@@ -47,13 +48,6 @@ void check_same_history(const std::vector<HistoryRow>& got, const std::vector<Hi
     CHECK_MESSAGE(got[i].validated == expected[i].validated, "step ", i + 1);
     CHECK_MESSAGE(got[i].val_loss == expected[i].val_loss, "step ", i + 1);
   }
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -194,7 +188,8 @@ TEST_SUITE("ch13-translator") {
     const std::string out = dir / "run";
     std::ostringstream log;
     train(tiny_run(3), {.out_dir = out, .out = &log});
-    const std::string vocab = read_all(out + "/vocab.source.txt"), history = read_all(out + "/history.tsv");
+    const std::string vocab = file_contents(out + "/vocab.source.txt"),
+                      history = file_contents(out + "/history.tsv");
     RunConfig other = tiny_run(3);
     other.train_size = 200;
     CHECK(
@@ -204,16 +199,16 @@ TEST_SUITE("ch13-translator") {
             "--out");
     other.data_path = dir / "missing.tsv";  // settings that fail: nothing of the old run is touched
     CHECK_THROWS(train(other, {.out_dir = out, .overwrite = true, .out = &log}));
-    CHECK(read_all(out + "/vocab.source.txt") == vocab);
-    CHECK(read_all(out + "/history.tsv") == history);
+    CHECK(file_contents(out + "/vocab.source.txt") == vocab);
+    CHECK(file_contents(out + "/history.tsv") == history);
     other.data_path = "";
     other.heads = 3;  // d_model 16 does not split into 3 heads: refused before the old run is touched
     CHECK_THROWS(train(other, {.out_dir = out, .overwrite = true, .out = &log}));
-    CHECK(read_all(out + "/vocab.source.txt") == vocab);
+    CHECK(file_contents(out + "/vocab.source.txt") == vocab);
     other.heads = 2;
     const TrainResult replaced = train(other, {.out_dir = out, .overwrite = true, .out = &log});
     CHECK(replaced.steps == other.steps);
-    CHECK(read_all(out + "/vocab.source.txt") != vocab);
+    CHECK(file_contents(out + "/vocab.source.txt") != vocab);
     CHECK(message_of<IOError>([&] {
             train(tiny_run(3), {.out_dir = dir / "empty", .resume = true, .out = &log});
           }).find("holds no checkpoint to resume") != std::string::npos);
