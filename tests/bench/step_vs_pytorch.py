@@ -85,17 +85,20 @@ def measure_bandwidth(peers):
     return rates
 
 
-def measure_openblas(peers, threads):
-    """OpenBLAS's GFLOP/s on the transformer-shaped products of sgemm_peer.cpp (its fwd/bwd rows): the
-    median over the shapes of each shape's best sample."""
+def measure_openblas(peers, thread_counts):
+    """OpenBLAS's GFLOP/s for each thread count on the transformer-shaped products of sgemm_peer.cpp
+    (its fwd/bwd rows): the median over the shapes of each shape's best sample."""
     exe = build_peer(peers, "sgemm_peer.cpp", "sf_sgemm_peer", ["-lopenblas"])
-    out = subprocess.run([exe, "--quick", "--csv"], env=pytorch_environment(threads), check=True,
-                         capture_output=True, text=True).stdout
-    rows = list(csv.DictReader(io.StringIO(out)))
-    best = sorted(float(r["gflops_max"]) for r in rows if r["shape"].startswith(("fwd", "bwd")))
-    if not best:
-        sys.exit("step_vs_pytorch: could not read sgemm_peer's output:\n" + out)
-    return best[len(best) // 2]
+    rates = {}
+    for threads in thread_counts:
+        out = subprocess.run([exe, "--quick", "--csv"], env=pytorch_environment(threads), check=True,
+                             capture_output=True, text=True).stdout
+        rows = list(csv.DictReader(io.StringIO(out)))
+        best = sorted(float(r["gflops_max"]) for r in rows if r["shape"].startswith(("fwd", "bwd")))
+        if not best:
+            sys.exit("step_vs_pytorch: could not read sgemm_peer's output:\n" + out)
+        rates[threads] = best[len(best) // 2]
+    return rates
 
 
 def last_json_line(text, who):
@@ -141,7 +144,7 @@ def main():
     peak = measure_peak(a.peers)
     bandwidth = measure_bandwidth(a.peers)
     thread_counts = [int(t) for t in a.threads.split(",")]
-    openblas = {t: measure_openblas(a.peers, t) for t in thread_counts}
+    openblas = measure_openblas(a.peers, thread_counts)
     shape = ["--batch", str(a.batch), "--src-len", str(a.src_len), "--tgt-len", str(a.tgt_len),
              "--vocab", str(a.vocab), "--steps", str(a.steps), "--warmup", str(a.warmup),
              "--decode", str(a.decode), "--json"]

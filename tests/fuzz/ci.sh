@@ -2,9 +2,10 @@
 # tests/fuzz/ci.sh: a short, reproducible fuzzing pass over the readers of untrusted files, for CI.
 #
 # Runs the fuzz targets of the sanitizer build (build/sanitize: clang, ASan and UBSan, libFuzzer's
-# coverage in the library and the translator; ./run test sanitize builds them beside the tests, and
-# this script builds them there when run alone). For each one it replays its seed corpus and then runs
-# a fixed number of new inputs from a fixed seed, so the same commit always tries the same inputs:
+# coverage in the library and the translator), building any that ./run test sanitize has not built;
+# `./run test fuzz` installs what is missing, configures build/sanitize and runs this script. For each
+# target it replays the seed corpus, then runs a fixed number of new inputs from a fixed seed, so the
+# same commit always tries the same inputs:
 #   fuzz_safetensors      the safetensors reader (seeds tests/fuzz/corpus)
 #   fuzz_load_state_dict  a file's tensors loaded into a model and an optimizer (corpus_state_dict)
 #   fuzz_json             the JSON parser and writer under the header (corpus_json)
@@ -14,32 +15,15 @@
 #   fuzz_command_line     the translator's command-line parser and its bounds (corpus_command_line)
 # The targets run side by side on the cores. FUZZ_RUNS scales every budget (a factor, default 1).
 # Longer sessions: see the comment at the top of each target.
-# Installs clang, libFuzzer and the build's packages when missing and run as root, as ./run does.
 set -eu
 cd "$(dirname "$0")/../.."
 SCALE=${FUZZ_RUNS:-1}
 BUILD=build/sanitize
 
-packages="clang libclang-rt-14-dev cmake make doctest-dev"
-missing=""
-if command -v dpkg-query >/dev/null 2>&1; then
-  for p in $packages; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-  done
+if ! grep -qs '^SF_FUZZ:BOOL=ON' $BUILD/CMakeCache.txt; then
+  echo "fuzz: $BUILD is not configured with the fuzz targets; ./run test fuzz configures it and runs this" >&2
+  exit 1
 fi
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "fuzz: installing$missing"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-  else
-    echo "fuzz: these packages are missing:$missing; install them with: sudo apt-get install -y$missing" >&2
-    exit 1
-  fi
-fi
-
-# configured when missing, or afresh when configured before the preset moved to clang and the fuzzers
-grep -qs '^SF_FUZZ:BOOL=ON' $BUILD/CMakeCache.txt || cmake --preset sanitize --fresh >/dev/null
 cmake --build $BUILD -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_safetensors fuzz_load_state_dict \
   fuzz_json fuzz_run_config fuzz_tokeniser_files fuzz_text_readers fuzz_command_line >/dev/null
 
