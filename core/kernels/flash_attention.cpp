@@ -148,7 +148,7 @@ std::int64_t tasks_per_chunk(double flops) {
 template <class T>
 void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsView<const T> k,
                              HeadsView<const T> v, const FlashMask<T>& mask, const FlashDropout& dropout,
-                             T scale, HeadsView<T> out, T* lse) {
+                             T scale, HeadsView<T> out, T* lse, T* weights) {
   constexpr T kInf = std::numeric_limits<T>::infinity();
   constexpr std::int64_t BQ = kFlashQueryBlock, BK = kFlashKeyBlock;
   const std::int64_t query_blocks = (s.queries + BQ - 1) / BQ, tasks = s.batch * s.heads * query_blocks;
@@ -160,21 +160,27 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
       const std::int64_t bh = t / query_blocks, b = bh / s.heads, h = bh % s.heads;
       const std::int64_t i0 = t % query_blocks * BQ, ni = std::min(BQ, s.queries - i0);
       const HeadMask<T> head_mask(mask, b, h);
-      T* lse_block = lse + bh * s.queries + i0;
       if (s.keys <= BK) {  // every key in one block: the plain softmax, no running one needed
-        T* W = scores.data();
-        plain_weights(W, BK, q.row(b, h, i0), q.row_stride, k.row(b, h, 0), k.row_stride, ni, s.keys, s.d_k,
+        // The weights go where backward will find them (rows of Lk), or, with no backward, to the scratch.
+        T* W = weights ? weights + (bh * s.queries + i0) * s.keys : scores.data();
+        const std::int64_t ld = weights ? s.keys : BK;
+        plain_weights(W, ld, q.row(b, h, i0), q.row_stride, k.row(b, h, 0), k.row_stride, ni, s.keys, s.d_k,
                       scale, head_mask, i0);
-        if (dropout.p > 0)
+        const T* used = W;  // the weights that multiply V: after dropout, in the scratch
+        std::int64_t ld_used = ld;
+        if (dropout.p > 0) {
           for (std::int64_t r = 0; r < ni; ++r)
-            dropout_apply(W + r * BK, W + r * BK, 0, s.keys, dropout.key,
+            dropout_apply(scores.data() + r * BK, W + r * ld, 0, s.keys, dropout.key,
                           dropout_row_start(s, dropout, b, h, i0 + r), static_cast<float>(dropout.p),
                           keep_scale);
-        product(ni, s.d_v, s.keys, T(1), {W, BK, 1}, {v.row(b, h, 0), v.row_stride, 1}, T(0),
+          used = scores.data();
+          ld_used = BK;
+        }
+        product(ni, s.d_v, s.keys, T(1), {used, ld_used, 1}, {v.row(b, h, 0), v.row_stride, 1}, T(0),
                 {out.row(b, h, i0), out.row_stride, 1});
-        std::fill_n(lse_block, ni, T(0));  // unused: backward recomputes these weights the same way
         continue;
       }
+      T* lse_block = lse + bh * s.queries + i0;
       std::fill(m.begin(), m.end(), -kInf);
       std::fill(l.begin(), l.end(), T(0));
       for (std::int64_t r = 0; r < ni; ++r) std::fill_n(out.row(b, h, i0 + r), s.d_v, T(0));
@@ -229,37 +235,35 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
 namespace {
 /// Backward of one head when every key fits in one block: the plain path's backward, the same products
 /// over all Lq queries at once (so dK and dV are each one sum over the queries, as there) and the same
-/// softmax kernel, in `scratch` (3·Lq·kFlashKeyBlock numbers: linear in Lq, since Lk is at most a block).
+/// softmax kernel, from the weights P [Lq, Lk] the forward kept (linear in Lq, since Lk is at most a
+/// block), with the dropped-out weights and dS in `scratch` (2·Lq·Lk numbers).
 template <class T>
 void one_block_backward(const FlashSizes& s, std::int64_t b, std::int64_t h, HeadsView<const T> q,
-                        HeadsView<const T> k, HeadsView<const T> v, HeadsView<const T> dout,
-                        const HeadMask<T>& mask, const FlashDropout& dropout, T keep_scale, T scale,
-                        HeadsView<T> dq, HeadsView<T> dk, HeadsView<T> dv, std::vector<T>& scratch) {
-  constexpr std::int64_t BK = kFlashKeyBlock;
+                        HeadsView<const T> k, HeadsView<const T> v, HeadsView<const T> dout, const T* P,
+                        const FlashDropout& dropout, T keep_scale, T scale, HeadsView<T> dq, HeadsView<T> dk,
+                        HeadsView<T> dv, std::vector<T>& scratch) {
   const std::int64_t Lq = s.queries, Lk = s.keys;
-  T *P = scratch.data(), *Pd = P + Lq * BK, *dS = Pd + Lq * BK;
-  plain_weights(P, BK, q.row(b, h, 0), q.row_stride, k.row(b, h, 0), k.row_stride, Lq, Lk, s.d_k, scale, mask,
-                0);
+  T *Pd = scratch.data(), *dS = Pd + Lq * Lk;
   if (dropout.p > 0)
     for (std::int64_t i = 0; i < Lq; ++i)
-      dropout_apply(Pd + i * BK, P + i * BK, 0, Lk, dropout.key, dropout_row_start(s, dropout, b, h, i),
+      dropout_apply(Pd + i * Lk, P + i * Lk, 0, Lk, dropout.key, dropout_row_start(s, dropout, b, h, i),
                     static_cast<float>(dropout.p), keep_scale);
   const T* used = dropout.p > 0 ? Pd : P;
-  product(Lk, s.d_v, Lq, T(1), {used, 1, BK}, {dout.row(b, h, 0), dout.row_stride, 1}, T(0),
+  product(Lk, s.d_v, Lq, T(1), {used, 1, Lk}, {dout.row(b, h, 0), dout.row_stride, 1}, T(0),
           {dv.row(b, h, 0), dv.row_stride, 1});  // dV = P̃ᵀ·dO
   product(Lq, Lk, s.d_v, T(1), {dout.row(b, h, 0), dout.row_stride, 1}, {v.row(b, h, 0), 1, v.row_stride},
-          T(0), {dS, BK, 1});  // dP̃ = dO·Vᵀ
+          T(0), {dS, Lk, 1});  // dP̃ = dO·Vᵀ
   for (std::int64_t i = 0; i < Lq; ++i) {
-    T* row = dS + i * BK;
+    T* row = dS + i * Lk;
     if (dropout.p > 0)
       dropout_apply(row, row, 0, Lk, dropout.key, dropout_row_start(s, dropout, b, h, i),
                     static_cast<float>(dropout.p), keep_scale);
-    softmax_backward(row, P + i * BK, row, 1, Lk, 1);  // dS = P ⊙ (dP - ⟨dP, P⟩)
+    softmax_backward(row, P + i * Lk, row, 1, Lk, 1);  // dS = P ⊙ (dP - ⟨dP, P⟩)
     for (std::int64_t c = 0; c < Lk; ++c) row[c] *= scale;
   }
-  product(Lq, s.d_k, Lk, T(1), {dS, BK, 1}, {k.row(b, h, 0), k.row_stride, 1}, T(0),
+  product(Lq, s.d_k, Lk, T(1), {dS, Lk, 1}, {k.row(b, h, 0), k.row_stride, 1}, T(0),
           {dq.row(b, h, 0), dq.row_stride, 1});  // dQ = dS·K
-  product(Lk, s.d_k, Lq, T(1), {dS, 1, BK}, {q.row(b, h, 0), q.row_stride, 1}, T(0),
+  product(Lk, s.d_k, Lq, T(1), {dS, 1, Lk}, {q.row(b, h, 0), q.row_stride, 1}, T(0),
           {dk.row(b, h, 0), dk.row_stride, 1});  // dK = dSᵀ·Q
 }
 }  // namespace
@@ -268,23 +272,24 @@ void one_block_backward(const FlashSizes& s, std::int64_t b, std::int64_t h, Hea
 template <class T>
 void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsView<const T> k,
                               HeadsView<const T> v, HeadsView<const T> out, HeadsView<const T> dout,
-                              const T* lse, const FlashMask<T>& mask, const FlashDropout& dropout, T scale,
-                              HeadsView<T> dq, HeadsView<T> dk, HeadsView<T> dv) {
+                              const T* lse, const T* weights, const FlashMask<T>& mask,
+                              const FlashDropout& dropout, T scale, HeadsView<T> dq, HeadsView<T> dk,
+                              HeadsView<T> dv) {
   constexpr std::int64_t BQ = kFlashQueryBlock, BK = kFlashKeyBlock;
   const T keep_scale = static_cast<T>(1.0 / (1.0 - dropout.p));
   const double head_flops = 4.0 * double(s.queries) * double(s.keys) * double(s.d_k + s.d_v);
   parallel_for(s.batch * s.heads, tasks_per_chunk(head_flops), [&](std::int64_t t0, std::int64_t t1) {
-    std::vector<T> weights(static_cast<std::size_t>(BQ * BK)), dropped(weights.size()),
-        dscores(weights.size());
+    std::vector<T> block(static_cast<std::size_t>(BQ * BK)), dropped(block.size()), dscores(block.size());
     std::vector<T> D(static_cast<std::size_t>(s.queries));
-    std::vector<T> whole(s.keys <= BK ? static_cast<std::size_t>(3 * s.queries * BK) : 0);
+    std::vector<T> whole(s.keys <= BK ? static_cast<std::size_t>(2 * s.queries * s.keys) : 0);
     for (std::int64_t bh = t0; bh < t1; ++bh) {
       const std::int64_t b = bh / s.heads, h = bh % s.heads;
-      const HeadMask<T> head_mask(mask, b, h);
       if (s.keys <= BK) {
-        one_block_backward(s, b, h, q, k, v, dout, head_mask, dropout, keep_scale, scale, dq, dk, dv, whole);
+        one_block_backward(s, b, h, q, k, v, dout, weights + bh * s.queries * s.keys, dropout, keep_scale,
+                           scale, dq, dk, dv, whole);
         continue;
       }
+      const HeadMask<T> head_mask(mask, b, h);
       const T* lse_head = lse + bh * s.queries;
       // D_i = ⟨dO_i, O_i⟩ = ⟨dP_i, P_i⟩ of the dropped-out weights: softmax's backward needs it per row.
       for (std::int64_t i = 0; i < s.queries; ++i) {
@@ -304,7 +309,7 @@ void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsVi
           const std::int64_t ni = std::min(BQ, s.queries - i0);
           const Hidden hidden = head_mask.in_block(i0, ni, j0, nj);
           if (hidden == Hidden::all) continue;  // P = 0 there: no gradient flows
-          T *P = weights.data(), *Pd = dropped.data(), *dS = dscores.data();
+          T *P = block.data(), *Pd = dropped.data(), *dS = dscores.data();
           block_scores(P, BK, q.row(b, h, i0), q.row_stride, k.row(b, h, j0), k.row_stride, ni, nj, s.d_k,
                        scale, head_mask, hidden, i0, j0);
           for (std::int64_t r = 0; r < ni; ++r) {  // P = e^(S - lse): the forward's weights (0 where hidden)
@@ -347,21 +352,21 @@ void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsVi
 template void flash_attention_forward<float>(const FlashSizes&, HeadsView<const float>,
                                              HeadsView<const float>, HeadsView<const float>,
                                              const FlashMask<float>&, const FlashDropout&, float,
-                                             HeadsView<float>, float*);
+                                             HeadsView<float>, float*, float*);
 template void flash_attention_forward<double>(const FlashSizes&, HeadsView<const double>,
                                               HeadsView<const double>, HeadsView<const double>,
                                               const FlashMask<double>&, const FlashDropout&, double,
-                                              HeadsView<double>, double*);
+                                              HeadsView<double>, double*, double*);
 template void flash_attention_backward<float>(const FlashSizes&, HeadsView<const float>,
                                               HeadsView<const float>, HeadsView<const float>,
                                               HeadsView<const float>, HeadsView<const float>, const float*,
-                                              const FlashMask<float>&, const FlashDropout&, float,
-                                              HeadsView<float>, HeadsView<float>, HeadsView<float>);
+                                              const float*, const FlashMask<float>&, const FlashDropout&,
+                                              float, HeadsView<float>, HeadsView<float>, HeadsView<float>);
 template void flash_attention_backward<double>(const FlashSizes&, HeadsView<const double>,
                                                HeadsView<const double>, HeadsView<const double>,
                                                HeadsView<const double>, HeadsView<const double>,
-                                               const double*, const FlashMask<double>&, const FlashDropout&,
-                                               double, HeadsView<double>, HeadsView<double>,
-                                               HeadsView<double>);
+                                               const double*, const double*, const FlashMask<double>&,
+                                               const FlashDropout&, double, HeadsView<double>,
+                                               HeadsView<double>, HeadsView<double>);
 
 }  // namespace sf::kernels

@@ -75,21 +75,26 @@ struct FlashSizes {
   std::int64_t batch, heads, queries, keys, d_k, d_v;
 };
 
-/// out = dropout(softmax(q·kᵀ·scale + mask))·v, and lse [B·heads·Lq] (row b·heads·Lq + h·Lq + i):
-/// the log of each row's softmax denominator, +inf for a row that sees no key. Threads share the
-/// (head, query block) pairs; each pair is computed whole by one thread, so the bits do not depend on
-/// the thread count.
+/// out = dropout(softmax(q·kᵀ·scale + mask))·v, and what backward needs of the weights:
+///  - more keys than one block (keys > kFlashKeyBlock): lse [B·heads·Lq] (row b·heads·Lq + h·Lq + i),
+///    the log of each row's softmax denominator, +inf for a row that sees no key;
+///  - every key in one block: the weights themselves before dropout, `weights` [B·heads·Lq, Lk]
+///    (Lk ≤ kFlashKeyBlock numbers a row, so still linear in Lq), which backward then need not
+///    recompute. Null when no backward follows.
+/// The other of the two is not touched (may be null). Threads share the (head, query block) pairs;
+/// each pair is computed whole by one thread, so the bits do not depend on the thread count.
 template <class T>
 void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsView<const T> k,
                              HeadsView<const T> v, const FlashMask<T>& mask, const FlashDropout& dropout,
-                             T scale, HeadsView<T> out, T* lse);
+                             T scale, HeadsView<T> out, T* lse, T* weights);
 
-/// dq, dk, dv from dout and what the forward kept (out, lse). Threads share the heads; each head's
-/// sums run in one fixed order.
+/// dq, dk, dv from dout and what the forward kept (out, and lse or weights as above). Threads share
+/// the heads; each head's sums run in one fixed order.
 template <class T>
 void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsView<const T> k,
                               HeadsView<const T> v, HeadsView<const T> out, HeadsView<const T> dout,
-                              const T* lse, const FlashMask<T>& mask, const FlashDropout& dropout, T scale,
-                              HeadsView<T> dq, HeadsView<T> dk, HeadsView<T> dv);
+                              const T* lse, const T* weights, const FlashMask<T>& mask,
+                              const FlashDropout& dropout, T scale, HeadsView<T> dq, HeadsView<T> dk,
+                              HeadsView<T> dv);
 
 }  // namespace sf::kernels

@@ -69,7 +69,8 @@ void check_inputs(const Tensor& q, const Tensor& k, const Tensor& v, const Tenso
 
 // [doc:flash-attention-op]
 struct FlashAttentionOp final : Node {
-  SavedTensor q{this}, k{this}, v{this}, out{this}, lse{this}, mask{this};  // O(L) each, and the mask
+  // O(L) each, and the mask: lse, or with every key in one block the weights (Lk ≤ 128 a row).
+  SavedTensor q{this}, k{this}, v{this}, out{this}, lse{this}, weights{this}, mask{this};
   bool has_mask = false;
   kernels::FlashDropout dropout;  // the stream the forward drew from: backward draws the same mask
   const char* name() const override { return "flash_attention"; }
@@ -94,19 +95,29 @@ Tensor flash_attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_i
     drop.generator->skip(static_cast<std::uint64_t>(B * H * Lq * Lk));
   }
   Tensor out = empty({B, Lq, H, sizes.d_v}, {.dtype = q.dtype()}).transpose(1, 2);  // heads merged for free
-  Tensor lse = empty({B, H, Lq}, {.dtype = q.dtype()});
+  // What backward will need of the weights (none without a backward): with every key in one block the
+  // weights themselves, as the plain path keeps them, since recomputing them would cost a product and
+  // a softmax for memory that is linear in Lq anyway; else one log-sum per query row.
+  const bool one_block = Lk <= kernels::kFlashKeyBlock;
+  Tensor lse, weights;
+  if (!one_block)
+    lse = empty({B, H, Lq}, {.dtype = q.dtype()});
+  else if (any_requires_grad({q_in, k_in, v_in}))
+    weights = empty({B, H, Lq, Lk}, {.dtype = q.dtype()});
   dispatch_float(q.dtype(), "flash_attention", [&]<class T>() {
     kernels::flash_attention_forward<T>(sizes, heads_view<const T>(q), heads_view<const T>(k),
                                         heads_view<const T>(v), mask_view<T>(mask, {B, H, Lq, Lk}), dropout,
                                         static_cast<T>(1.0 / std::sqrt(static_cast<double>(sizes.d_k))),
-                                        heads_view<T>(out), lse.data<T>());
+                                        heads_view<T>(out), lse.defined() ? lse.data<T>() : nullptr,
+                                        weights.defined() ? weights.data<T>() : nullptr);
   });
   if (auto node = record<FlashAttentionOp>(out, {q_in, k_in, v_in})) {
     node->q.save(q);
     node->k.save(k);
     node->v.save(v);
     node->out.save(out);
-    node->lse.save(lse);
+    if (lse.defined()) node->lse.save(lse);
+    if (weights.defined()) node->weights.save(weights);
     if (mask.defined()) node->mask.save(mask);
     node->has_mask = mask.defined();
     node->dropout = dropout;
@@ -115,7 +126,9 @@ Tensor flash_attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_i
 }
 
 std::vector<Tensor> FlashAttentionOp::backward(const Tensor& dout_in) {
-  const Tensor qq = q.get(), kk = k.get(), vv = v.get(), o = out.get(), l = lse.get();
+  const Tensor qq = q.get(), kk = k.get(), vv = v.get(), o = out.get();
+  const bool one_block = kk.size(2) <= kernels::kFlashKeyBlock;
+  const Tensor l = one_block ? Tensor() : lse.get(), w = one_block ? weights.get() : Tensor();
   const Tensor dout = rows_contiguous(dout_in), m = has_mask ? mask.get() : Tensor();
   const std::int64_t B = qq.size(0), H = qq.size(1), Lq = qq.size(2), Lk = kk.size(2);
   const kernels::FlashSizes sizes{B, H, Lq, Lk, qq.size(3), vv.size(3)};
@@ -126,9 +139,10 @@ std::vector<Tensor> FlashAttentionOp::backward(const Tensor& dout_in) {
   dispatch_float(qq.dtype(), "flash_attention", [&]<class T>() {
     kernels::flash_attention_backward<T>(
         sizes, heads_view<const T>(qq), heads_view<const T>(kk), heads_view<const T>(vv),
-        heads_view<const T>(o), heads_view<const T>(dout), l.data<T>(), mask_view<T>(m, {B, H, Lq, Lk}),
-        dropout, static_cast<T>(1.0 / std::sqrt(static_cast<double>(sizes.d_k))), heads_view<T>(dq),
-        heads_view<T>(dk), heads_view<T>(dv));
+        heads_view<const T>(o), heads_view<const T>(dout), l.defined() ? l.data<T>() : nullptr,
+        w.defined() ? w.data<T>() : nullptr, mask_view<T>(m, {B, H, Lq, Lk}), dropout,
+        static_cast<T>(1.0 / std::sqrt(static_cast<double>(sizes.d_k))), heads_view<T>(dq), heads_view<T>(dk),
+        heads_view<T>(dv));
   });
   return {dq, dk, dv};
 }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "core/block_cache.hpp"
 #include "core/parallel/thread_pool.hpp"
 #include "support.hpp"
 
@@ -147,6 +148,24 @@ TEST_SUITE("ch05-attention") {
       check_agreement(2, 3, L, L, 16, kFloat32, 0.1, 0.0);
     }
     check_agreement(2, 2, 300, 100, 8, kFloat32, 0.1, 0.0);  // many queries, few keys (cross-attention)
+  }
+
+  TEST_CASE("flash attention keeps the weights for backward only when the keys fit in one block") {
+    // What the forward leaves alive for backward: with Lk <= 128 the weights [B, heads, Lq, Lk], as the
+    // plain path keeps them (at most 128 a query row: still linear in Lq); with more keys one number per
+    // query row; without autograd, nothing but the output.
+    auto kept_bytes = [](std::int64_t L, bool grad) {
+      Generator gen(1);
+      Tensor q = randn({1, 2, L, 16}, gen), k = randn({1, 2, L, 16}, gen), v = randn({1, 2, L, 16}, gen);
+      q.requires_grad_(grad);
+      const double before = static_cast<double>(cache_stats().in_use_bytes);
+      const Tensor out = flash_attention(q, k, v);
+      return static_cast<double>(cache_stats().in_use_bytes) - before;  // the output and what is saved
+    };
+    const double weights_128 = 2.0 * 128 * 128 * sizeof(float), weights_300 = 2.0 * 300 * 300 * sizeof(float);
+    CHECK(kept_bytes(128, true) - kept_bytes(128, false) >= weights_128);
+    CHECK(kept_bytes(128, true) - kept_bytes(128, false) < 2 * weights_128);
+    CHECK(kept_bytes(300, true) - kept_bytes(300, false) < weights_300 / 32);  // lse: 2 · 300 floats
   }
 
   TEST_CASE("gradcheck: flash attention with respect to q, k and v, every mask, with and without dropout") {
