@@ -155,7 +155,11 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
   const T keep_scale = static_cast<T>(1.0 / (1.0 - dropout.p));  // as the dropout op computes it
   const double task_flops = 2.0 * double(std::min(BQ, s.queries)) * double(s.keys) * double(s.d_k + s.d_v);
   parallel_for(tasks, tasks_per_chunk(task_flops), [&](std::int64_t t0, std::int64_t t1) {
-    std::vector<T> scores(static_cast<std::size_t>(BQ * BK)), m(BQ), l(BQ);
+    // The block's scores, and its running output: O is summed here, in rows of d_v, and written to
+    // `out` once at the end (out's rows lie heads·d_v apart, and at such strides, a multiple of
+    // 1 KiB, the rows of a block crowd into a few sets of the L1 cache and evict one another).
+    std::vector<T> scores(static_cast<std::size_t>(BQ * BK)), m(BQ), l(BQ),
+        o_sum(static_cast<std::size_t>(BQ * s.d_v));
     for (std::int64_t t = t0; t < t1; ++t) {
       const std::int64_t bh = t / query_blocks, b = bh / s.heads, h = bh % s.heads;
       const std::int64_t i0 = t % query_blocks * BQ, ni = std::min(BQ, s.queries - i0);
@@ -183,7 +187,7 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
       T* lse_block = lse + bh * s.queries + i0;
       std::fill(m.begin(), m.end(), -kInf);
       std::fill(l.begin(), l.end(), T(0));
-      for (std::int64_t r = 0; r < ni; ++r) std::fill_n(out.row(b, h, i0 + r), s.d_v, T(0));
+      std::fill(o_sum.begin(), o_sum.end(), T(0));
       for (std::int64_t j0 = 0; j0 < s.keys; j0 += BK) {
         const std::int64_t nj = std::min(BK, s.keys - j0);
         const Hidden hidden = head_mask.in_block(i0, ni, j0, nj);
@@ -204,7 +208,7 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
           if (m_new != m[r]) {
             const T rescale = exp_of(m[r] - m_new);  // 0 when m was -inf (the row had nothing yet)
             l[r] *= rescale;
-            T* o = out.row(b, h, i0 + r);
+            T* o = o_sum.data() + r * s.d_v;
             for (std::int64_t c = 0; c < s.d_v; ++c) o[c] *= rescale;
           }
           l[r] += sum;
@@ -214,17 +218,19 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
                           static_cast<float>(dropout.p), keep_scale);
         }
         product(ni, s.d_v, nj, T(1), {S, BK, 1}, {v.row(b, h, j0), v.row_stride, 1}, T(1),
-                {out.row(b, h, i0), out.row_stride, 1});
+                {o_sum.data(), s.d_v, 1});
       }
-      // O / l, and lse = m + log l for backward; a row that saw no key stays 0, with lse = +inf.
+      // O / l, and lse = m + log l for backward; a row that saw no key gets 0, with lse = +inf.
       for (std::int64_t r = 0; r < ni; ++r) {
+        T* o = out.row(b, h, i0 + r);
+        const T* sum = o_sum.data() + r * s.d_v;
         if (l[r] == T(0)) {
+          std::fill_n(o, s.d_v, T(0));
           lse_block[r] = kInf;
           continue;
         }
         const T inv = T(1) / l[r];
-        T* o = out.row(b, h, i0 + r);
-        for (std::int64_t c = 0; c < s.d_v; ++c) o[c] *= inv;
+        for (std::int64_t c = 0; c < s.d_v; ++c) o[c] = sum[c] * inv;
         lse_block[r] = m[r] + log_of(l[r]);
       }
     }

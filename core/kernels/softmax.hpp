@@ -28,8 +28,12 @@ T row_max(const T* x, std::int64_t n, std::int64_t stride) {
   if (stride == 1) {  // 16 running maxima, one per lane of a vector: the largest is the same in any order
     T lane[16];
     for (T& l : lane) l = m;
-    for (; k + 16 <= n; k += 16)
+    for (; k + 16 <= n; k += 16) {
+      // Kept a loop for the vectoriser: at -O3, GCC 12 unrolls it first into 16 selects that it then
+      // leaves scalar.
+#pragma GCC unroll 1
       for (int j = 0; j < 16; ++j) lane[j] = x[k + j] > lane[j] ? x[k + j] : lane[j];
+    }
     for (T l : lane) m = l > m ? l : m;
   }
   for (; k < n; ++k) m = x[k * stride] > m ? x[k * stride] : m;

@@ -13,8 +13,15 @@
 namespace sf {
 
 namespace {
-/// t itself when its last axis is contiguous (what the kernels read), else a contiguous copy.
-Tensor rows_contiguous(const Tensor& t) {
+/// What the kernels read of q, k, v (and dout in backward). With every key in one block: t itself
+/// when its last axis is contiguous, else a contiguous copy. With more keys (the block walk): t
+/// contiguous, each head's rows d apart. The heads of a projection's output lie in one [B, L, E]
+/// tensor, their rows E or 3E floats apart (a multiple of 1 KiB for the usual sizes), and a block of
+/// such rows crowds into a few sets of the L1 cache: the block products, which read the rows of a key
+/// or value block again and again, then run from L2, at two thirds of their speed. The copy is
+/// linear in L; the block walk's work grows as L².
+Tensor rows_for_kernels(const Tensor& t, bool one_block) {
+  if (!one_block) return t.contiguous();
   return t.size(-1) <= 1 || t.strides().back() == 1 ? t : t.contiguous();
 }
 
@@ -82,7 +89,9 @@ Tensor flash_attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_i
   check_inputs(q_in, k_in, v_in, mask_in);
   if (!(drop.p >= 0.0 && drop.p < 1.0))
     fail<ValueError>("flash_attention: dropout probability must be in [0, 1), got ", drop.p);
-  const Tensor q = rows_contiguous(q_in), k = rows_contiguous(k_in), v = rows_contiguous(v_in);
+  const bool one_block = k_in.size(2) <= kernels::kFlashKeyBlock;
+  const Tensor q = rows_for_kernels(q_in, one_block), k = rows_for_kernels(k_in, one_block),
+               v = rows_for_kernels(v_in, one_block);
   const Tensor mask =
       mask_in.defined() && mask_in.dtype() != kBool ? mask_in.to(q.dtype()).detach() : mask_in;
   const std::int64_t B = q.size(0), H = q.size(1), Lq = q.size(2), Lk = k.size(2);
@@ -98,7 +107,6 @@ Tensor flash_attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_i
   // What backward will need of the weights (none without a backward): with every key in one block the
   // weights themselves, as the plain path keeps them, since recomputing them would cost a product and
   // a softmax for memory that is linear in Lq anyway; else one log-sum per query row.
-  const bool one_block = Lk <= kernels::kFlashKeyBlock;
   Tensor lse, weights;
   if (!one_block)
     lse = empty({B, H, Lq}, {.dtype = q.dtype()});
@@ -129,13 +137,16 @@ std::vector<Tensor> FlashAttentionOp::backward(const Tensor& dout_in) {
   const Tensor qq = q.get(), kk = k.get(), vv = v.get(), o = out.get();
   const bool one_block = kk.size(2) <= kernels::kFlashKeyBlock;
   const Tensor l = one_block ? Tensor() : lse.get(), w = one_block ? weights.get() : Tensor();
-  const Tensor dout = rows_contiguous(dout_in), m = has_mask ? mask.get() : Tensor();
+  const Tensor dout = rows_for_kernels(dout_in, one_block), m = has_mask ? mask.get() : Tensor();
   const std::int64_t B = qq.size(0), H = qq.size(1), Lq = qq.size(2), Lk = kk.size(2);
   const kernels::FlashSizes sizes{B, H, Lq, Lk, qq.size(3), vv.size(3)};
-  // The gradients in the layout [B, L, heads, d] of the projections they flow back to.
-  Tensor dq = empty({B, Lq, H, sizes.d_k}, {.dtype = qq.dtype()}).transpose(1, 2);
-  Tensor dk = empty({B, Lk, H, sizes.d_k}, {.dtype = qq.dtype()}).transpose(1, 2);
-  Tensor dv = empty({B, Lk, H, sizes.d_v}, {.dtype = qq.dtype()}).transpose(1, 2);
+  // The gradients in the layout [B, L, heads, d] of the projections they flow back to; for the block
+  // walk, which adds into them block after block, contiguous (rows_for_kernels says why).
+  auto gradient = [&](std::int64_t L, std::int64_t d) {
+    return one_block ? empty({B, L, H, d}, {.dtype = qq.dtype()}).transpose(1, 2)
+                     : empty({B, H, L, d}, {.dtype = qq.dtype()});
+  };
+  Tensor dq = gradient(Lq, sizes.d_k), dk = gradient(Lk, sizes.d_k), dv = gradient(Lk, sizes.d_v);
   dispatch_float(qq.dtype(), "flash_attention", [&]<class T>() {
     kernels::flash_attention_backward<T>(
         sizes, heads_view<const T>(qq), heads_view<const T>(kk), heads_view<const T>(vv),
