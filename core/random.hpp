@@ -21,10 +21,20 @@ inline std::uint64_t mix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
+/// The step between the words mix64 turns into consecutive draws: γ = 2^64 / golden ratio, odd.
+inline constexpr std::uint64_t kStreamStep = 0x9e3779b97f4a7c15ULL;
+
+/// The word mix64 turns into draw `index` of the stream with key `key`. Draw index + 1 comes from this
+/// word + kStreamStep (mod 2^64), so a kernel drawing consecutive numbers (a dropout mask) adds the
+/// step instead of multiplying by it: the same bits, one 64-bit multiply fewer per draw.
+inline std::uint64_t stream_word(std::uint64_t key, std::uint64_t index) {
+  return key + (index + 1) * kStreamStep;
+}
+
 /// Draw `index` of the stream with key `key` (Generator::key()). Inline so that kernels drawing many
-/// numbers (dropout masks) compile it into their loops.
+/// numbers compile it into their loops.
 inline std::uint64_t stream_bits(std::uint64_t key, std::uint64_t index) {
-  return mix64(key + (index + 1) * 0x9e3779b97f4a7c15ULL);  // γ = 2^64 / golden ratio, odd
+  return mix64(stream_word(key, index));
 }
 
 class Generator {

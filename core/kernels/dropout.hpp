@@ -17,9 +17,9 @@ template <class T>
 void dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, std::uint64_t key,
                    std::uint64_t start, float p, T scale) {
   const float threshold = p * 16777216.0f;  // u < p  ⟺  (24 random bits) < p·2^24, exactly
-  for (std::int64_t i = begin; i < end; ++i) {
-    const std::uint64_t bits = stream_bits(key, start + static_cast<std::uint64_t>(i));
-    const bool keep = static_cast<float>(bits >> 40) >= threshold;
+  std::uint64_t word = stream_word(key, start + static_cast<std::uint64_t>(begin));  // draw start + i's
+  for (std::int64_t i = begin; i < end; ++i, word += kStreamStep) {
+    const bool keep = static_cast<float>(mix64(word) >> 40) >= threshold;
     out[i] = keep ? in[i] * scale : T(0);
   }
 }
@@ -31,9 +31,9 @@ template <class T>
 void relu_dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, std::uint64_t key,
                         std::uint64_t start, float p, T scale) {
   const float threshold = p * 16777216.0f;
-  for (std::int64_t i = begin; i < end; ++i) {
-    const std::uint64_t bits = stream_bits(key, start + static_cast<std::uint64_t>(i));
-    const bool keep = static_cast<float>(bits >> 40) >= threshold;
+  std::uint64_t word = stream_word(key, start + static_cast<std::uint64_t>(begin));
+  for (std::int64_t i = begin; i < end; ++i, word += kStreamStep) {
+    const bool keep = static_cast<float>(mix64(word) >> 40) >= threshold;
     out[i] = keep && in[i] > T(0) ? in[i] * scale : T(0);
   }
 }

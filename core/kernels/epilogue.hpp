@@ -63,14 +63,12 @@ void epilogue_rows(T* c, std::int64_t rs_c, std::int64_t m, std::int64_t n, std:
   for (std::int64_t i = 0; i < m; ++i) {
     T* __restrict ci = c + i * rs_c;
     const T* __restrict ri = kResidual ? residual + i * residual_stride : nullptr;
-    const std::uint64_t row_first = first + static_cast<std::uint64_t>(i * columns);
-    for (std::int64_t j = 0; j < n; ++j) {
+    std::uint64_t word = stream_word(key, first + static_cast<std::uint64_t>(i * columns));  // (i, 0)'s
+    for (std::int64_t j = 0; j < n; ++j, word += kStreamStep) {
       T v = ci[j];
       if constexpr (kRelu) v = v > T(0) ? v : T(0);
-      if constexpr (kDropout) {  // as dropout_apply: u < p ⟺ 24 bits < p·2^24
-        const std::uint64_t bits = stream_bits(key, row_first + static_cast<std::uint64_t>(j));
-        v = static_cast<float>(bits >> 40) >= threshold ? v * scale : T(0);
-      }
+      if constexpr (kDropout)  // as dropout_apply: u < p ⟺ 24 bits < p·2^24
+        v = static_cast<float>(mix64(word) >> 40) >= threshold ? v * scale : T(0);
       if constexpr (kResidual) v = ri[j] + v;
       ci[j] = v;
     }

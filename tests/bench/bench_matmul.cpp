@@ -9,7 +9,9 @@
 //            For each Linear layer (qkv/out d→d, ffn_up d→d_ff, ffn_down d_ff→d, logits d→V) with
 //            W stored [out, in]: _fwd Y = X·Wᵀ (NT), _dX = dY·W (NN), _dW = dYᵀ·X (TN); and
 //            attention per (sequence, head), batched over 64·heads: attn_qk Q·Kᵀ (NT), attn_pv P·V (NN),
-//            named with the batch as _x<batch>.
+//            named with the batch as _x<batch>; flash_pv_* = one block product of flash_attention's
+//            walk (P·V, 64 queries × 128 keys), V's rows 6 KiB apart as in the projection's output,
+//            or contiguous, as the op copies them (chapter 5 says why it matters).
 //   op       NN, NT, TN: which operand is used transposed (stored the other way round, no copy)
 //   t        sf::set_num_threads(t) (our pool; the single-threaded rungs only run with t = 1)
 // The GFLOP counter is 2·M·N·K·batch·1e-9 per iteration, shown as a rate: "GFLOP=250.1/s" reads
@@ -61,6 +63,7 @@ struct Shape {
   std::string name;
   i64 batch, M, N, K;
   bool ta, tb;  // op(A) = Aᵀ (A stored K×M), op(B) = Bᵀ (B stored N×K)
+  i64 ldb = 0;  // B's row stride when its rows are not packed side by side (B not transposed); 0: N
 };
 
 void add_linear(std::vector<Shape>& out, const std::string& preset, const std::string& layer, i64 T, i64 in,
@@ -103,6 +106,11 @@ std::vector<Shape> all_shapes() {
   s.push_back({"peer_attn_qk_L128", 1, 128, 128, 64, false, true});
   s.push_back({"peer_attn_qk_L512", 1, 512, 512, 64, false, true});
   s.push_back({"peer_attn_pv_L512", 1, 512, 64, 512, false, false});
+  // One block product of flash_attention's walk, P·V for 64 queries and 128 keys (d_k 64): V read in
+  // place from the projection's output [L, 3·512] (rows 6 KiB apart, the L1 cache's sets crowd: chapter
+  // 5), and V copied into contiguous rows first, as the op does.
+  s.push_back({"flash_pv_rows_6KiB_apart", 1, 64, 64, 128, false, false, 3 * 512});
+  s.push_back({"flash_pv_rows_contiguous", 1, 64, 64, 128, false, false});
   add_preset(s, "small", 128, 4, 512, 1000);
   add_preset(s, "base", 512, 8, 2048, 1000);
   return s;
@@ -111,12 +119,13 @@ std::vector<Shape> all_shapes() {
 void run_matmul(benchmark::State& state, Variant variant, const Shape& s, int threads) {
   sf::set_num_threads(threads);
   sf::Generator g(1);
-  const Floats A = random_floats(g, s.batch * s.M * s.K), B = random_floats(g, s.batch * s.K * s.N);
+  const i64 ldb = s.ldb > 0 ? s.ldb : s.N;  // (s.ldb only for a B that is not transposed)
+  const Floats A = random_floats(g, s.batch * s.M * s.K), B = random_floats(g, s.batch * s.K * ldb);
   Floats C(static_cast<std::size_t>(s.batch * s.M * s.N));
   const sf::gemm::Matrix<const float> a{A.data(), s.ta ? 1 : s.K, s.ta ? s.M : 1};
-  const sf::gemm::Matrix<const float> b{B.data(), s.tb ? 1 : s.N, s.tb ? s.K : 1};
+  const sf::gemm::Matrix<const float> b{B.data(), s.tb ? 1 : ldb, s.tb ? s.K : 1};
   for (auto _ : state) {
-    sf::gemm::sgemm_batched(variant, s.batch, s.M, s.N, s.K, 1.0f, a, s.M * s.K, b, s.K * s.N, 0.0f,
+    sf::gemm::sgemm_batched(variant, s.batch, s.M, s.N, s.K, 1.0f, a, s.M * s.K, b, s.K * ldb, 0.0f,
                             {C.data(), s.N, 1}, s.M * s.N);
     benchmark::ClobberMemory();
   }

@@ -1,4 +1,7 @@
 // Tests for core/ops/dropout.cpp: the dropout and relu_dropout ops, their masks and gradients.
+#include <vector>
+
+#include "core/kernels/dropout.hpp"
 #include "support.hpp"
 
 using namespace sf;
@@ -16,6 +19,29 @@ TEST_SUITE("ch08-layer-norm") {
           return dropout(in[0], 0.3, true, gen);
         },
         {x}, {.name = "dropout"});
+  }
+
+  TEST_CASE("the dropout kernels keep element i exactly when draw start + i is at least p, from any begin") {
+    // The kernels step through the stream's words instead of computing each draw (random.hpp): the
+    // same draws as Generator::bits_at, checked one by one, for a range that does not start at 0.
+    const Generator gen(11);
+    const std::uint64_t start = 1000;
+    const float p = 0.3f, scale = 2.0f;
+    std::vector<float> in(64), out(64, -1.0f), relu_out(64, -1.0f);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i % 2 ? i : -i) * 0.5f + 0.25f;
+    kernels::dropout_apply(out.data(), in.data(), 5, 64, gen.key(), start, p, scale);
+    kernels::relu_dropout_apply(relu_out.data(), in.data(), 5, 64, gen.key(), start, p, scale);
+    int kept = 0;
+    for (std::size_t i = 5; i < in.size(); ++i) {
+      CAPTURE(i);
+      const bool keep = uniform_float_from_bits(gen.bits_at(start + i)) >= p;
+      kept += keep;
+      CHECK(out[i] == (keep ? in[i] * scale : 0.0f));
+      CHECK(relu_out[i] == (keep && in[i] > 0 ? in[i] * scale : 0.0f));
+    }
+    CHECK(out[4] == -1.0f);  // before begin: untouched
+    CHECK(kept > 20);        // about 70% of 59 kept: the check above saw both cases
+    CHECK(kept < 59);
   }
 
   TEST_CASE("dropout checks its probability") {
