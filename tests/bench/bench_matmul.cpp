@@ -9,9 +9,9 @@
 //            For each Linear layer (qkv/out d→d, ffn_up d→d_ff, ffn_down d_ff→d, logits d→V) with
 //            W stored [out, in]: _fwd Y = X·Wᵀ (NT), _dX = dY·W (NN), _dW = dYᵀ·X (TN); and
 //            attention per (sequence, head), batched over 64·heads: attn_qk Q·Kᵀ (NT), attn_pv P·V (NN),
-//            named with the batch as _x<batch>; flash_pv_* = one block product of flash_attention's
-//            walk (P·V, 64 queries × 128 keys), V's rows 6 KiB apart as in the projection's output,
-//            or contiguous, as the op copies them (chapter 5 says why it matters).
+//            named with the batch as _x<batch>; flash_pv_* = flash_attention's block products P·V
+//            (64 queries × 128 keys) over the 32 key blocks of L = 4096, V's rows 6 KiB apart as in
+//            the projection's output, or contiguous, as the op copies them (chapter 5 says why).
 //   op       NN, NT, TN: which operand is used transposed (stored the other way round, no copy)
 //   t        sf::set_num_threads(t) (our pool; the single-threaded rungs only run with t = 1)
 // The GFLOP counter is 2·M·N·K·batch·1e-9 per iteration, shown as a rate: "GFLOP=250.1/s" reads
@@ -106,11 +106,12 @@ std::vector<Shape> all_shapes() {
   s.push_back({"peer_attn_qk_L128", 1, 128, 128, 64, false, true});
   s.push_back({"peer_attn_qk_L512", 1, 512, 512, 64, false, true});
   s.push_back({"peer_attn_pv_L512", 1, 512, 64, 512, false, false});
-  // One block product of flash_attention's walk, P·V for 64 queries and 128 keys (d_k 64): V read in
-  // place from the projection's output [L, 3·512] (rows 6 KiB apart, the L1 cache's sets crowd: chapter
-  // 5), and V copied into contiguous rows first, as the op does.
-  s.push_back({"flash_pv_rows_6KiB_apart", 1, 64, 64, 128, false, false, 3 * 512});
-  s.push_back({"flash_pv_rows_contiguous", 1, 64, 64, 128, false, false});
+  // The block products of flash_attention's walk, P·V for 64 queries and 128 keys (d_k 64), for the 32
+  // key blocks of L = 4096 one after the other: V read in place from the projection's output
+  // [L, 3·512] (rows 6 KiB apart: the caches' sets crowd, chapter 5), and V copied into contiguous
+  // rows first, as the op does.
+  s.push_back({"flash_pv_x32_rows_6KiB_apart", 32, 64, 64, 128, false, false, 3 * 512});
+  s.push_back({"flash_pv_x32_rows_contiguous", 32, 64, 64, 128, false, false});
   add_preset(s, "small", 128, 4, 512, 1000);
   add_preset(s, "base", 512, 8, 2048, 1000);
   return s;
