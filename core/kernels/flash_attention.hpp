@@ -40,7 +40,7 @@ namespace sf::kernels {
 /// Queries per block: a task's rows. With d_k = 64 its Q block and running output are 16 KiB each.
 inline constexpr std::int64_t kFlashQueryBlock = 64;
 /// Keys per block. The scores (64×128 floats, 32 KiB) with the key and value blocks (32 KiB each)
-/// stay in the 1 MiB L2 while the block is worked on (the L1 holds the rows the microkernel streams),
+/// stay in L2 (1 or 2 MiB a core) while the block is worked on (L1 holds the rows the microkernel streams),
 /// and the microkernel's 32-column tiles divide both block sizes: no full block has a ragged edge.
 inline constexpr std::int64_t kFlashKeyBlock = 128;
 // [doc:end]

@@ -16,10 +16,10 @@ namespace {
 /// What the kernels read of q, k, v (and dout in backward). With every key in one block: t itself
 /// when its last axis is contiguous, else a contiguous copy. With more keys (the block walk): t
 /// contiguous, each head's rows d apart. The heads of a projection's output lie in one [B, L, E]
-/// tensor, their rows E or 3E floats apart (a multiple of 1 KiB for the usual sizes), and a block of
-/// such rows crowds into a few sets of the L1 cache: the block products, which read the rows of a key
-/// or value block again and again, then run from L2, at two thirds of their speed. The copy is
-/// linear in L; the block walk's work grows as L².
+/// tensor, their rows E or 3E floats apart (a multiple of 1 KiB for the usual sizes), and rows so far
+/// apart crowd into a few sets of the caches (chapter 5): the block products, which read every key and
+/// value block again for each block of queries, would fetch them from beyond L2 each time. The copy
+/// is linear in L; the block walk's work grows as L².
 Tensor rows_for_kernels(const Tensor& t, bool one_block) {
   if (!one_block) return t.contiguous();
   return t.size(-1) <= 1 || t.strides().back() == 1 ? t : t.contiguous();

@@ -4,7 +4,7 @@
 // sf::ValueError; nothing else.
 //
 // Run it as fuzz_safetensors.cpp describes, with this target:
-//   build/fuzz/tests/fuzz/fuzz_command_line build/fuzz/corpus_command_line -max_len=1024
+//   build/sanitize/tests/fuzz/fuzz_command_line build/sanitize/corpus_command_line -max_len=1024
 #include <cstddef>
 #include <cstdint>
 #include <sstream>

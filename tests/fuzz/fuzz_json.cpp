@@ -10,9 +10,9 @@
 // Any other exception escapes and libFuzzer reports it.
 //
 // How to run it: as fuzz_safetensors.cpp describes, with this target and its own seed corpus:
-//   cmake --build build/fuzz -j2 --target fuzz_json
-//   mkdir -p build/fuzz/corpus_json
-//   build/fuzz/tests/fuzz/fuzz_json build/fuzz/corpus_json tests/fuzz/corpus_json \
+//   cmake --build build/sanitize -j2 --target fuzz_json
+//   mkdir -p build/sanitize/corpus_json
+//   build/sanitize/tests/fuzz/fuzz_json build/sanitize/corpus_json tests/fuzz/corpus_json \
 //       -dict=tests/fuzz/safetensors.dict -max_len=4096 -malloc_limit_mb=512
 #include <cstddef>
 #include <cstdint>

@@ -12,9 +12,10 @@
 // libFuzzer reports it.
 //
 // How to run it: as fuzz_safetensors.cpp describes, with this target and its own seed corpus:
-//   cmake --build build/fuzz -j2 --target fuzz_load_state_dict
-//   mkdir -p build/fuzz/corpus_state_dict
-//   build/fuzz/tests/fuzz/fuzz_load_state_dict build/fuzz/corpus_state_dict tests/fuzz/corpus_state_dict \
+//   cmake --build build/sanitize -j2 --target fuzz_load_state_dict
+//   mkdir -p build/sanitize/corpus_state_dict
+//   build/sanitize/tests/fuzz/fuzz_load_state_dict build/sanitize/corpus_state_dict
+//   tests/fuzz/corpus_state_dict \
 //       tests/fuzz/corpus -dict=tests/fuzz/safetensors.dict -max_len=4096 -malloc_limit_mb=512
 // tests/fuzz/corpus_state_dict holds the model's and the optimizer's own state (written by this
 // library, so with checksums) and a few near misses.

@@ -7,7 +7,7 @@
 // throws anything but sf::Error. Any other exception, crash or sanitizer report is a finding.
 //
 // Run it as fuzz_safetensors.cpp describes, with this target:
-//   build/fuzz/tests/fuzz/fuzz_run_config build/fuzz/corpus_run_config -max_len=4096
+//   build/sanitize/tests/fuzz/fuzz_run_config build/sanitize/corpus_run_config -max_len=4096
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

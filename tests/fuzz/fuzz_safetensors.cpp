@@ -11,20 +11,20 @@
 //   - whatever it accepts can be written again, and writing is stable: serialize, parse (checksums
 //     required: the writer added them), serialize gives the same bytes twice.
 //
-// How to run it (clang with libFuzzer; from the repository root):
+// How to run it for longer than CI does (from the repository root): the sanitizer build has the fuzz
+// targets (clang, ASan and UBSan, libFuzzer); `./run test fuzz` installs clang, configures
+// build/sanitize and runs CI's short pass (tests/fuzz/ci.sh), after which:
 //
-//   cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_FUZZ=ON \
-//         -DSF_BUILD_TESTS=OFF -DSF_BUILD_EXAMPLES=OFF -DSF_BUILD_BENCHMARKS=OFF
-//   cmake --build build/fuzz -j2 --target fuzz_safetensors
-//   mkdir -p build/fuzz/corpus
-//   build/fuzz/tests/fuzz/fuzz_safetensors build/fuzz/corpus tests/fuzz/corpus \
+//   cmake --build build/sanitize -j2 --target fuzz_safetensors
+//   mkdir -p build/sanitize/corpus
+//   build/sanitize/tests/fuzz/fuzz_safetensors build/sanitize/corpus tests/fuzz/corpus \
 //       -dict=tests/fuzz/safetensors.dict -max_len=4096 -malloc_limit_mb=512 -max_total_time=300
 //
-// New inputs go to build/fuzz/corpus (the first directory); tests/fuzz/corpus is the small seed
+// New inputs go to build/sanitize/corpus (the first directory); tests/fuzz/corpus is the small seed
 // corpus kept in the tree. A crash is written to ./crash-<sha1>; replay it with
-//   build/fuzz/tests/fuzz/fuzz_safetensors crash-<sha1>
+//   build/sanitize/tests/fuzz/fuzz_safetensors crash-<sha1>
 // and to replay the seeds once:
-//   build/fuzz/tests/fuzz/fuzz_safetensors tests/fuzz/corpus/*
+//   build/sanitize/tests/fuzz/fuzz_safetensors tests/fuzz/corpus/*
 // CI runs tests/fuzz/ci.sh: the seeds, then a fixed number of inputs from a fixed seed (reproducible),
 // for this target and the others beside it (fuzz_load_state_dict.cpp, fuzz_json.cpp).
 #include <cstddef>

@@ -4,7 +4,7 @@
 // sf::Error. Accepted TSV pairs are valid UTF-8 with both sides non-empty.
 //
 // Run it as fuzz_safetensors.cpp describes, with this target:
-//   build/fuzz/tests/fuzz/fuzz_text_readers build/fuzz/corpus_text -max_len=4096
+//   build/sanitize/tests/fuzz/fuzz_text_readers build/sanitize/corpus_text -max_len=4096
 #include <unistd.h>
 
 #include <cstddef>

@@ -4,7 +4,7 @@
 // A vocabulary that loads round-trips (save, load) to the same tokens.
 //
 // Run it as fuzz_safetensors.cpp describes, with this target:
-//   build/fuzz/tests/fuzz/fuzz_tokeniser_files build/fuzz/corpus_tokeniser -max_len=4096
+//   build/sanitize/tests/fuzz/fuzz_tokeniser_files build/sanitize/corpus_tokeniser -max_len=4096
 #include <unistd.h>
 
 #include <cstddef>
