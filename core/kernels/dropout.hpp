@@ -20,7 +20,10 @@ void dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t end, st
   std::uint64_t word = stream_word(key, start + static_cast<std::uint64_t>(begin));  // draw start + i's
   for (std::int64_t i = begin; i < end; ++i, word += kStreamStep) {
     const bool keep = static_cast<float>(mix64(word) >> 40) >= threshold;
-    out[i] = keep ? in[i] * scale : T(0);
+    // in[i] is read for every i: read only under the condition, GCC 12 turns it into a masked load
+    // through a stack slot on every step.
+    const T kept = in[i] * scale;
+    out[i] = keep ? kept : T(0);
   }
 }
 
@@ -43,7 +46,10 @@ void relu_dropout_apply(T* out, const T* in, std::int64_t begin, std::int64_t en
 template <class T>
 void relu_dropout_backward(T* din, const T* dout, const T* out, std::int64_t begin, std::int64_t end,
                            T scale) {
-  for (std::int64_t i = begin; i < end; ++i) din[i] = out[i] > T(0) ? dout[i] * scale : T(0);
+  for (std::int64_t i = begin; i < end; ++i) {
+    const T passed = dout[i] * scale;  // read for every i, as in dropout_apply
+    din[i] = out[i] > T(0) ? passed : T(0);
+  }
 }
 // [doc:end]
 

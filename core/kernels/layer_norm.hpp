@@ -81,10 +81,15 @@ void layer_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, co
   for (std::int64_t r = r0; r < r1; ++r) {
     const T* xr = x + r * d;
     const T* dyr = dy + r * d;
-    for (std::int64_t i = 0; i < d; ++i) {
-      xhat[i] = (xr[i] - mean[r]) * rstd[r];
-      g[i] = gamma ? dyr[i] * gamma[i] : dyr[i];
-    }
+    // The row's mean and 1/std in locals: read through the pointers, the compiler would have to load
+    // them again after every store to xhat (which, for all it knows, could point at them), and the
+    // loop would stay scalar.
+    const T mu = mean[r], rs = rstd[r];
+    for (std::int64_t i = 0; i < d; ++i) xhat[i] = (xr[i] - mu) * rs;
+    if (gamma)
+      for (std::int64_t i = 0; i < d; ++i) g[i] = dyr[i] * gamma[i];
+    else
+      for (std::int64_t i = 0; i < d; ++i) g[i] = dyr[i];
     if (dgamma) {
       for (std::int64_t i = 0; i < d; ++i) {
         dgamma[i] += dyr[i] * xhat[i];
@@ -95,7 +100,7 @@ void layer_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, co
       const T mean_g = lane_sum(g, d) / static_cast<T>(d);
       const T mean_gx = lane_dot(g, xhat, d) / static_cast<T>(d);
       T* dxr = dx + r * d;
-      for (std::int64_t i = 0; i < d; ++i) dxr[i] = rstd[r] * (g[i] - mean_g - xhat[i] * mean_gx);
+      for (std::int64_t i = 0; i < d; ++i) dxr[i] = rs * (g[i] - mean_g - xhat[i] * mean_gx);
     }
   }
 }
