@@ -155,11 +155,13 @@ void flash_attention_forward(const FlashSizes& s, HeadsView<const T> q, HeadsVie
   const T keep_scale = static_cast<T>(1.0 / (1.0 - dropout.p));  // as the dropout op computes it
   const double task_flops = 2.0 * double(std::min(BQ, s.queries)) * double(s.keys) * double(s.d_k + s.d_v);
   parallel_for(tasks, tasks_per_chunk(task_flops), [&](std::int64_t t0, std::int64_t t1) {
-    // The block's scores, and its running output: O is summed here, in rows of d_v, and written to
-    // `out` once at the end (out's rows lie heads·d_v apart, and at such strides, a multiple of
-    // 1 KiB, the rows of a block crowd into a few sets of the L1 cache and evict one another).
-    std::vector<T> scores(static_cast<std::size_t>(BQ * BK)), m(BQ), l(BQ),
-        o_sum(static_cast<std::size_t>(BQ * s.d_v));
+    // The block's scores; for the block walk only, its rows' running maximum and sum, and its running
+    // output: O is summed here, in rows of d_v, and written to `out` once at the end (out's rows lie
+    // heads·d_v apart, and at such strides, a multiple of 1 KiB, the rows of a block crowd into a few
+    // sets of the L1 cache and evict one another).
+    const bool walk = s.keys > BK;
+    std::vector<T> scores(static_cast<std::size_t>(BQ * BK)), m(walk ? BQ : 0), l(walk ? BQ : 0),
+        o_sum(static_cast<std::size_t>(walk ? BQ * s.d_v : 0));
     for (std::int64_t t = t0; t < t1; ++t) {
       const std::int64_t bh = t / query_blocks, b = bh / s.heads, h = bh % s.heads;
       const std::int64_t i0 = t % query_blocks * BQ, ni = std::min(BQ, s.queries - i0);
@@ -285,9 +287,12 @@ void flash_attention_backward(const FlashSizes& s, HeadsView<const T> q, HeadsVi
   const T keep_scale = static_cast<T>(1.0 / (1.0 - dropout.p));
   const double head_flops = 4.0 * double(s.queries) * double(s.keys) * double(s.d_k + s.d_v);
   parallel_for(s.batch * s.heads, tasks_per_chunk(head_flops), [&](std::int64_t t0, std::int64_t t1) {
-    std::vector<T> block(static_cast<std::size_t>(BQ * BK)), dropped(block.size()), dscores(block.size());
-    std::vector<T> D(static_cast<std::size_t>(s.queries));
-    std::vector<T> whole(s.keys <= BK ? static_cast<std::size_t>(2 * s.queries * s.keys) : 0);
+    // Scratch for one path only: the block walk's three blocks and D, or the one block's whole head.
+    const bool walk = s.keys > BK;
+    std::vector<T> block(static_cast<std::size_t>(walk ? BQ * BK : 0)), dropped(block.size()),
+        dscores(block.size());
+    std::vector<T> D(static_cast<std::size_t>(walk ? s.queries : 0));
+    std::vector<T> whole(static_cast<std::size_t>(walk ? 0 : 2 * s.queries * s.keys));
     for (std::int64_t bh = t0; bh < t1; ++bh) {
       const std::int64_t b = bh / s.heads, h = bh % s.heads;
       if (s.keys <= BK) {
