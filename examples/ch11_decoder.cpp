@@ -8,9 +8,7 @@
 //
 //   ch11_decoder                  prints the chapter's numbers
 //   ch11_decoder --svg DIR        also writes DIR/ch11_causal_mask.svg and DIR/ch11_self_attention.svg
-//   ch11_decoder --time           only times generating 64 tokens with and without the cache (the
-//                                 times vary from run to run, so they are not in the checked output)
-#include <chrono>
+// The cache's wall-clock time is measured by its own program, ch11_generation_time.cpp.
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
@@ -54,30 +52,6 @@ TransformerConfig tiny(DType dtype) {
 }
 
 const double inf = std::numeric_limits<double>::infinity();
-
-// Times feeding 64 target tokens one by one to TransformerConfig::small, (a) with the cache,
-// (b) running the decoder on the whole prefix at every step, as a model without a cache must.
-void time_generation() {
-  Generator gen(1);
-  TransformerConfig c = TransformerConfig::small(1000, 1000);
-  c.layer.dropout = 0.0;
-  Transformer model(c, gen);
-  NoGradGuard no_grad;
-  const std::int64_t T = 64;
-  const Tensor source = tensor(std::vector<double>(20, 7.0), {1, 20}, {.dtype = kInt64});
-  const Tensor tokens = tensor(std::vector<double>(T, 5.0), {1, T}, {.dtype = kInt64});
-  using clock = std::chrono::steady_clock;
-  auto t0 = clock::now();
-  GenerationState state = model.start_generation(source, T);
-  for (std::int64_t t = 0; t < T; ++t) model.generation_step(state, tokens.narrow(1, t, 1));
-  auto t1 = clock::now();
-  const Tensor memory = model.encode(source);
-  for (std::int64_t t = 1; t <= T; ++t) model.decode(tokens.narrow(1, 0, t), memory, source);
-  auto t2 = clock::now();
-  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  std::cout << T << " tokens, small model: with the cache " << ms(t1 - t0) << " ms, recomputing the prefix "
-            << ms(t2 - t1) << " ms\n";
-}
 
 // The decoder's input and labels for `target`.
 struct ShiftedTarget {
@@ -416,10 +390,6 @@ void draw_pictures(const std::string& svg_dir, const Tensor& weights, const Tens
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::string(argv[1]) == "--time") {
-    time_generation();
-    return 0;
-  }
   const std::string svg_dir = argc == 3 && std::string(argv[1]) == "--svg" ? argv[2] : "";
   std::cout << std::fixed << std::setprecision(4) << std::boolalpha;
 
