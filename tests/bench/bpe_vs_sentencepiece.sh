@@ -8,7 +8,7 @@
 # every character kept (--character_coverage=1.0), no Unicode normalisation (identity: ours keeps the
 # text as it is), and the same vocabulary size, which counts the special and byte pieces on both sides.
 #
-#   tests/bench/bpe_vs_sentencepiece.sh                          Multi30k en+fr, joint vocabulary of 8000
+#   tests/bench/bpe_vs_sentencepiece.sh --data DIR               Multi30k en+fr, joint vocabulary of 8000
 #   tests/bench/bpe_vs_sentencepiece.sh --data DIR --vocab-size 16000 --repeat 5
 #   tests/bench/bpe_vs_sentencepiece.sh --train a.txt --encode b.txt --vocab-size 500   (any text files)
 #
@@ -18,7 +18,7 @@
 # model file, reads the text on stdin and writes pieces on stdout, so both times include that.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DATA="$ROOT/../shared/data/multi30k"
+DATA=""  # Multi30k's raw files (the README's "Real text: Multi30k" says where to get them)
 VOCAB=8000
 REPEAT=3
 TRAIN=""
@@ -61,6 +61,10 @@ OURS="$BUILD/examples/ch14_tokenisation"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [ -z "$TRAIN" ]; then
+  if [ -z "$DATA" ]; then
+    echo "bpe_vs_sentencepiece: give --data DIR (Multi30k's train.en and train.fr) or --train FILE" >&2
+    exit 2
+  fi
   for f in "$DATA/train.en" "$DATA/train.fr"; do
     [ -f "$f" ] || { echo "bpe_vs_sentencepiece: $f not found (--data DIR or --train FILE)" >&2; exit 1; }
   done
